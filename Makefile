@@ -1,0 +1,67 @@
+# Gateway Lab — two commands: `make run` (serve on http://127.0.0.1:8000) and `make test`.
+# Setup is incremental: the virtualenv is rebuilt only when pyproject.toml changes.
+
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+HOST   ?= 127.0.0.1
+PORT   ?= 8000
+WORKERS ?= 2
+PYTEST_ARGS ?=
+
+.PHONY: run test setup setup-dev serve lint format bench messages clean help
+.DEFAULT_GOAL := help
+
+help:
+	@echo "make run    - set up (venv, migrations, content, demo data) and serve http://$(HOST):$(PORT)"
+	@echo "make test   - set up with dev tools, ruff check, then the whole test suite (browser tests too)"
+	@echo "make serve  - production mode: DEBUG off, compressed static files, $(WORKERS) uvicorn workers"
+	@echo "make bench  - run every benchmark in bench/"
+
+$(VENV)/.installed: pyproject.toml
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e .
+	@touch $@
+
+$(VENV)/.installed-dev: pyproject.toml $(VENV)/.installed
+	$(PY) -m pip install --quiet -e '.[dev]'
+	@touch $@
+
+# Compiled translations; rebuilt when a .po file changes.
+MO_FILES := $(patsubst %.po,%.mo,$(wildcard gateway_lab/locale/*/LC_MESSAGES/*.po))
+%.mo: %.po
+	$(PY) manage.py compilemessages --ignore=.venv --ignore=node_modules --ignore=staticfiles
+
+messages: $(VENV)/.installed $(MO_FILES)
+
+setup: $(VENV)/.installed messages
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py setup_site
+
+setup-dev: $(VENV)/.installed-dev setup
+
+run: setup
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+test: setup-dev
+	$(VENV)/bin/ruff check .
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+serve: setup
+	DEBUG=false $(PY) manage.py collectstatic --noinput --verbosity 0
+	DEBUG=false $(VENV)/bin/uvicorn gateway_lab.asgi:application --host $(HOST) --port $(PORT) \
+		--workers $(WORKERS) --proxy-headers --no-server-header
+
+lint: $(VENV)/.installed-dev
+	$(VENV)/bin/ruff check .
+
+format: $(VENV)/.installed-dev
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+bench: setup-dev
+	@for script in bench/*.py; do echo "== $$script"; $(PY) $$script || exit 1; done
+
+clean:
+	rm -rf $(VENV) staticfiles db.sqlite3 test-db.sqlite3 .pytest_cache .ruff_cache

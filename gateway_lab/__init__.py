@@ -1,0 +1,1 @@
+"""Gateway Lab: watch Amazon API Gateway work."""

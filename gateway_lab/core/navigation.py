@@ -1,0 +1,40 @@
+"""The site's sections, in header order.
+
+A section appears in the navigation only once its URL exists, so the header never links to a page
+that has not landed yet (each app adds its entry when it ships).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.urls import NoReverseMatch, reverse
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+
+@dataclass(frozen=True, slots=True)
+class Section:
+    url_name: str
+    label: str | Promise
+
+
+SECTIONS: tuple[Section, ...] = (
+    Section("lessons:course", _("Lessons")),
+    Section("lessons:drills", _("Drills")),
+    Section("visualizer:page", _("Visualizer")),
+    Section("livegw:demo", _("WebSocket demo")),
+    Section("api-docs", _("API")),
+)
+
+
+def nav_items(current_path: str) -> list[dict[str, object]]:
+    """Return the header's links for sections whose URL exists, marking the current one."""
+    items = []
+    for section in SECTIONS:
+        try:
+            url = reverse(section.url_name)
+        except NoReverseMatch:
+            continue
+        items.append({"url": url, "label": section.label, "current": current_path.startswith(url)})
+    return items

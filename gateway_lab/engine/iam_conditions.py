@@ -1,0 +1,98 @@
+"""IAM ``Condition`` blocks: string, IP and boolean operators with ``…IfExists`` (§7.5).
+
+Keys are case-insensitive (``aws:SourceIp`` = ``aws:sourceip``). Within one block every operator
+and every key must hold (AND); the values listed for one key are alternatives (OR). When the
+request lacks a key, positive operators fail and negated ones hold, as IAM documents.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+from collections.abc import Callable, Mapping
+from functools import lru_cache
+from typing import Any
+
+
+@lru_cache(maxsize=1024)
+def _compile(pattern: str, ignore_case: bool) -> re.Pattern[str]:
+    regex = "".join(".*" if c == "*" else "." if c == "?" else re.escape(c) for c in pattern)
+    return re.compile(regex, re.IGNORECASE | re.DOTALL if ignore_case else re.DOTALL)
+
+
+def glob_match(pattern: str, value: str, *, ignore_case: bool = False) -> bool:
+    """Match IAM wildcards: ``*`` any run of characters, ``?`` one character."""
+    return _compile(pattern, ignore_case).fullmatch(value) is not None
+
+
+def _glob(pattern: str, value: str) -> bool:
+    return glob_match(pattern, value)
+
+
+def _ip_in(cidr: str, value: str) -> bool:
+    try:
+        return ipaddress.ip_address(value) in ipaddress.ip_network(cidr, strict=False)
+    except ValueError:
+        return False
+
+
+_POSITIVE: dict[str, Callable[[str, str], bool]] = {
+    "StringEquals": lambda expected, actual: expected == actual,
+    "StringEqualsIgnoreCase": lambda expected, actual: expected.lower() == actual.lower(),
+    "StringLike": _glob,
+    "IpAddress": _ip_in,
+    "Bool": lambda expected, actual: expected.lower() == actual.lower(),
+    "ArnEquals": lambda expected, actual: expected == actual,
+    "ArnLike": _glob,
+}
+_NEGATED = {
+    "StringNotEquals": "StringEquals",
+    "StringNotEqualsIgnoreCase": "StringEqualsIgnoreCase",
+    "StringNotLike": "StringLike",
+    "NotIpAddress": "IpAddress",
+    "ArnNotEquals": "ArnEquals",
+    "ArnNotLike": "ArnLike",
+}
+
+
+def _lookup(keys: Mapping[str, Any], name: str) -> list[str] | None:
+    for key, value in keys.items():
+        if key.lower() == name.lower():
+            if value is None:
+                return None
+            return [str(v) for v in value] if isinstance(value, list | tuple) else [str(value)]
+    return None
+
+
+def key_holds(operator: str, name: str, expected: Any, keys: Mapping[str, Any]) -> tuple[bool, str]:
+    """Evaluate one ``operator: {key: values}`` entry; return (holds, why)."""
+    if_exists = operator.endswith("IfExists")
+    base = operator.removesuffix("IfExists")
+    negated = base in _NEGATED
+    test = _POSITIVE.get(_NEGATED.get(base, base))
+    if test is None:
+        return False, f"unsupported condition operator {operator}"
+    actual = _lookup(keys, name)
+    wanted = [
+        str(v).lower() if isinstance(v, bool) else str(v)
+        for v in (expected if isinstance(expected, list) else [expected])
+    ]
+    if actual is None:
+        holds = if_exists or negated
+        return holds, f"{name} is absent, so {operator} {'holds' if holds else 'fails'}"
+    hit = any(test(w, a) for w in wanted for a in actual)
+    holds = not hit if negated else hit
+    shown = actual[0] if len(actual) == 1 else actual
+    return holds, f"{name} = {shown!r} {'satisfies' if holds else 'fails'} {operator} {wanted}"
+
+
+def conditions_hold(condition: Mapping[str, Any], keys: Mapping[str, Any]) -> tuple[bool, str]:
+    """Evaluate a whole ``Condition`` block; return (holds, why) naming the first failing test."""
+    reasons: list[str] = []
+    for operator, entries in condition.items():
+        for name, expected in entries.items():
+            holds, why = key_holds(operator, name, expected, keys)
+            if not holds:
+                return False, f"condition fails: {why}"
+            reasons.append(why)
+    return True, ("conditions hold: " + "; ".join(reasons)) if reasons else "no conditions"

@@ -1,0 +1,185 @@
+"""Lambda functions in the lab: which handlers may run, their context, and how their time is counted.
+
+*Allow-list.* A handler is a dotted ``package.module.function`` path (like SAM's ``Handler``) or a
+short alias (``echo``). ``FunctionRegistry`` resolves only paths under its allowed packages, only to
+public functions defined in the module named, so nobody can point an integration at arbitrary code.
+
+*Time.* The engine never sleeps and never reads the wall clock. A handler that wants to take time
+calls ``gateway_lab.functions.lab.spend(ms)``, which reports to the current ``Invocation``:
+under simulation the milliseconds are only added up (virtual latency), so a 35 s handler behind a
+29 s integration timeout costs nothing and the integration answers 504 at exactly 29 000 ms. In live
+mode ``spend`` really waits (on an Event, so a timed-out invocation stops early) and the runtime
+runs the handler in a worker thread, waiting at most the timeout. Python cannot kill a thread: a
+user handler that loops without calling ``spend`` keeps its worker until it returns; the client
+still gets its 504 on time.
+"""
+
+from __future__ import annotations
+
+import contextvars
+import importlib
+import re
+import threading
+from collections.abc import Callable, Mapping
+from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
+from dataclasses import dataclass, field
+from typing import Any
+
+from .lab_stores import LabServices
+from .types import Clock, IntegrationConfigError
+
+Handler = Callable[[Any, Any], Any]
+
+BUILTIN_ALIASES = {
+    name: f"gateway_lab.functions.{module}.handler"
+    for name, module in {
+        "echo": "echo",
+        "hello": "hello",
+        "slow": "slow",
+        "flaky": "flaky",
+        "broken-response": "broken_response",
+        "orders-to-queue": "orders_to_queue",
+    }.items()
+}
+DEFAULT_FUNCTION_TIMEOUT_MS = 60_000  # lab default; real functions default to 3 s (fidelity note in traces)
+_DOTTED = re.compile(r"^[A-Za-z]\w*(\.[A-Za-z]\w*)+$")
+
+
+class InvocationCancelled(BaseException):  # noqa: N818 — BaseException so handlers' `except Exception` won't swallow it
+    """Raised inside a live handler's ``spend`` once the gateway stopped waiting for it."""
+
+
+@dataclass(slots=True)
+class Invocation:
+    """Mutable state of one handler run, reachable from handler code through ``current_invocation()``."""
+
+    services: LabServices
+    clock: Clock
+    live: bool
+    timeout_ms: float
+    started_ms: float
+    spent_ms: float = 0.0
+    cancelled: threading.Event = field(default_factory=threading.Event)
+
+    def spend(self, ms: float) -> None:
+        """Account ``ms`` of work: virtual under simulation, a real (cancellable) wait in live mode."""
+        if self.live:
+            if self.cancelled.wait(max(ms, 0) / 1000):
+                raise InvocationCancelled()
+            return
+        self.spent_ms += max(ms, 0)
+
+    def elapsed_ms(self) -> float:
+        return self.clock.now_ms() - self.started_ms if self.live else self.spent_ms
+
+
+_current: contextvars.ContextVar[Invocation | None] = contextvars.ContextVar("lab_invocation", default=None)
+
+
+def current_invocation() -> Invocation:
+    """Return the invocation running on this thread; handlers reach the lab services through it."""
+    invocation = _current.get()
+    if invocation is None:
+        raise RuntimeError("No lab invocation is active: call handlers through the integration runtime")
+    return invocation
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class LambdaContext:
+    """The context object of AWS's Python runtime, with remaining time on the engine clock."""
+
+    aws_request_id: str
+    function_name: str
+    invoked_function_arn: str
+    function_version: str = "$LATEST"
+    memory_limit_in_mb: int = 128
+    log_group_name: str = ""
+    log_stream_name: str = "2024/01/01/[$LATEST]00000000000000000000000000000000"
+    invocation: Invocation | None = None
+
+    def get_remaining_time_in_millis(self) -> int:
+        if self.invocation is None:
+            return DEFAULT_FUNCTION_TIMEOUT_MS
+        return max(0, int(self.invocation.timeout_ms - self.invocation.elapsed_ms()))
+
+
+class FunctionRegistry:
+    """Resolve handler references, refusing anything outside the allowed packages."""
+
+    def __init__(
+        self,
+        *,
+        allowed_packages: tuple[str, ...] = ("gateway_lab.functions",),
+        aliases: Mapping[str, str] | None = None,
+        timeout_ms: int = DEFAULT_FUNCTION_TIMEOUT_MS,
+    ) -> None:
+        self.allowed_packages = tuple(allowed_packages)
+        self.aliases = dict(BUILTIN_ALIASES if aliases is None else aliases)
+        self.timeout_ms = timeout_ms
+
+    def dotted_path(self, reference: str) -> str:
+        """Return the dotted path of an alias or a dotted reference, checked against the allow-list."""
+        path = self.aliases.get(reference, reference)
+        if not _DOTTED.match(path):
+            raise IntegrationConfigError(f"Handler {reference!r} is not a dotted package.module.function path")
+        module_name = path.rpartition(".")[0]
+        if not any(module_name == p or module_name.startswith(p + ".") for p in self.allowed_packages):
+            allowed = ", ".join(self.allowed_packages)
+            raise IntegrationConfigError(f"Handler {path!r} is outside the allowed function packages ({allowed})")
+        return path
+
+    def resolve(self, reference: str) -> Handler:
+        """Import and return the handler function named by ``reference``."""
+        path = self.dotted_path(reference)
+        module_name, _, attr = path.rpartition(".")
+        try:
+            module = importlib.import_module(module_name)
+        except ImportError as exc:
+            raise IntegrationConfigError(f"Cannot import handler module {module_name!r}: {exc}") from exc
+        function = getattr(module, attr, None)
+        # Only functions defined in that module: `echo.dumps` (an imported name) must not be reachable.
+        if not callable(function) or getattr(function, "__module__", None) != module_name:
+            raise IntegrationConfigError(f"Handler {path!r} is not a function defined in {module_name}")
+        return function
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class HandlerRun:
+    """What one handler run produced."""
+
+    value: Any = None
+    error: dict[str, Any] | None = None  # {"errorType", "errorMessage"} like Lambda's error payload
+    elapsed_ms: float = 0.0
+    timed_out: bool = False
+
+
+def _call(handler: Handler, event: Any, context: LambdaContext, invocation: Invocation) -> HandlerRun:
+    token = _current.set(invocation)
+    try:
+        value = handler(event, context)
+    except Exception as exc:  # an exception in a handler is a Lambda error, whatever it is
+        return HandlerRun(error={"errorType": type(exc).__name__, "errorMessage": str(exc)})
+    finally:
+        _current.reset(token)
+    return HandlerRun(value=value)
+
+
+_pool = ThreadPoolExecutor(max_workers=16, thread_name_prefix="lab-lambda")
+
+
+def run_handler(
+    handler: Handler, event: Any, *, context: LambdaContext, invocation: Invocation, gateway_timeout_ms: float
+) -> HandlerRun:
+    """Run ``handler`` under the gateway timeout: virtual time under simulation, a worker thread live."""
+    if not invocation.live:
+        run = _call(handler, event, context, invocation)
+        return HandlerRun(value=run.value, error=run.error, elapsed_ms=invocation.spent_ms,
+                          timed_out=invocation.spent_ms > gateway_timeout_ms)
+    future = _pool.submit(contextvars.copy_context().run, _call, handler, event, context, invocation)
+    try:
+        run = future.result(timeout=gateway_timeout_ms / 1000)
+    except FutureTimeout:
+        invocation.cancelled.set()
+        return HandlerRun(elapsed_ms=gateway_timeout_ms, timed_out=True)
+    return HandlerRun(value=run.value, error=run.error, elapsed_ms=invocation.elapsed_ms())

@@ -1,0 +1,69 @@
+"""The integration boundary: what the engine core hands over and what it gets back (DESIGN.md)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from ..messages import Request, Response
+
+DEFAULT_ACCOUNT_ID = "123456789012"
+
+
+class Clock(Protocol):
+    """The engine clock as the integrations need it: epoch milliseconds, virtual or system."""
+
+    def now_ms(self) -> float: ...
+
+
+class IntegrationConfigError(ValueError):
+    """An integration is configured in a way API Gateway would refuse (bad handler, host, timeout)."""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class IntegrationCall:
+    """Everything an integration needs to build its backend request (the engine core fills it)."""
+
+    api_type: str  # "REST" | "HTTP" | "WEBSOCKET"
+    api_id: str
+    stage: str
+    region: str
+    domain_name: str
+    integration: Mapping[str, Any]  # AWS JSON of the integration, ${stageVariables.x} not yet substituted
+    request: Request
+    account_id: str = DEFAULT_ACCOUNT_ID
+    endpoint_type: str = "REGIONAL"  # "EDGE" | "REGIONAL" | "PRIVATE": decides the REST timeout ceiling (§5.1)
+    resource_path: str = ""  # REST "/pets/{id}"; HTTP route path; WebSocket ""
+    route_key: str = ""  # HTTP "GET /pets/{id}" or "$default"; WebSocket "$connect"...; REST ""
+    path_parameters: Mapping[str, str] = field(default_factory=dict)
+    stage_variables: Mapping[str, str] = field(default_factory=dict)
+    request_id: str = ""
+    extended_request_id: str = ""
+    request_time_ms: float = 0.0  # epoch ms on the engine clock
+    resource_id: str = ""
+    deployment_id: str = ""
+    authorizer: Mapping[str, Any] | None = None
+    identity: Mapping[str, Any] = field(default_factory=dict)
+    connection: Mapping[str, Any] | None = None  # WebSocket only: connectionId, connectedAt, eventType...
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class IntegrationError:
+    """The gateway must answer with a gateway response (§5.2) instead of a backend response."""
+
+    gateway_response_type: str  # "INTEGRATION_TIMEOUT", "INTEGRATION_FAILURE", "DEFAULT_5XX", ...
+    status: int
+    message: str  # client-facing message, e.g. "Endpoint request timed out"
+    log: str  # execution-log style cause
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class IntegrationResult:
+    """What the integration produced: a response or an error, plus trace detail and latency."""
+
+    response: Response | None
+    error: IntegrationError | None
+    detail: Mapping[str, Any]
+    duration_ms: float
+    fidelity: str | None = None

@@ -1,0 +1,191 @@
+"""Requests, responses and clients as the engine sees them, whatever the transport."""
+
+from __future__ import annotations
+
+import base64
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field, replace
+from urllib.parse import parse_qsl, urlencode
+
+
+class Headers(Mapping[str, str]):
+    """An immutable, case-insensitive, multi-valued header collection that keeps the original case.
+
+    ``headers["x-api-key"]`` returns the *last* value (API Gateway's single-value maps keep the
+    last one, GATEWAY_FACTS.md §6.1); ``get_all`` returns every value in order; ``items()`` yields
+    the original (name, value) pairs once per name with the last value.
+    """
+
+    __slots__ = ("_pairs", "_index")
+
+    def __init__(self, pairs: Iterable[tuple[str, str]] | Mapping[str, str] | None = None) -> None:
+        if pairs is None:
+            pairs = ()
+        elif isinstance(pairs, Mapping):
+            pairs = pairs.items()
+        self._pairs: tuple[tuple[str, str], ...] = tuple((str(k), str(v)) for k, v in pairs)
+        index: dict[str, list[int]] = {}
+        for i, (name, _) in enumerate(self._pairs):
+            index.setdefault(name.lower(), []).append(i)
+        self._index = index
+
+    # Mapping protocol ---------------------------------------------------------------
+    def __getitem__(self, name: str) -> str:
+        positions = self._index.get(name.lower())
+        if not positions:
+            raise KeyError(name)
+        return self._pairs[positions[-1]][1]
+
+    def __iter__(self) -> Iterator[str]:
+        for positions in self._index.values():
+            yield self._pairs[positions[0]][0]
+
+    def __len__(self) -> int:
+        return len(self._index)
+
+    def __contains__(self, name: object) -> bool:
+        return isinstance(name, str) and name.lower() in self._index
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Headers):
+            return self._pairs == other._pairs
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(self._pairs)
+
+    def __repr__(self) -> str:
+        return f"Headers({list(self._pairs)!r})"
+
+    # Extras -----------------------------------------------------------------------
+    @property
+    def pairs(self) -> tuple[tuple[str, str], ...]:
+        """Every (name, value) pair in arrival order, duplicates included."""
+        return self._pairs
+
+    def get_all(self, name: str) -> list[str]:
+        """Return every value sent for ``name``, in order."""
+        return [self._pairs[i][1] for i in self._index.get(name.lower(), ())]
+
+    def with_header(self, name: str, value: str) -> Headers:
+        """Return a copy with ``name`` set to ``value`` (earlier values of that name removed)."""
+        kept = [(k, v) for k, v in self._pairs if k.lower() != name.lower()]
+        return Headers([*kept, (name, value)])
+
+    def without(self, name: str) -> Headers:
+        """Return a copy with every value of ``name`` removed."""
+        return Headers([(k, v) for k, v in self._pairs if k.lower() != name.lower()])
+
+    def to_dict(self) -> dict[str, str]:
+        """Single-value view with original casing (last value wins)."""
+        return {name: self[name] for name in self}
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Client:
+    """Who sends the request and from where (drives endpoint latency, IP and VPC conditions)."""
+
+    source_ip: str = "203.0.113.10"
+    region: str = "us-east-1"  # the client's nearest AWS Region (edge POP / latency model)
+    country: str = "US"
+    user_agent: str = "curl/8.5.0"
+    vpc_id: str | None = None  # set when the request arrives through an interface VPC endpoint
+    vpce_id: str | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Request:
+    """An HTTP request as it reaches the gateway.
+
+    ``path`` is the path *after* the stage (``/pets/1``), without the query string. ``query`` keeps
+    every (name, value) pair in order so that multi-value parameters survive (§6.1).
+    ``time_ms`` is when the request arrives on the engine's clock (virtual or system).
+    """
+
+    method: str = "GET"
+    path: str = "/"
+    query: tuple[tuple[str, str], ...] = ()
+    headers: Headers = field(default_factory=Headers)
+    body: bytes = b""
+    client: Client = field(default_factory=Client)
+    protocol: str = "HTTP/1.1"
+    time_ms: float | None = None
+
+    @classmethod
+    def build(
+        cls,
+        method: str = "GET",
+        path: str = "/",
+        *,
+        query: Mapping[str, str] | Iterable[tuple[str, str]] | str | None = None,
+        headers: Mapping[str, str] | Iterable[tuple[str, str]] | None = None,
+        body: bytes | str | None = None,
+        client: Client | None = None,
+        time_ms: float | None = None,
+    ) -> Request:
+        """Build a request from loose inputs (a query string, a dict of headers, a text body)."""
+        if "?" in path and query is None:
+            path, _, query = path.partition("?")
+        if isinstance(query, str):
+            query_pairs = tuple(parse_qsl(query, keep_blank_values=True))
+        elif isinstance(query, Mapping):
+            query_pairs = tuple((str(k), str(v)) for k, v in query.items())
+        else:
+            query_pairs = tuple((str(k), str(v)) for k, v in (query or ()))
+        if isinstance(body, str):
+            body = body.encode("utf-8")
+        return cls(
+            method=method.upper(),
+            path=path or "/",
+            query=query_pairs,
+            headers=Headers(headers),
+            body=body or b"",
+            client=client or Client(),
+            time_ms=time_ms,
+        )
+
+    @property
+    def query_string(self) -> str:
+        return urlencode(self.query)
+
+    def query_values(self, name: str) -> list[str]:
+        """Every value of query parameter ``name``, in order."""
+        return [v for k, v in self.query if k == name]
+
+    def text(self) -> str:
+        return self.body.decode("utf-8", errors="replace")
+
+    def at(self, time_ms: float) -> Request:
+        """Return a copy arriving at ``time_ms``."""
+        return replace(self, time_ms=time_ms)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Response:
+    """What the gateway sends back to the client."""
+
+    status: int
+    headers: Headers = field(default_factory=Headers)
+    body: bytes = b""
+
+    @classmethod
+    def build(
+        cls,
+        status: int,
+        *,
+        headers: Mapping[str, str] | Iterable[tuple[str, str]] | None = None,
+        body: bytes | str = b"",
+    ) -> Response:
+        if isinstance(body, str):
+            body = body.encode("utf-8")
+        return cls(status=status, headers=Headers(headers), body=body)
+
+    def text(self) -> str:
+        return self.body.decode("utf-8", errors="replace")
+
+    def body_for_json(self) -> tuple[str, bool]:
+        """Return (body, is_base64) so any body survives a JSON round trip."""
+        try:
+            return self.body.decode("utf-8"), False
+        except UnicodeDecodeError:
+            return base64.b64encode(self.body).decode("ascii"), True

@@ -1,0 +1,270 @@
+"""Load API and stage JSON (AWS field names) into frozen model objects, refusing what AWS refuses."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import Any
+
+from .model import (
+    Api,
+    ApiType,
+    CanarySettings,
+    ConfigError,
+    EndpointType,
+    FrozenDict,
+    Method,
+    MethodSetting,
+    Resource,
+    Stage,
+    ThrottleSetting,
+    content_id,
+    freeze,
+)
+
+INTEGRATION_TYPES = ("AWS_PROXY", "AWS", "HTTP", "HTTP_PROXY", "MOCK")
+HTTP_METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS", "ANY")
+CACHE_CLUSTER_SIZES = ("0.5", "1.6", "6.1", "13.5", "28.4", "58.2", "118", "237")  # §4
+UNAUTHORIZED_STRATEGIES = ("FAIL_WITH_403", "SUCCEED_WITH_RESPONSE_HEADER", "SUCCEED_WITHOUT_RESPONSE_HEADER")
+MAX_CACHE_TTL_S = 3600  # §4
+WS_SPECIAL_ROUTES = ("$connect", "$disconnect", "$default")
+_STAGE_VAR_NAME = re.compile(r"^[A-Za-z0-9_]{1,64}$")  # §8
+
+
+class _Errors:
+    """Collects (field_path, message) pairs so one ConfigError reports every problem."""
+
+    def __init__(self) -> None:
+        self.items: list[tuple[str, str]] = []
+
+    def add(self, path: str, message: str) -> None:
+        self.items.append((path, message))
+
+    def raise_if_any(self) -> None:
+        if self.items:
+            raise ConfigError(self.items)
+
+
+def load_api(data: Mapping[str, Any]) -> Api:
+    """Return the frozen ``Api`` for AWS-style JSON, or raise ``ConfigError`` naming each bad field."""
+    if not isinstance(data, Mapping):
+        raise ConfigError([("api", "must be a JSON object")])
+    try:
+        return _load_api(data)
+    except (TypeError, AttributeError, KeyError, ValueError) as exc:
+        if isinstance(exc, ConfigError):
+            raise
+        raise ConfigError([("api", f"malformed definition: {exc!r}")]) from exc
+
+
+def _load_api(data: Mapping[str, Any]) -> Api:
+    errors = _Errors()
+    raw = freeze(data)
+    api_type = _enum(raw, "protocolType", ApiType, ApiType.REST, errors)
+    default_endpoint = EndpointType.EDGE if api_type == ApiType.REST else EndpointType.REGIONAL
+    types = (raw.get("endpointConfiguration") or {}).get("types") or (default_endpoint,)
+    endpoint = _enum({"t": types[0]}, "t", EndpointType, default_endpoint, errors, "endpointConfiguration.types")
+    if api_type != ApiType.REST and endpoint != EndpointType.REGIONAL:
+        errors.add("endpointConfiguration.types", f"{api_type} APIs support only REGIONAL endpoints (§1.1)")
+    api_kwargs: dict[str, Any] = {}
+    if api_type == ApiType.REST:
+        api_kwargs["resources"] = _rest_resources(raw.get("resources") or (), errors)
+        if raw.get("routes"):
+            errors.add("routes", "REST APIs define resources, not routes")
+    else:
+        api_kwargs.update(_routes(raw, api_type, errors))
+        for field_name in ("gatewayResponses", "requestValidators", "policy"):
+            if raw.get(field_name) and api_type == ApiType.HTTP:
+                errors.add(field_name, f"HTTP APIs have no {field_name} (§1.1)")
+    errors.raise_if_any()
+    return Api(
+        id=str(raw.get("id") or content_id(raw)[:10]),
+        name=str(raw.get("name", "")),
+        api_type=api_type,
+        region=str(raw.get("region", "us-east-1")),
+        endpoint_type=endpoint,
+        models=FrozenDict({m["name"]: m for m in raw.get("models") or ()}),
+        request_validators=FrozenDict({v.get("id", v.get("name")): v for v in raw.get("requestValidators") or ()}),
+        gateway_responses=FrozenDict({g["responseType"]: g for g in raw.get("gatewayResponses") or ()}),
+        authorizers=tuple(raw.get("authorizers") or ()),
+        policy=raw.get("policy"),
+        binary_media_types=tuple(raw.get("binaryMediaTypes") or ()),
+        api_key_source=str(raw.get("apiKeySource", "HEADER")),
+        route_selection_expression=str(raw.get("routeSelectionExpression", "$request.body.action")),
+        raw=raw,
+        **api_kwargs,
+    )
+
+
+def _enum(raw: Mapping[str, Any], key: str, enum: Any, default: Any, errors: _Errors, path: str = "") -> Any:
+    value = raw.get(key, default)
+    try:
+        return enum(str(value).upper())
+    except ValueError:
+        errors.add(path or key, f"must be one of {', '.join(enum)}; got {value!r}")
+        return default
+
+
+def _method(raw: Mapping[str, Any], http_method: str, integration: Any, path: str, errors: _Errors) -> Method:
+    integration = integration or FrozenDict()
+    kind = str(integration.get("type", "")).upper()
+    if kind not in INTEGRATION_TYPES:
+        errors.add(f"{path}.type", f"unknown integration type {kind or '(none)'}; use {', '.join(INTEGRATION_TYPES)}")
+    return Method(
+        http_method=http_method,
+        authorization_type=str(raw.get("authorizationType", "NONE")),
+        authorizer_id=raw.get("authorizerId"),
+        authorization_scopes=tuple(raw.get("authorizationScopes") or ()),
+        api_key_required=bool(raw.get("apiKeyRequired", False)),
+        request_parameters=raw.get("requestParameters") or FrozenDict(),
+        request_validator_id=raw.get("requestValidatorId"),
+        request_models=raw.get("requestModels") or FrozenDict(),
+        integration=integration,
+        raw=raw,
+    )
+
+
+def _rest_resources(items: Any, errors: _Errors) -> tuple[Resource, ...]:
+    resources: list[Resource] = []
+    seen: set[str] = set()
+    for i, item in enumerate(items):
+        where = f"resources[{i}]"
+        path = "/" + str(item.get("path", "/")).strip("/")
+        if path in seen:
+            errors.add(f"{where}.path", f"Another resource already has the path {path}")
+        seen.add(path)
+        if "{proxy+}" in path and not path.endswith("{proxy+}") or path.count("+}") > 1:
+            errors.add(f"{where}.path", "Cannot create a child of a resource with a greedy path variable (§10)")
+        methods = {}
+        for verb, spec in (item.get("resourceMethods") or {}).items():
+            verb = verb.upper()
+            if verb not in HTTP_METHODS:
+                errors.add(f"{where}.resourceMethods.{verb}", f"unknown HTTP method {verb}")
+            mpath = f"{where}.resourceMethods.{verb}.methodIntegration"
+            methods[verb] = _method(spec, verb, spec.get("methodIntegration"), mpath, errors)
+        resources.append(Resource(id=str(item.get("id") or content_id(path)), path=path, methods=FrozenDict(methods)))
+    return tuple(resources)
+
+
+def _routes(raw: Mapping[str, Any], api_type: ApiType, errors: _Errors) -> dict[str, Any]:
+    integrations = {str(x.get("integrationId", x.get("id"))): x for x in raw.get("integrations") or ()}
+    by_path: dict[str, dict[str, Method]] = {}
+    specials: dict[str, Method] = {}
+    for i, route in enumerate(raw.get("routes") or ()):
+        where = f"routes[{i}]"
+        key = str(route.get("routeKey", ""))
+        target = str(route.get("target", "")).removeprefix("integrations/")
+        integration = route.get("integration") or integrations.get(target)
+        if key.startswith("$"):
+            specials[key] = _method(route, key, integration, f"{where}.integration", errors)
+            continue
+        if api_type == ApiType.WEBSOCKET:
+            specials[key] = _method(route, key, integration, f"{where}.integration", errors)
+            continue
+        verb, _, path = key.partition(" ")
+        if verb.upper() not in HTTP_METHODS or not path.startswith("/"):
+            errors.add(f"{where}.routeKey", f"use 'METHOD /path' or '$default'; got {key!r}")
+            continue
+        by_path.setdefault(path, {})[verb.upper()] = _method(
+            route, verb.upper(), integration, f"{where}.integration", errors
+        )
+    resources = tuple(
+        Resource(id=content_id(path), path=path, methods=FrozenDict(methods)) for path, methods in by_path.items()
+    )
+    return {"resources": resources, "default_route": specials.pop("$default", None), "special_routes": FrozenDict(specials)}
+
+
+def load_stage(data: Mapping[str, Any], api: Api) -> Stage:
+    """Return the frozen ``Stage`` for AWS-style stage JSON, checked against ``api``'s type."""
+    if not isinstance(data, Mapping):
+        raise ConfigError([("stage", "must be a JSON object")])
+    try:
+        return _load_stage(data, api)
+    except (TypeError, AttributeError, KeyError, ValueError) as exc:
+        if isinstance(exc, ConfigError):
+            raise
+        raise ConfigError([("stage", f"malformed stage: {exc!r}")]) from exc
+
+
+def _load_stage(data: Mapping[str, Any], api: Api) -> Stage:
+    errors = _Errors()
+    raw = freeze(data)
+    is_rest = api.api_type == ApiType.REST
+    variables = raw.get("variables") or FrozenDict()
+    for name, value in variables.items():
+        if not _STAGE_VAR_NAME.match(name):
+            errors.add(f"variables.{name}", "names are 1–64 letters, digits or underscores (§8)")
+        if len(str(value)) > 512:
+            errors.add(f"variables.{name}", "values are at most 512 characters (§8)")
+    if not is_rest:
+        for field_name in ("cacheClusterEnabled", "canarySettings", "methodSettings"):
+            if raw.get(field_name):
+                errors.add(field_name, f"{api.api_type} APIs have no {field_name} (REST only, §1.1)")
+    size = str(raw.get("cacheClusterSize", "0.5"))
+    if size not in CACHE_CLUSTER_SIZES:
+        errors.add("cacheClusterSize", f"must be one of {', '.join(CACHE_CLUSTER_SIZES)} GB (§4)")
+    method_settings = {
+        _method_key(k): _setting(v, f"methodSettings.{k}", errors) for k, v in (raw.get("methodSettings") or {}).items()
+    }
+    route_settings = {k: _setting(v, f"routeSettings.{k}", errors) for k, v in (raw.get("routeSettings") or {}).items()}
+    default_rs = raw.get("defaultRouteSettings")
+    canary = _canary(raw.get("canarySettings"), errors)
+    errors.raise_if_any()
+    return Stage(
+        name=str(raw.get("stageName", "$default" if api.api_type == ApiType.HTTP else "prod")),
+        deployment_id=str(raw.get("deploymentId", "")),
+        variables=variables,
+        method_settings=FrozenDict(method_settings),
+        cache_cluster_enabled=bool(raw.get("cacheClusterEnabled", False)),
+        cache_cluster_size=size,
+        canary=canary,
+        default_route_settings=_setting(default_rs, "defaultRouteSettings", errors) if default_rs else None,
+        route_settings=FrozenDict(route_settings),
+        raw=raw,
+    )
+
+
+def _method_key(key: str) -> str:
+    """Normalise ``pets/GET``, ``/pets/GET`` and ``~1pets/GET`` to ``/pets/GET``; keep ``*/*``."""
+    if key.strip("/") == "*/*":
+        return "*/*"
+    path, _, verb = key.replace("~1", "/").rstrip("/").rpartition("/")
+    return "/" + path.strip("/") + "/" + verb.upper()
+
+
+def _setting(raw: Mapping[str, Any], where: str, errors: _Errors) -> MethodSetting:
+    rate, burst = raw.get("throttlingRateLimit"), raw.get("throttlingBurstLimit")
+    throttle = None
+    if rate is not None or burst is not None:
+        if rate is None or burst is None or float(rate) < 0 or int(burst) < 0:
+            errors.add(where, "set both throttlingRateLimit and throttlingBurstLimit, each ≥ 0 (§3.2)")
+        else:
+            throttle = ThrottleSetting(rate=float(rate), burst=int(burst))
+    ttl = raw.get("cacheTtlInSeconds")
+    if ttl is not None and not 0 <= int(ttl) <= MAX_CACHE_TTL_S:
+        errors.add(f"{where}.cacheTtlInSeconds", f"must be between 0 and {MAX_CACHE_TTL_S} seconds (§4)")
+    strategy = raw.get("unauthorizedCacheControlHeaderStrategy")
+    if strategy is not None and strategy not in UNAUTHORIZED_STRATEGIES:
+        errors.add(f"{where}.unauthorizedCacheControlHeaderStrategy", f"must be one of {', '.join(UNAUTHORIZED_STRATEGIES)}")
+    return MethodSetting(
+        throttle=throttle,
+        caching_enabled=raw.get("cachingEnabled"),
+        cache_ttl_s=None if ttl is None else int(ttl),
+        require_authorization=raw.get("requireAuthorizationForCacheControl"),
+        unauthorized_strategy=strategy,
+        data_encrypted=raw.get("cacheDataEncrypted"),
+    )
+
+
+def _canary(raw: Mapping[str, Any] | None, errors: _Errors) -> CanarySettings | None:
+    if not raw:
+        return None
+    percent = float(raw.get("percentTraffic", 0.0))
+    if not 0.0 <= percent <= 100.0:
+        errors.add("canarySettings.percentTraffic", "must be between 0.0 and 100.0 (§8)")
+    return CanarySettings(
+        percent_traffic=percent,
+        deployment_id=str(raw.get("deploymentId", "")),
+        stage_variable_overrides=raw.get("stageVariableOverrides") or FrozenDict(),
+        use_stage_cache=bool(raw.get("useStageCache", False)),
+    )

@@ -1,0 +1,45 @@
+"""Token-bucket refill math (§3.1): rate = tokens added per second, burst = bucket capacity.
+
+Pure functions over ``(tokens, updated_ms)`` pairs, so any Store can keep the state as a JSON list.
+A new bucket starts full, as API Gateway admits a burst straight away.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Take:
+    """The result of asking a bucket for one token."""
+
+    admitted: bool
+    tokens_before: float  # after refill, before taking
+    tokens_after: float
+    state: tuple[float, float]  # (tokens, updated_ms) to store back
+
+
+def refill(tokens: float, updated_ms: float, now_ms: float, *, rate: float, burst: float) -> float:
+    """Return the tokens in a bucket at ``now_ms`` after refilling at ``rate`` per second, capped at ``burst``."""
+    elapsed_s = max(0.0, now_ms - updated_ms) / 1000.0
+    return min(float(burst), tokens + elapsed_s * rate)
+
+
+def take(state: tuple[float, float] | list[float] | None, now_ms: float, *, rate: float, burst: float) -> Take:
+    """Try to take one token at ``now_ms``; ``state`` None means a new, full bucket."""
+    if state is None:
+        before = float(burst)
+    else:
+        before = refill(state[0], state[1], now_ms, rate=rate, burst=burst)
+    if before >= 1.0:
+        return Take(admitted=True, tokens_before=before, tokens_after=before - 1.0, state=(before - 1.0, now_ms))
+    return Take(admitted=False, tokens_before=before, tokens_after=before, state=(before, now_ms))
+
+
+def ms_until_token(tokens: float, *, rate: float) -> float | None:
+    """Return how long until the bucket holds one token, or None if it never refills."""
+    if tokens >= 1.0:
+        return 0.0
+    if rate <= 0:
+        return None
+    return (1.0 - tokens) / rate * 1000.0
