@@ -47,6 +47,7 @@ run: setup
 test: setup-dev
 	$(VENV)/bin/ruff check .
 	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) tests/services.py postgres -- $(PY) -m pytest -m postgres
 
 serve: setup
 	DEBUG=false $(PY) manage.py collectstatic --noinput --verbosity 0
