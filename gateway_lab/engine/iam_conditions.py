@@ -75,7 +75,7 @@ def key_holds(operator: str, name: str, expected: Any, keys: Mapping[str, Any]) 
     actual = _lookup(keys, name)
     wanted = [
         str(v).lower() if isinstance(v, bool) else str(v)
-        for v in (expected if isinstance(expected, list) else [expected])
+        for v in (expected if isinstance(expected, list | tuple) else [expected])
     ]
     if actual is None:
         holds = if_exists or negated

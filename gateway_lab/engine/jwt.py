@@ -95,22 +95,43 @@ class LabUserPool:
         jwk = RSAAlgorithm.to_jwk(self.private_key.public_key(), as_dict=True)
         return {"keys": [{**jwk, "kid": self.kid, "alg": "RS256", "use": "sig"}]}
 
-    def sign_up(self, username: str, password: str, *, attributes: Mapping[str, str] | None = None, groups: Iterable[str] = ()) -> LabUser:
+    def sign_up(
+        self,
+        username: str,
+        password: str,
+        *,
+        attributes: Mapping[str, str] | None = None,
+        groups: Iterable[str] = (),
+    ) -> LabUser:
         """Register a confirmed lab user (the lab skips Cognito's confirmation code)."""
         if username in self.users:
             raise UserPoolError("UsernameExistsException", "User already exists")
         if len(password) < 8:
-            raise UserPoolError("InvalidPasswordException", "Password did not conform with policy: Password not long enough")
+            raise UserPoolError(
+                "InvalidPasswordException", "Password did not conform with policy: Password not long enough"
+            )
         salt = secrets.token_hex(8)
         sub = str(uuid.uuid5(uuid.NAMESPACE_URL, f"{self.pool_id}/{username}"))
         user = LabUser(
-            username=username, sub=sub, password_hash=_hash_password(password, salt), salt=salt, attributes=dict(attributes or {}), groups=tuple(groups)
+            username=username,
+            sub=sub,
+            password_hash=_hash_password(password, salt),
+            salt=salt,
+            attributes=dict(attributes or {}),
+            groups=tuple(groups),
         )
         self.users[username] = user
         return user
 
     def sign_in(
-        self, username: str, password: str, *, client_id: str, now_s: int, scopes: Iterable[str] = DEFAULT_SCOPES, ttl_s: int = 3600
+        self,
+        username: str,
+        password: str,
+        *,
+        client_id: str,
+        now_s: int,
+        scopes: Iterable[str] = DEFAULT_SCOPES,
+        ttl_s: int = 3600,
     ) -> Tokens:
         """Check the password (USER_PASSWORD_AUTH) and issue an ID token and an access token."""
         if client_id not in self.client_ids:
@@ -120,10 +141,25 @@ class LabUserPool:
             raise UserPoolError("NotAuthorizedException", "Incorrect username or password.")
         return self.issue(user, client_id=client_id, now_s=now_s, scopes=scopes, ttl_s=ttl_s)
 
-    def issue(self, user: LabUser, *, client_id: str, now_s: int, scopes: Iterable[str] = DEFAULT_SCOPES, ttl_s: int = 3600) -> Tokens:
+    def issue(
+        self,
+        user: LabUser,
+        *,
+        client_id: str,
+        now_s: int,
+        scopes: Iterable[str] = DEFAULT_SCOPES,
+        ttl_s: int = 3600,
+    ) -> Tokens:
         """Issue Cognito-shaped tokens for ``user`` without a password (presets and tests)."""
         origin = str(uuid.uuid4())
-        common = {"sub": user.sub, "iss": self.issuer, "auth_time": now_s, "iat": now_s, "exp": now_s + ttl_s, "origin_jti": origin}
+        common = {
+            "sub": user.sub,
+            "iss": self.issuer,
+            "auth_time": now_s,
+            "iat": now_s,
+            "exp": now_s + ttl_s,
+            "origin_jti": origin,
+        }
         if user.groups:
             common["cognito:groups"] = list(user.groups)
         id_claims = {
@@ -143,7 +179,9 @@ class LabUserPool:
             "username": user.username,
             "jti": str(uuid.uuid4()),
         }
-        return Tokens(id_token=self.encode(id_claims), access_token=self.encode(access_claims), expires_in=ttl_s)
+        return Tokens(
+            id_token=self.encode(id_claims), access_token=self.encode(access_claims), expires_in=ttl_s
+        )
 
     def encode(self, claims: Mapping[str, Any]) -> str:
         """Sign arbitrary claims with the pool's key (tests use it to forge near-miss tokens)."""

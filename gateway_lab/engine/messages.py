@@ -16,7 +16,7 @@ class Headers(Mapping[str, str]):
     the original (name, value) pairs once per name with the last value.
     """
 
-    __slots__ = ("_pairs", "_index")
+    __slots__ = ("_pairs", "_index_cache")
 
     def __init__(self, pairs: Iterable[tuple[str, str]] | Mapping[str, str] | None = None) -> None:
         if pairs is None:
@@ -24,10 +24,18 @@ class Headers(Mapping[str, str]):
         elif isinstance(pairs, Mapping):
             pairs = pairs.items()
         self._pairs: tuple[tuple[str, str], ...] = tuple((str(k), str(v)) for k, v in pairs)
-        index: dict[str, list[int]] = {}
-        for i, (name, _) in enumerate(self._pairs):
-            index.setdefault(name.lower(), []).append(i)
-        self._index = index
+        # Built on first lookup: the engine's hot path creates many header sets that nobody searches.
+        self._index_cache: dict[str, list[int]] | None = None
+
+    @property
+    def _index(self) -> dict[str, list[int]]:
+        index = self._index_cache
+        if index is None:
+            index = {}
+            for i, (name, _) in enumerate(self._pairs):
+                index.setdefault(name.lower(), []).append(i)
+            self._index_cache = index
+        return index
 
     # Mapping protocol ---------------------------------------------------------------
     def __getitem__(self, name: str) -> str:

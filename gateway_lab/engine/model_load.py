@@ -63,7 +63,9 @@ def _load_api(data: Mapping[str, Any]) -> Api:
     api_type = _enum(raw, "protocolType", ApiType, ApiType.REST, errors)
     default_endpoint = EndpointType.EDGE if api_type == ApiType.REST else EndpointType.REGIONAL
     types = (raw.get("endpointConfiguration") or {}).get("types") or (default_endpoint,)
-    endpoint = _enum({"t": types[0]}, "t", EndpointType, default_endpoint, errors, "endpointConfiguration.types")
+    endpoint = _enum(
+        {"t": types[0]}, "t", EndpointType, default_endpoint, errors, "endpointConfiguration.types"
+    )
     if api_type != ApiType.REST and endpoint != EndpointType.REGIONAL:
         errors.add("endpointConfiguration.types", f"{api_type} APIs support only REGIONAL endpoints (§1.1)")
     api_kwargs: dict[str, Any] = {}
@@ -84,7 +86,9 @@ def _load_api(data: Mapping[str, Any]) -> Api:
         region=str(raw.get("region", "us-east-1")),
         endpoint_type=endpoint,
         models=FrozenDict({m["name"]: m for m in raw.get("models") or ()}),
-        request_validators=FrozenDict({v.get("id", v.get("name")): v for v in raw.get("requestValidators") or ()}),
+        request_validators=FrozenDict(
+            {v.get("id", v.get("name")): v for v in raw.get("requestValidators") or ()}
+        ),
         gateway_responses=FrozenDict({g["responseType"]: g for g in raw.get("gatewayResponses") or ()}),
         authorizers=tuple(raw.get("authorizers") or ()),
         policy=raw.get("policy"),
@@ -109,7 +113,9 @@ def _method(raw: Mapping[str, Any], http_method: str, integration: Any, path: st
     integration = integration or FrozenDict()
     kind = str(integration.get("type", "")).upper()
     if kind not in INTEGRATION_TYPES:
-        errors.add(f"{path}.type", f"unknown integration type {kind or '(none)'}; use {', '.join(INTEGRATION_TYPES)}")
+        errors.add(
+            f"{path}.type", f"unknown integration type {kind or '(none)'}; use {', '.join(INTEGRATION_TYPES)}"
+        )
     return Method(
         http_method=http_method,
         authorization_type=str(raw.get("authorizationType", "NONE")),
@@ -134,7 +140,9 @@ def _rest_resources(items: Any, errors: _Errors) -> tuple[Resource, ...]:
             errors.add(f"{where}.path", f"Another resource already has the path {path}")
         seen.add(path)
         if "{proxy+}" in path and not path.endswith("{proxy+}") or path.count("+}") > 1:
-            errors.add(f"{where}.path", "Cannot create a child of a resource with a greedy path variable (§10)")
+            errors.add(
+                f"{where}.path", "Cannot create a child of a resource with a greedy path variable (§10)"
+            )
         methods = {}
         for verb, spec in (item.get("resourceMethods") or {}).items():
             verb = verb.upper()
@@ -142,7 +150,9 @@ def _rest_resources(items: Any, errors: _Errors) -> tuple[Resource, ...]:
                 errors.add(f"{where}.resourceMethods.{verb}", f"unknown HTTP method {verb}")
             mpath = f"{where}.resourceMethods.{verb}.methodIntegration"
             methods[verb] = _method(spec, verb, spec.get("methodIntegration"), mpath, errors)
-        resources.append(Resource(id=str(item.get("id") or content_id(path)), path=path, methods=FrozenDict(methods)))
+        resources.append(
+            Resource(id=str(item.get("id") or content_id(path)), path=path, methods=FrozenDict(methods))
+        )
     return tuple(resources)
 
 
@@ -169,9 +179,14 @@ def _routes(raw: Mapping[str, Any], api_type: ApiType, errors: _Errors) -> dict[
             route, verb.upper(), integration, f"{where}.integration", errors
         )
     resources = tuple(
-        Resource(id=content_id(path), path=path, methods=FrozenDict(methods)) for path, methods in by_path.items()
+        Resource(id=content_id(path), path=path, methods=FrozenDict(methods))
+        for path, methods in by_path.items()
     )
-    return {"resources": resources, "default_route": specials.pop("$default", None), "special_routes": FrozenDict(specials)}
+    return {
+        "resources": resources,
+        "default_route": specials.pop("$default", None),
+        "special_routes": FrozenDict(specials),
+    }
 
 
 def load_stage(data: Mapping[str, Any], api: Api) -> Stage:
@@ -204,9 +219,12 @@ def _load_stage(data: Mapping[str, Any], api: Api) -> Stage:
     if size not in CACHE_CLUSTER_SIZES:
         errors.add("cacheClusterSize", f"must be one of {', '.join(CACHE_CLUSTER_SIZES)} GB (§4)")
     method_settings = {
-        _method_key(k): _setting(v, f"methodSettings.{k}", errors) for k, v in (raw.get("methodSettings") or {}).items()
+        _method_key(k): _setting(v, f"methodSettings.{k}", errors)
+        for k, v in (raw.get("methodSettings") or {}).items()
     }
-    route_settings = {k: _setting(v, f"routeSettings.{k}", errors) for k, v in (raw.get("routeSettings") or {}).items()}
+    route_settings = {
+        k: _setting(v, f"routeSettings.{k}", errors) for k, v in (raw.get("routeSettings") or {}).items()
+    }
     default_rs = raw.get("defaultRouteSettings")
     canary = _canary(raw.get("canarySettings"), errors)
     errors.raise_if_any()
@@ -245,7 +263,10 @@ def _setting(raw: Mapping[str, Any], where: str, errors: _Errors) -> MethodSetti
         errors.add(f"{where}.cacheTtlInSeconds", f"must be between 0 and {MAX_CACHE_TTL_S} seconds (§4)")
     strategy = raw.get("unauthorizedCacheControlHeaderStrategy")
     if strategy is not None and strategy not in UNAUTHORIZED_STRATEGIES:
-        errors.add(f"{where}.unauthorizedCacheControlHeaderStrategy", f"must be one of {', '.join(UNAUTHORIZED_STRATEGIES)}")
+        errors.add(
+            f"{where}.unauthorizedCacheControlHeaderStrategy",
+            f"must be one of {', '.join(UNAUTHORIZED_STRATEGIES)}",
+        )
     return MethodSetting(
         throttle=throttle,
         caching_enabled=raw.get("cachingEnabled"),

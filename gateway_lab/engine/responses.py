@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -28,7 +28,9 @@ class ResponseType:
 
 _T = ResponseType
 DEFAULTS: dict[str, ResponseType] = {
-    "MISSING_AUTHENTICATION_TOKEN": _T(403, "MissingAuthenticationTokenException", "Missing Authentication Token", False),
+    "MISSING_AUTHENTICATION_TOKEN": _T(
+        403, "MissingAuthenticationTokenException", "Missing Authentication Token", False
+    ),
     "INVALID_API_KEY": _T(403, "ForbiddenException", "Forbidden", False),
     "ACCESS_DENIED": _T(403, "AccessDeniedException", "Forbidden", False),
     "UNAUTHORIZED": _T(401, "UnauthorizedException", "Unauthorized", False),
@@ -45,15 +47,26 @@ DEFAULTS: dict[str, ResponseType] = {
     "INTEGRATION_TIMEOUT": _T(504, "InternalServerErrorException", "Endpoint request timed out", True),
     "INTEGRATION_FAILURE": _T(504, "InternalServerErrorException", "Internal server error", True),
     "API_CONFIGURATION_ERROR": _T(500, "InternalServerErrorException", "Internal server error", True),
-    "AUTHORIZER_CONFIGURATION_ERROR": _T(500, "AuthorizerConfigurationException", "Internal server error", True),
+    "AUTHORIZER_CONFIGURATION_ERROR": _T(
+        500, "AuthorizerConfigurationException", "Internal server error", True
+    ),
     "AUTHORIZER_FAILURE": _T(500, "AuthorizerFailureException", "Internal server error", True),
     "DEFAULT_4XX": _T(400, None, "Bad Request", False),
     "DEFAULT_5XX": _T(500, "InternalServerErrorException", "Internal server error", True),
 }
 # HTTP APIs answer with their own, title-cased messages (§5.3).
-HTTP_API_MESSAGES = {400: "Bad Request", 401: "Unauthorized", 403: "Forbidden", 404: "Not Found",
-                     413: "Request Entity Too Large", 429: "Too Many Requests", 500: "Internal Server Error",
-                     502: "Internal Server Error", 503: "Service Unavailable", 504: "Service Unavailable"}
+HTTP_API_MESSAGES = {
+    400: "Bad Request",
+    401: "Unauthorized",
+    403: "Forbidden",
+    404: "Not Found",
+    413: "Request Entity Too Large",
+    429: "Too Many Requests",
+    500: "Internal Server Error",
+    502: "Internal Server Error",
+    503: "Service Unavailable",
+    504: "Service Unavailable",
+}
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -70,16 +83,25 @@ def message_body(message: str | None, *, spaced: bool) -> bytes:
     return json.dumps({"message": message}, separators=separators).encode()
 
 
-def render(error: GatewayError, *, api_type: ApiType, custom: Mapping[str, Mapping[str, Any]],
-           variables: Mapping[str, Any]) -> Rendered:
+def render(
+    error: GatewayError,
+    *,
+    api_type: ApiType,
+    custom: Mapping[str, Mapping[str, Any]],
+    variables: Callable[[], Mapping[str, Any]],
+) -> Rendered:
     """Render ``error`` as the client sees it; ``variables`` feed gateway-response templates."""
     default = DEFAULTS.get(error.response_type, DEFAULTS["DEFAULT_5XX"])
     status = error.status or default.status
     message = error.message if error.message is not None else default.message
     if api_type != ApiType.REST:
         body = error.body or message_body(HTTP_API_MESSAGES.get(status, message), spaced=False)
-        return Rendered(status=status, headers=(("Content-Type", "application/json"), *error.headers),
-                        body=body, customised=False)
+        return Rendered(
+            status=status,
+            headers=(("Content-Type", "application/json"), *error.headers),
+            body=body,
+            customised=False,
+        )
     headers = [("Content-Type", "application/json"), *error.headers]
     if default.error_type:
         headers.append(("x-amzn-ErrorType", default.error_type))
@@ -87,14 +109,20 @@ def render(error: GatewayError, *, api_type: ApiType, custom: Mapping[str, Mappi
     if not spec:
         body = error.body or message_body(message, spaced=default.spaced)
         return Rendered(status=status, headers=tuple(headers), body=body, customised=False)
-    values = {**variables, "context.error.message": message, "context.error.messageString": json.dumps(message),
-              "context.error.responseType": error.response_type}
+    values = {
+        **variables(),
+        "context.error.message": message,
+        "context.error.messageString": json.dumps(message),
+        "context.error.responseType": error.response_type,
+    }
     if spec.get("statusCode"):
         status = int(spec["statusCode"])
     for name, source in (spec.get("responseParameters") or {}).items():
         headers.append((name.removeprefix("gatewayresponse.header."), _parameter(str(source), values)))
     template = (spec.get("responseTemplates") or {}).get("application/json")
-    body = _substitute(template, values).encode() if template else message_body(message, spaced=default.spaced)
+    body = (
+        _substitute(template, values).encode() if template else message_body(message, spaced=default.spaced)
+    )
     return Rendered(status=status, headers=tuple(headers), body=body, customised=True)
 
 

@@ -25,14 +25,15 @@ def refill(tokens: float, updated_ms: float, now_ms: float, *, rate: float, burs
     return min(float(burst), tokens + elapsed_s * rate)
 
 
-def take(state: tuple[float, float] | list[float] | None, now_ms: float, *, rate: float, burst: float) -> Take:
+def take(
+    state: tuple[float, float] | list[float] | None, now_ms: float, *, rate: float, burst: float
+) -> Take:
     """Try to take one token at ``now_ms``; ``state`` None means a new, full bucket."""
-    if state is None:
-        before = float(burst)
-    else:
-        before = refill(state[0], state[1], now_ms, rate=rate, burst=burst)
+    before = float(burst) if state is None else refill(state[0], state[1], now_ms, rate=rate, burst=burst)
     if before >= 1.0:
-        return Take(admitted=True, tokens_before=before, tokens_after=before - 1.0, state=(before - 1.0, now_ms))
+        return Take(
+            admitted=True, tokens_before=before, tokens_after=before - 1.0, state=(before - 1.0, now_ms)
+        )
     return Take(admitted=False, tokens_before=before, tokens_after=before, state=(before, now_ms))
 
 

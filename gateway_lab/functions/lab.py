@@ -35,7 +35,9 @@ def count(name: str) -> int:
     return current_invocation().services.increment(name)
 
 
-def param(event: Mapping[str, Any], name: str, *, stage_variable: str | None = None, default: str = "") -> str:
+def param(
+    event: Mapping[str, Any], name: str, *, stage_variable: str | None = None, default: str = ""
+) -> str:
     """Return query parameter ``name``, else stage variable ``stage_variable``, else ``default``."""
     query = event.get("queryStringParameters") or {}
     if name in query:

@@ -17,7 +17,7 @@ def _scalar(typed: Any) -> Any:
     """Return the comparable value of a DynamoDB typed value ({"S": "a"} → "a", {"N": "1"} → 1.0)."""
     if not isinstance(typed, dict) or len(typed) != 1:
         return typed
-    (kind, value), = typed.items()
+    ((kind, value),) = typed.items()
     return float(value) if kind == "N" else value
 
 
@@ -46,11 +46,19 @@ def _clause_matches(item: dict[str, Any], clause: str, values: dict[str, Any], n
     if match["low"]:
         return _scalar(values[match["low"]]) <= have <= _scalar(values[match["high"]])
     want = _scalar(values[match["val"]])
-    ops = {"=": have == want, "<>": have != want, "<": have < want, "<=": have <= want, ">": have > want,
-           ">=": have >= want}
+    ops = {
+        "=": have == want,
+        "<>": have != want,
+        "<": have < want,
+        "<=": have <= want,
+        ">": have > want,
+        ">=": have >= want,
+    }
     return ops[match["op"]]
 
 
-def matches_key_condition(item: dict[str, Any], condition: str, values: dict[str, Any], names: dict[str, str]) -> bool:
+def matches_key_condition(
+    item: dict[str, Any], condition: str, values: dict[str, Any], names: dict[str, str]
+) -> bool:
     """Return True when ``item`` satisfies every clause of ``condition``."""
     return all(_clause_matches(item, clause, values, names) for clause in _split(condition))

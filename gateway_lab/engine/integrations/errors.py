@@ -15,8 +15,12 @@ HTTP_5XX_MESSAGE = "Internal Server Error"  # HTTP APIs capitalise it (§5.3)
 def lambda_failure(api_type: str, log: str) -> IntegrationError:
     """Return the error for a Lambda exception or malformed proxy output: REST 502, HTTP API 500 (§5.3)."""
     if api_type == "HTTP":
-        return IntegrationError(gateway_response_type="DEFAULT_5XX", status=500, message=HTTP_5XX_MESSAGE, log=log)
-    return IntegrationError(gateway_response_type="DEFAULT_5XX", status=502, message=REST_5XX_MESSAGE, log=log)
+        return IntegrationError(
+            gateway_response_type="DEFAULT_5XX", status=500, message=HTTP_5XX_MESSAGE, log=log
+        )
+    return IntegrationError(
+        gateway_response_type="DEFAULT_5XX", status=502, message=REST_5XX_MESSAGE, log=log
+    )
 
 
 def timeout(timeout_ms: int) -> IntegrationError:
@@ -49,7 +53,9 @@ def unsupported_media_type(content_type: str) -> IntegrationError:
     )
 
 
-def failed(error: IntegrationError, *, detail: Mapping[str, Any], duration_ms: float = 0.0) -> IntegrationResult:
+def failed(
+    error: IntegrationError, *, detail: Mapping[str, Any], duration_ms: float = 0.0
+) -> IntegrationResult:
     """Wrap ``error`` in a result."""
     return IntegrationResult(response=None, error=error, detail=dict(detail), duration_ms=duration_ms)
 

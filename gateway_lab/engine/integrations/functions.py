@@ -122,11 +122,15 @@ class FunctionRegistry:
         """Return the dotted path of an alias or a dotted reference, checked against the allow-list."""
         path = self.aliases.get(reference, reference)
         if not _DOTTED.match(path):
-            raise IntegrationConfigError(f"Handler {reference!r} is not a dotted package.module.function path")
+            raise IntegrationConfigError(
+                f"Handler {reference!r} is not a dotted package.module.function path"
+            )
         module_name = path.rpartition(".")[0]
         if not any(module_name == p or module_name.startswith(p + ".") for p in self.allowed_packages):
             allowed = ", ".join(self.allowed_packages)
-            raise IntegrationConfigError(f"Handler {path!r} is outside the allowed function packages ({allowed})")
+            raise IntegrationConfigError(
+                f"Handler {path!r} is outside the allowed function packages ({allowed})"
+            )
         return path
 
     def resolve(self, reference: str) -> Handler:
@@ -174,8 +178,12 @@ def run_handler(
     """Run ``handler`` under the gateway timeout: virtual time under simulation, a worker thread live."""
     if not invocation.live:
         run = _call(handler, event, context, invocation)
-        return HandlerRun(value=run.value, error=run.error, elapsed_ms=invocation.spent_ms,
-                          timed_out=invocation.spent_ms > gateway_timeout_ms)
+        return HandlerRun(
+            value=run.value,
+            error=run.error,
+            elapsed_ms=invocation.spent_ms,
+            timed_out=invocation.spent_ms > gateway_timeout_ms,
+        )
     future = _pool.submit(contextvars.copy_context().run, _call, handler, event, context, invocation)
     try:
         run = future.result(timeout=gateway_timeout_ms / 1000)

@@ -37,8 +37,13 @@ class Queue:
         message_id = _stable_id("sqs", self.name, self.sent)
         md5 = hashlib.md5(body.encode("utf-8"), usedforsecurity=False).hexdigest()
         self.messages.append(
-            {"MessageId": message_id, "Body": body, "MD5OfBody": md5, "SentTimestamp": int(now_ms),
-             "DelaySeconds": delay_seconds}
+            {
+                "MessageId": message_id,
+                "Body": body,
+                "MD5OfBody": md5,
+                "SentTimestamp": int(now_ms),
+                "DelaySeconds": delay_seconds,
+            }
         )
         return {"MessageId": message_id, "MD5OfMessageBody": md5}
 
@@ -59,8 +64,12 @@ class Stream:
         base64.b64decode(data_b64, validate=True)  # Kinesis rejects Data that is not base64
         sequence = f"{49_000_000_000_000_000_000 + len(self.records) + 1:056d}"
         self.records.append(
-            {"SequenceNumber": sequence, "PartitionKey": partition_key, "Data": data_b64,
-             "ApproximateArrivalTimestamp": now_ms / 1000}
+            {
+                "SequenceNumber": sequence,
+                "PartitionKey": partition_key,
+                "Data": data_b64,
+                "ApproximateArrivalTimestamp": now_ms / 1000,
+            }
         )
         return {"ShardId": "shardId-000000000000", "SequenceNumber": sequence}
 
@@ -89,8 +98,14 @@ class Table:
         found = self.items.get(self._key(key))
         return {"Item": found} if found is not None else {}
 
-    def query(self, condition: str, values: dict[str, Any], names: dict[str, str] | None = None) -> dict[str, Any]:
-        found = [item for item in self.items.values() if matches_key_condition(item, condition, values, names or {})]
+    def query(
+        self, condition: str, values: dict[str, Any], names: dict[str, str] | None = None
+    ) -> dict[str, Any]:
+        found = [
+            item
+            for item in self.items.values()
+            if matches_key_condition(item, condition, values, names or {})
+        ]
         if self.range_key:
             found.sort(key=lambda item: json.dumps(item.get(self.range_key or ""), sort_keys=True))
         return {"Items": found, "Count": len(found), "ScannedCount": len(self.items)}

@@ -58,7 +58,10 @@ def _marshal(value: Any) -> tuple[Any, dict[str, Any] | None]:
     try:
         return json.loads(json.dumps(value)), None
     except (TypeError, ValueError) as exc:
-        return None, {"errorType": "Runtime.MarshalError", "errorMessage": f"Unable to marshal response: {exc}"}
+        return None, {
+            "errorType": "Runtime.MarshalError",
+            "errorMessage": f"Unable to marshal response: {exc}",
+        }
 
 
 def invoke_function(call: IntegrationCall, runtime: IntegrationRuntime, event: Any) -> FunctionOutcome:
@@ -68,20 +71,36 @@ def invoke_function(call: IntegrationCall, runtime: IntegrationRuntime, event: A
     handler_path = runtime.functions.dotted_path(reference)
     handler = runtime.functions.resolve(reference)
     started = runtime.clock.now_ms()
-    invocation = Invocation(services=runtime.services, clock=runtime.clock, live=runtime.live,
-                            timeout_ms=runtime.functions.timeout_ms, started_ms=started)
+    invocation = Invocation(
+        services=runtime.services,
+        clock=runtime.clock,
+        live=runtime.live,
+        timeout_ms=runtime.functions.timeout_ms,
+        started_ms=started,
+    )
     overhead = 0.0 if runtime.live else runtime.base_latency_ms.get("lambda", 0.0)
-    run = run_handler(handler, event, context=_context(call, name, invocation), invocation=invocation,
-                      gateway_timeout_ms=timeout_ms - overhead)
+    run = run_handler(
+        handler,
+        event,
+        context=_context(call, name, invocation),
+        invocation=invocation,
+        gateway_timeout_ms=timeout_ms - overhead,
+    )
     duration = run.elapsed_ms + overhead
     common = {"handler": handler_path, "function_name": name, "timeout_ms": timeout_ms}
     if run.timed_out or duration > timeout_ms:
         note = LIVE_TIMEOUT_NOTE if runtime.live else None
         return FunctionOutcome(**common, duration_ms=float(timeout_ms), timed_out=True, fidelity=note)
-    fidelity = None if runtime.live else (
-        f"Simulated latency: {overhead:g} ms invoke overhead plus the time the handler spent through lab.spend()."
+    fidelity = (
+        None
+        if runtime.live
+        else (
+            f"Simulated latency: {overhead:g} ms invoke overhead plus the time the handler spent through lab.spend()."
+        )
     )
     if run.error is not None:
         return FunctionOutcome(**common, duration_ms=duration, error=run.error, fidelity=fidelity)
     output, marshal_error = _marshal(run.value)
-    return FunctionOutcome(**common, duration_ms=duration, output=output, error=marshal_error, fidelity=fidelity)
+    return FunctionOutcome(
+        **common, duration_ms=duration, output=output, error=marshal_error, fidelity=fidelity
+    )

@@ -19,7 +19,9 @@ def _detail(call: IntegrationCall, event: Any, outcome: FunctionOutcome) -> dict
         "kind": "lambda_proxy",
         "handler": outcome.handler,
         "function": outcome.function_name,
-        "payloadFormatVersion": str(call.integration.get("payloadFormatVersion", "2.0" if call.api_type == "HTTP" else "1.0")),
+        "payloadFormatVersion": str(
+            call.integration.get("payloadFormatVersion", "2.0" if call.api_type == "HTTP" else "1.0")
+        ),
         "timeout_ms": outcome.timeout_ms,
         "event": event,
         "result": outcome.output,
@@ -30,10 +32,14 @@ def _detail(call: IntegrationCall, event: Any, outcome: FunctionOutcome) -> dict
 
 def invoke_lambda_proxy(call: IntegrationCall, runtime: IntegrationRuntime) -> IntegrationResult:
     """Run a Lambda proxy integration and return the client response or the gateway error."""
-    method = str(call.integration.get("httpMethod", call.integration.get("integrationHttpMethod", "POST"))).upper()
+    method = str(
+        call.integration.get("httpMethod", call.integration.get("integrationHttpMethod", "POST"))
+    ).upper()
     if call.api_type == "REST" and method != "POST":
         # Lambda is invoked with POST; any other integration method is a configuration error (§5.3).
-        return errors.config_error(f"Lambda proxy integrations must use POST, not {method}", kind="lambda_proxy")
+        return errors.config_error(
+            f"Lambda proxy integrations must use POST, not {method}", kind="lambda_proxy"
+        )
     event = proxy_event(call)
     outcome = invoke_function(call, runtime, event)
     detail = _detail(call, event, outcome)
@@ -43,7 +49,8 @@ def invoke_lambda_proxy(call: IntegrationCall, runtime: IntegrationRuntime) -> I
     elif outcome.error is not None:
         message = outcome.error.get("errorMessage", "")
         result = errors.lambda_failure(
-            call.api_type, f"Lambda execution failed with status 200 due to customer function error: {message}"
+            call.api_type,
+            f"Lambda execution failed with status 200 due to customer function error: {message}",
         )
     else:
         version = str(detail["payloadFormatVersion"])
@@ -55,7 +62,13 @@ def invoke_lambda_proxy(call: IntegrationCall, runtime: IntegrationRuntime) -> I
             accept=call.request.headers.get("Accept", ""),
         )
     if isinstance(result, IntegrationError):
-        return IntegrationResult(response=None, error=result, detail=detail, duration_ms=outcome.duration_ms,
-                                 fidelity=outcome.fidelity)
-    return IntegrationResult(response=result, error=None, detail=detail, duration_ms=outcome.duration_ms,
-                             fidelity=outcome.fidelity)
+        return IntegrationResult(
+            response=None,
+            error=result,
+            detail=detail,
+            duration_ms=outcome.duration_ms,
+            fidelity=outcome.fidelity,
+        )
+    return IntegrationResult(
+        response=result, error=None, detail=detail, duration_ms=outcome.duration_ms, fidelity=outcome.fidelity
+    )

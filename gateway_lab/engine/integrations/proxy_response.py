@@ -21,7 +21,9 @@ from ..messages import Headers, Response
 from . import errors
 from .types import IntegrationError
 
-REST_KEYS = frozenset({"statusCode", "headers", "multiValueHeaders", "body", "isBase64Encoded", "base64Encoded"})
+REST_KEYS = frozenset(
+    {"statusCode", "headers", "multiValueHeaders", "body", "isBase64Encoded", "base64Encoded"}
+)
 MALFORMED = "Malformed Lambda proxy response"
 
 
@@ -107,7 +109,9 @@ def _http_v1(output: Any) -> Response:
         raise _Malformed("payload 1.0 output needs a statusCode")
     headers = _merged_headers(output, allow_multi=True)
     decode = bool(output.get("isBase64Encoded", False))
-    return Response(status=_status(output["statusCode"]), headers=Headers(headers), body=_body(output, decode=decode))
+    return Response(
+        status=_status(output["statusCode"]), headers=Headers(headers), body=_body(output, decode=decode)
+    )
 
 
 def _http_v2(output: Any) -> Response:
@@ -122,7 +126,20 @@ def _http_v2(output: Any) -> Response:
         raise _Malformed("cookies is not a list")
     headers += [("set-cookie", str(cookie)) for cookie in cookies]
     decode = bool(output.get("isBase64Encoded", False))
-    return Response(status=_status(output["statusCode"]), headers=Headers(headers), body=_body(output, decode=decode))
+    return Response(
+        status=_status(output["statusCode"]), headers=Headers(headers), body=_body(output, decode=decode)
+    )
+
+
+def _websocket(output: Any) -> Response:
+    # A WebSocket route response is only the body the client receives; unknown keys are ignored.
+    if isinstance(output, Mapping) and ("statusCode" in output or "body" in output):
+        status = _status(output.get("statusCode", 200))
+        body = output.get("body")
+        return Response.build(
+            status, body=body if isinstance(body, str) else json.dumps(body) if body else ""
+        )
+    return Response.build(200, body=output if isinstance(output, str) else json.dumps(output))
 
 
 def parse_proxy_response(
@@ -135,8 +152,12 @@ def parse_proxy_response(
 ) -> Response | IntegrationError:
     """Return the client response for a Lambda proxy ``output`` (JSON-decoded), or the gateway error."""
     try:
+        if api_type == "WEBSOCKET":
+            return _websocket(output)
         if api_type == "HTTP":
             return _http_v2(output) if payload_version == "2.0" else _http_v1(output)
         return _rest(output, binary_media_types, accept)
     except _Malformed as exc:
-        return errors.lambda_failure(api_type, f"Execution failed due to configuration error: {MALFORMED} ({exc})")
+        return errors.lambda_failure(
+            api_type, f"Execution failed due to configuration error: {MALFORMED} ({exc})"
+        )

@@ -4,17 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any
 
+from ..clock import Clock
 from ..messages import Request, Response
 
+__all__ = ["Clock", "IntegrationCall", "IntegrationConfigError", "IntegrationError", "IntegrationResult"]
+
 DEFAULT_ACCOUNT_ID = "123456789012"
-
-
-class Clock(Protocol):
-    """The engine clock as the integrations need it: epoch milliseconds, virtual or system."""
-
-    def now_ms(self) -> float: ...
 
 
 class IntegrationConfigError(ValueError):
@@ -33,7 +30,9 @@ class IntegrationCall:
     integration: Mapping[str, Any]  # AWS JSON of the integration, ${stageVariables.x} not yet substituted
     request: Request
     account_id: str = DEFAULT_ACCOUNT_ID
-    endpoint_type: str = "REGIONAL"  # "EDGE" | "REGIONAL" | "PRIVATE": decides the REST timeout ceiling (§5.1)
+    endpoint_type: str = (
+        "REGIONAL"  # "EDGE" | "REGIONAL" | "PRIVATE": decides the REST timeout ceiling (§5.1)
+    )
     resource_path: str = ""  # REST "/pets/{id}"; HTTP route path; WebSocket ""
     route_key: str = ""  # HTTP "GET /pets/{id}" or "$default"; WebSocket "$connect"...; REST ""
     path_parameters: Mapping[str, str] = field(default_factory=dict)

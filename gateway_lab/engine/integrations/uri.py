@@ -9,7 +9,9 @@ from .types import IntegrationConfigError
 
 _STAGE_VARIABLE = re.compile(r"\$\{stageVariables\.([A-Za-z0-9_]+)\}")
 _LAMBDA_URI = re.compile(r":lambda:path/[^/]+/functions/(?P<arn>.+?)/invocations$")
-_AWS_URI = re.compile(r"^arn:aws:apigateway:(?P<region>[^:]*):(?P<service>[^:]+):(?P<kind>path|action)/(?P<rest>.+)$")
+_AWS_URI = re.compile(
+    r"^arn:aws:apigateway:(?P<region>[^:]*):(?P<service>[^:]+):(?P<kind>path|action)/(?P<rest>.+)$"
+)
 
 
 def substitute_stage_variables(text: str, stage_variables: Mapping[str, str]) -> str:

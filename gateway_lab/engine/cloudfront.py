@@ -1,0 +1,103 @@
+"""What the CloudFront hop of an edge-optimized API does to requests and responses (§2, §6.1)."""
+
+from __future__ import annotations
+
+import hashlib
+from functools import lru_cache
+
+from .messages import Client, Headers
+
+# CloudFront capitalises standard header names (§2); custom names keep the client's casing (§6.1).
+_CANONICAL = {
+    name.lower(): name
+    for name in (
+        "Accept",
+        "Accept-Encoding",
+        "Accept-Language",
+        "Authorization",
+        "Cache-Control",
+        "Content-Length",
+        "Content-Type",
+        "Cookie",
+        "Host",
+        "If-None-Match",
+        "Origin",
+        "Referer",
+        "User-Agent",
+    )
+}
+_CF_ADDRESS = "130.176.0.1"  # a CloudFront edge address as seen by the API
+_MOBILE = ("Mobile", "Android", "iPhone")
+POP_BY_REGION = {
+    "us-east-1": "IAD89-C1",
+    "us-west-2": "SEA19-C1",
+    "eu-west-1": "DUB56-P1",
+    "eu-central-1": "FRA56-C2",
+    "ap-southeast-2": "SYD62-P1",
+    "ap-northeast-1": "NRT57-P2",
+    "ap-southeast-1": "SIN2-P1",
+    "sa-east-1": "GRU3-P1",
+}
+
+
+def _token(seed: str, length: int) -> str:
+    return hashlib.blake2b(seed.encode(), digest_size=32).hexdigest()[:length]
+
+
+def via(request_id: str, version: str) -> str:
+    return f"{version} {request_id.replace('-', '')}.cloudfront.net (CloudFront)"
+
+
+def capitalise(headers: Headers) -> tuple[list[tuple[str, str]], list[str]]:
+    """Return header pairs with standard names capitalised and cookies sorted by name, plus what changed."""
+    changed: list[str] = []
+    pairs = []
+    for name, value in headers.pairs:
+        canonical = _CANONICAL.get(name.lower(), name)
+        if canonical != name:
+            changed.append(f"{name} → {canonical}")
+        if canonical == "Cookie":
+            value = "; ".join(sorted(part.strip() for part in value.split(";") if part.strip()))
+        pairs.append((canonical, value))
+    return pairs, changed
+
+
+def request_headers(client: Client, *, request_id: str, trace_id: str, host: str) -> list[tuple[str, str]]:
+    """Return the headers CloudFront adds on its way to the API (§2, as AWS-recorded events show)."""
+    mobile = any(marker in client.user_agent for marker in _MOBILE)
+    return [
+        ("CloudFront-Forwarded-Proto", "https"),
+        ("CloudFront-Is-Desktop-Viewer", "false" if mobile else "true"),
+        ("CloudFront-Is-Mobile-Viewer", "true" if mobile else "false"),
+        ("CloudFront-Is-SmartTV-Viewer", "false"),
+        ("CloudFront-Is-Tablet-Viewer", "false"),
+        ("CloudFront-Viewer-ASN", "64496"),
+        ("CloudFront-Viewer-Country", client.country),
+        ("Host", host),
+        ("Via", via(request_id, "2.0")),
+        ("X-Amz-Cf-Id", cf_id(request_id)),
+        ("X-Amzn-Trace-Id", trace_id),
+        ("X-Forwarded-For", f"{client.source_ip}, {_CF_ADDRESS}"),
+        ("X-Forwarded-Port", "443"),
+        ("X-Forwarded-Proto", "https"),
+    ]
+
+
+@lru_cache(maxsize=4)  # requested twice per request (request and response headers)
+def cf_id(request_id: str) -> str:
+    return _token(request_id + "cf", 56)
+
+
+def response_headers(client: Client, *, request_id: str, error: bool) -> list[tuple[str, str]]:
+    """Return the headers CloudFront adds to the response (``X-Cache`` is not the API cache, §4)."""
+    return [
+        ("X-Cache", "Error from cloudfront" if error else "Miss from cloudfront"),
+        ("Via", via(request_id, "1.1")),
+        ("X-Amz-Cf-Pop", POP_BY_REGION.get(client.region, "IAD89-C1")),
+        ("X-Amz-Cf-Id", cf_id(request_id)),
+    ]
+
+
+ADDED_NAMES = frozenset(
+    name.lower() for name, _ in request_headers(Client(), request_id="x", trace_id="x", host="x")
+)

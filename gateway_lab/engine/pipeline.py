@@ -1,0 +1,171 @@
+"""The composition root: ``build_pipeline(...)`` wires a deployment, a stage and the ports together.
+
+``Pipeline.iter_steps(request)`` is a generator of steps (front ends that animate a request use it);
+``Pipeline.run(request)`` returns the whole ``Trace``. Both run the same code. Canary routing and
+request ids come from a seeded random generator, so the same inputs replay the same traces.
+"""
+
+from __future__ import annotations
+
+import base64
+import random
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import replace
+from typing import Any
+
+from .clock import Clock
+from .context import AccountSettings, Context
+from .messages import Request
+from .model import Api, ConfigError, Deployment, FrozenDict, Stage
+from .model_load import load_stage
+from .stages import DEFAULT_STAGE_ORDER, load_stages
+from .stages.base import Stage as PipelineStage
+from .state import Store
+from .trace import StageName, Step, Trace
+
+
+class Pipeline:
+    """One API stage, ready to take requests."""
+
+    def __init__(
+        self,
+        *,
+        deployment: Deployment,
+        stage: Stage,
+        deployments: Mapping[str, Deployment],
+        clock: Clock,
+        store: Store,
+        runtime: Any,
+        account: AccountSettings,
+        seed: int,
+        origin_ms: float,
+        stages: Sequence[PipelineStage],
+    ) -> None:
+        self.deployment, self.stage, self.deployments = deployment, stage, deployments
+        self.clock, self.store, self.runtime, self.account = clock, store, runtime, account
+        self.origin_ms = origin_ms
+        self._rng = random.Random(seed)
+        self._stages = [s for s in stages if s.name != StageName.RESPONSE]
+        self._response = next(s for s in stages if s.name == StageName.RESPONSE)
+
+    @property
+    def api(self) -> Api:
+        return self.deployment.api
+
+    def iter_steps(self, request: Request) -> Iterator[Step]:
+        """Yield each stage's step in order; stops after the response step."""
+        yield from self._steps(self._context(request))
+
+    def run(self, request: Request) -> Trace:
+        """Run ``request`` through every stage and return its trace."""
+        ctx = self._context(request)
+        steps = []
+        for stage in self._stages:  # the loop of _steps without a generator: run() is the hot path
+            step = stage.evaluate(ctx)
+            steps.append(step)
+            if step.is_final or ctx.error is not None or ctx.response is not None:
+                break
+        steps.append(self._response.evaluate(ctx))
+        assert ctx.response is not None
+        meta = {
+            "api_id": self.api.id,
+            "stage": self.stage.name,
+            "deployment_id": ctx.deployment.id,
+            "is_canary": ctx.is_canary,
+            "t_ms": round(ctx.arrival_ms - self.origin_ms, 3),
+        }
+        return Trace(steps=tuple(steps), response=ctx.response, request_id=ctx.request_id, meta=meta)
+
+    def _steps(self, ctx: Context) -> Iterator[Step]:
+        for stage in self._stages:
+            step = stage.evaluate(ctx)
+            yield step
+            if step.is_final or ctx.error is not None or ctx.response is not None:
+                break
+        yield self._response.evaluate(ctx)
+
+    def _context(self, request: Request) -> Context:
+        arrival = request.time_ms if request.time_ms is not None else self.clock.now_ms()
+        deployment, variables, is_canary = self._pick_deployment()
+        request_id = _uuid4(self._rng.getrandbits(128))
+        extended = base64.b64encode(self._rng.getrandbits(88).to_bytes(11, "big")).decode()
+        return Context(
+            request=request,
+            deployment=deployment,
+            stage=self.stage,
+            stage_variables=variables,
+            is_canary=is_canary,
+            account=self.account,
+            clock=self.clock,
+            store=self.store,
+            runtime=self.runtime,
+            request_id=request_id,
+            extended_request_id=extended,
+            arrival_ms=arrival,
+            origin_ms=self.origin_ms,
+        )
+
+    def _pick_deployment(self) -> tuple[Deployment, Mapping[str, str], bool]:
+        """Route a request to the canary with probability percentTraffic/100 (§8), else production."""
+        canary = self.stage.canary
+        if canary is None or self._rng.random() * 100.0 >= canary.percent_traffic:
+            return self.deployment, self.stage.variables, False
+        deployment = self.deployments.get(canary.deployment_id, self.deployment)
+        return deployment, FrozenDict({**self.stage.variables, **canary.stage_variable_overrides}), True
+
+
+def _uuid4(bits: int) -> str:
+    """Format 128 random bits as a version-4 UUID string (like ``str(uuid.UUID(int=bits, version=4))``)."""
+    h = f"{bits:032x}"
+    variant = "89ab"[int(h[16], 16) & 3]
+    return f"{h[:8]}-{h[8:12]}-4{h[13:16]}-{variant}{h[17:20]}-{h[20:32]}"
+
+
+def build_pipeline(
+    *,
+    api: Deployment | Mapping[str, Any],
+    stage: Stage | Mapping[str, Any],
+    clock: Clock,
+    store: Store,
+    runtime: Any,
+    account: AccountSettings | None = None,
+    seed: int = 0,
+    deployments: Sequence[Deployment] = (),
+    origin_ms: float | None = None,
+    stage_order: Sequence[StageName] = DEFAULT_STAGE_ORDER,
+) -> Pipeline:
+    """Return a pipeline for ``api`` (a Deployment, or API JSON to deploy) at ``stage`` (Stage or JSON).
+
+    ``deployments`` are further snapshots the stage or its canary may point at by id. Raises
+    ``ConfigError`` when the stage names a deployment that does not exist.
+    """
+    deployment = api if isinstance(api, Deployment) else Deployment.create(api)
+    known = {d.id: d for d in (deployment, *deployments)}
+    stage_obj = stage if isinstance(stage, Stage) else load_stage(stage, deployment.api)
+    if stage_obj.deployment_id:
+        if stage_obj.deployment_id not in known:
+            raise ConfigError([("stage.deploymentId", f"no deployment with id {stage_obj.deployment_id!r}")])
+        deployment = known[stage_obj.deployment_id]
+    else:
+        stage_obj = replace(stage_obj, deployment_id=deployment.id)
+    if stage_obj.canary and stage_obj.canary.deployment_id and stage_obj.canary.deployment_id not in known:
+        raise ConfigError(
+            [
+                (
+                    "stage.canarySettings.deploymentId",
+                    f"no deployment with id {stage_obj.canary.deployment_id!r}",
+                )
+            ]
+        )
+    return Pipeline(
+        deployment=deployment,
+        stage=stage_obj,
+        deployments=known,
+        clock=clock,
+        store=store,
+        runtime=runtime,
+        account=account or AccountSettings(),
+        seed=seed,
+        origin_ms=clock.now_ms() if origin_ms is None else origin_ms,
+        stages=load_stages(stage_order),
+    )

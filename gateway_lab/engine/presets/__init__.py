@@ -1,0 +1,86 @@
+"""Scenario files shared by lessons, the visualizer, the docs and the tests.
+
+Each ``<name>.json`` holds ``name``, ``title``/``description``/``notice`` (``{"en": ..., "zh-hans": ...}``
+or a plain English string), ``lesson`` (main anchor) and ``lessons``, ``facts`` (GATEWAY_FACTS.md
+sections), ``api`` and ``stage`` (AWS JSON), ``client``, ``requests`` (``simulate.RequestSpec.from_dict``
+format) and optionally ``compare`` (``{"label", "api", "stage"}``: the same requests against a second
+API), ``canary_api`` and ``expect`` (what the tests check, mirroring ``notice``).
+"""
+
+from __future__ import annotations
+
+import json
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from ..messages import Client
+from ..simulate import Simulation, simulate
+
+PRESET_DIR = Path(__file__).resolve().parent
+LANGUAGES = ("en", "zh-hans")
+
+
+class PresetNotFound(KeyError):
+    """No preset file has that name."""
+
+
+def _localised(value: Any) -> dict[str, str]:
+    """Return ``{"en": ..., "zh-hans": ...}`` whether the file gives a map or a plain string."""
+    if isinstance(value, dict):
+        return {lang: str(value.get(lang) or value.get("en", "")) for lang in LANGUAGES}
+    return {lang: str(value or "") for lang in LANGUAGES}
+
+
+@lru_cache(maxsize=64)
+def _read(name: str) -> str:
+    path = PRESET_DIR / f"{name}.json"
+    if "/" in name or not path.is_file():
+        raise PresetNotFound(name)
+    return path.read_text(encoding="utf-8")
+
+
+def load_preset(name: str) -> dict[str, Any]:
+    """Return a fresh copy of the preset ``name``; raise ``PresetNotFound`` for unknown names."""
+    return json.loads(_read(name))  # type: ignore[no-any-return]
+
+
+def list_presets() -> list[dict[str, Any]]:
+    """Return every preset's summary (name, localised title/description, lessons, facts), by name."""
+    summaries = []
+    for path in sorted(PRESET_DIR.glob("*.json")):
+        data = load_preset(path.stem)
+        summaries.append(
+            {
+                "name": path.stem,
+                "title": _localised(data.get("title")),
+                "description": _localised(data.get("description")),
+                "lesson": data.get("lesson") or (data.get("lessons") or [None])[0],
+                "lessons": data.get("lessons") or [data.get("lesson")],
+                "facts": data.get("facts", []),
+            }
+        )
+    return summaries
+
+
+def run_preset(name: str, *, seed: int = 0) -> list[tuple[str, Simulation]]:
+    """Simulate the preset (and its ``compare`` API, if any); return ``[(label, simulation), ...]``."""
+    data = load_preset(name)
+    client = Client(**data["client"]) if data.get("client") else None
+    runs = [(data.get("label", "main"), data["api"], data["stage"])]
+    if data.get("compare"):
+        runs.append((data["compare"]["label"], data["compare"]["api"], data["compare"]["stage"]))
+    return [
+        (
+            label,
+            simulate(
+                api=api,
+                stage=stage,
+                requests=data["requests"],
+                seed=seed,
+                client=client,
+                canary_api=data.get("canary_api"),
+            ),
+        )
+        for label, api, stage in runs
+    ]

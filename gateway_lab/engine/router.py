@@ -1,0 +1,73 @@
+"""Path matching compiled once per deployment (§10): literal > ``{param}`` > ``{proxy+}``.
+
+A trie over path segments. ``candidates`` yields every resource whose path matches, most specific
+first, so REST can take the first and HTTP APIs can keep looking for one that has the method.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from .model import Resource
+
+
+@dataclass(slots=True)
+class _Node:
+    literal: dict[str, _Node] = field(default_factory=dict)
+    params: list[tuple[str, _Node]] = field(default_factory=list)
+    greedy: tuple[str, Resource] | None = None
+    resource: Resource | None = None
+
+
+class Router:
+    """Match request paths (after the stage) against resource or route paths."""
+
+    __slots__ = ("_root",)
+
+    def __init__(self, resources: tuple[Resource, ...]) -> None:
+        self._root = _Node()
+        for resource in resources:
+            self._add(resource)
+
+    def _add(self, resource: Resource) -> None:
+        node = self._root
+        for part in [p for p in resource.path.split("/") if p]:
+            if part.startswith("{") and part.endswith("+}"):
+                node.greedy = (part[1:-2], resource)
+                return
+            if part.startswith("{") and part.endswith("}"):
+                name = part[1:-1]
+                child = next((n for p, n in node.params if p == name), None)
+                if child is None:
+                    child = _Node()
+                    node.params.append((name, child))
+                node = child
+            else:
+                node = node.literal.setdefault(part, _Node())
+        node.resource = resource
+
+    def candidates(self, path: str) -> Iterator[tuple[Resource, dict[str, str]]]:
+        """Yield (resource, path parameters) for every match, most specific first.
+
+        Empty segments are ignored (``//pets`` and ``/pets/`` match ``/pets``, §6.1) and values stay
+        percent-encoded as the client sent them.
+        """
+        segments = [s for s in path.split("/") if s]
+        return self._walk(self._root, segments, 0, {})
+
+    def _walk(
+        self, node: _Node, segments: list[str], i: int, params: dict[str, str]
+    ) -> Iterator[tuple[Resource, dict[str, str]]]:
+        if i == len(segments):
+            if node.resource is not None:
+                yield node.resource, params
+            return
+        child = node.literal.get(segments[i])
+        if child is not None:
+            yield from self._walk(child, segments, i + 1, params)
+        for name, param_node in node.params:
+            yield from self._walk(param_node, segments, i + 1, {**params, name: segments[i]})
+        if node.greedy is not None:
+            name, resource = node.greedy
+            yield resource, {**params, name: "/".join(segments[i:])}

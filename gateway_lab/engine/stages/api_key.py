@@ -1,0 +1,142 @@
+"""API key stage (§3.2, §3.3): the key a method requires, its usage plan's throttle, then its quota.
+
+Runs before the stage/method/account throttles, as AWS applies per-client limits first (§3.2) and
+logs the usage-plan check before "Starting execution" (§3.3).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .. import token_bucket
+from ..access import access_of
+from ..context import Context
+from ..model import ApiType
+from ..trace import Outcome, StageName, Step
+from ..usage_plan import UsagePlan, find_key, find_plan, masked, quota_window
+from .access_common import deny
+from .base import fmt, record
+
+LESSON, STAGE = "security#api-keys", StageName.API_KEY
+
+
+def _key_value(ctx: Context) -> str | None:
+    if ctx.api.api_key_source == "AUTHORIZER":
+        return ctx.facts.get("usage_identifier_key")
+    return ctx.request.headers.get("x-api-key")
+
+
+def _forbidden(ctx: Context, reason: str) -> Step:
+    return deny(
+        ctx,
+        STAGE,
+        response_type="INVALID_API_KEY",
+        status=403,
+        message="Forbidden",
+        title="API key refused",
+        reason=reason,
+        fact="3.3",
+        lesson=LESSON,
+    )
+
+
+class ApiKeyStage:
+    name = STAGE
+
+    def evaluate(self, ctx: Context) -> Step:
+        method = ctx.match.method if ctx.match else None
+        label = f"{ctx.request.method} {ctx.match.resource_path if ctx.match else ctx.request.path}"
+        if ctx.api.api_type != ApiType.REST or method is None or not method.api_key_required:
+            why = (
+                "HTTP and WebSocket APIs have no API keys."
+                if ctx.api.api_type != ApiType.REST
+                else (
+                    f"API Key authorized because method '{label}' does not require API Key. "
+                    "Request will not contribute to throttle or quota limits."
+                )
+            )
+            return record(ctx, STAGE, Outcome.SKIP, "No API key needed", why, fact="3.3", lesson=LESSON)
+        access = access_of(ctx)
+        value = _key_value(ctx)
+        key = find_key(access.api_keys, value)
+        if key is None or not key.enabled:
+            state = "missing" if not value else ("disabled" if key else "not a known key")
+            return _forbidden(ctx, f"The method requires an API key and the key is {state}: 403 Forbidden.")
+        plan = find_plan(access.usage_plans, key_id=key.id, api_id=ctx.api.id, stage=ctx.stage.name)
+        if plan is None:
+            return _forbidden(
+                ctx,
+                f"Key {masked(key.value)} is in no usage plan for API stage {ctx.api.id}/{ctx.stage.name}.",
+            )
+        ctx.api_key, ctx.api_key_id = key.value, key.id
+        ctx.usage_plan = {"id": plan.id, "name": plan.name}
+        ctx.identity.update({"apiKey": key.value, "apiKeyId": key.id})
+        return self._meter(ctx, plan, key.id, masked(key.value))
+
+    def _meter(self, ctx: Context, plan: UsagePlan, key_id: str, shown: str) -> Step:
+        method_key = f"{ctx.match.resource_path}/{ctx.request.method}"
+        level, limit = plan.limit_for(ctx.api.id, ctx.stage.name, method_key)
+        detail: dict[str, Any] = {"api_key": shown, "usage_plan": plan.id, "throttle_level": level}
+        if limit is not None:
+            bucket = f"bucket:plan:{plan.id}:{key_id}:{method_key if level == 'method' else '*'}"
+            took = token_bucket.take(ctx.store.get(bucket), ctx.now_ms, rate=limit.rate, burst=limit.burst)
+            ctx.store.put(bucket, list(took.state))
+            detail |= {
+                "rate": limit.rate,
+                "burst": limit.burst,
+                "tokens_before": round(took.tokens_before, 3),
+                "tokens_after": round(took.tokens_after, 3),
+            }
+            if not took.admitted:
+                reason = (
+                    f"API Key {shown} exceeded throttle limit for API Stage {ctx.api.id}/{ctx.stage.name}: Key throttle limit exceeded "
+                    f"for Usage Plan ID {plan.id}. Limit: {limit.rate:.2f} Burst: {limit.burst}"
+                )
+                return deny(
+                    ctx,
+                    STAGE,
+                    response_type="THROTTLED",
+                    status=429,
+                    message="Too Many Requests",
+                    title="Usage-plan throttle",
+                    reason=reason,
+                    detail=detail,
+                    fact="3.3",
+                    lesson="performance#throttling",
+                )
+        if plan.quota is not None:
+            start, end = quota_window(plan.quota, ctx.now_ms)
+            counter = f"quota:{plan.id}:{key_id}:{int(start)}"
+            used = int(ctx.store.get(counter) or 0)
+            detail |= {"quota_limit": plan.quota.limit, "quota_period": plan.quota.period, "quota_used": used}
+            if used >= plan.quota.limit:
+                reason = (
+                    f"API Key {shown} exceeded quota limit for API Stage {ctx.api.id}/{ctx.stage.name}: Key quota exhausted for "
+                    f"Usage Plan ID {plan.id}. Quota Limit: {plan.quota.limit} Period: {plan.quota.period}"
+                )
+                return deny(
+                    ctx,
+                    STAGE,
+                    response_type="QUOTA_EXCEEDED",
+                    status=429,
+                    message="Limit Exceeded",
+                    title="Quota exhausted",
+                    reason=reason,
+                    detail={**detail, "quota_remaining": 0},
+                    fact="3.3",
+                    lesson=LESSON,
+                )
+            used = ctx.store.incr(counter, ttl_ms=end - ctx.now_ms)
+            detail |= {"quota_used": used, "quota_remaining": plan.quota.limit - used}
+        remaining = f" Quota left: {fmt(detail['quota_remaining'])}." if "quota_remaining" in detail else ""
+        return record(
+            ctx,
+            STAGE,
+            Outcome.PASS,
+            "Usage plan check succeeded",
+            f"Usage Plan check succeeded for API Key {shown} and API Stage {ctx.api.id}/{ctx.stage.name}.{remaining}",
+            detail=detail,
+            duration_ms=0.1,
+            fact="3.3",
+            lesson=LESSON,
+        )

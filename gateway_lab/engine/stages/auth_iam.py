@@ -1,0 +1,130 @@
+"""IAM authorization (§7.1, §5.3): verify SigV4, then the caller's identity policy and the resource policy."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any
+
+from .. import sigv4
+from ..access import access_of
+from ..context import Context
+from ..iam_policy import Caller, Effect, combine, evaluate, not_authorized_message
+from ..model import ApiType
+from ..trace import Outcome, StageName, Step
+from .access_common import ACCESS_MS, api_arn, condition_keys, deny, request_arn
+from .base import record
+
+LESSON = "security#iam"
+
+
+def signed_view(ctx: Context) -> tuple[Any, str]:
+    """Return (request, path) as the client signed them: its own Host and the path with the stage."""
+    request = ctx.request
+    host = ctx.facts.get("client_host")  # live front ends: the Host the client really used
+    if host:
+        request = replace(request, headers=request.headers.with_header("Host", host))
+    default = request.path if ctx.stage.name == "$default" else f"/{ctx.stage.name}{request.path}"
+    return request, ctx.facts.get("client_path") or default
+
+
+def iam_step(ctx: Context) -> Step:
+    stage = StageName.AUTH
+    request, raw_path = signed_view(ctx)
+    access = access_of(ctx)
+    check = sigv4.verify(
+        request, credentials=access.credentials, region=ctx.api.region, now_ms=ctx.now_ms, raw_path=raw_path
+    )
+    if not check.ok:
+        err = check.error
+        return deny(
+            ctx,
+            stage,
+            response_type=err.gateway_response_type,
+            status=err.status,
+            message=err.message,
+            title=f"SigV4: {err.error_type}",
+            reason=err.message,
+            detail={"error_type": err.error_type, **check.detail},
+            fact="5.3",
+            lesson=LESSON,
+        )
+    cred = check.credential
+    arn = request_arn(ctx)
+    identity = evaluate(cred.policy, action="execute-api:Invoke", resource=arn)
+    effect, policy_detail = identity.effect, None
+    if ctx.api.policy:
+        caller = Caller(arn=cred.user_arn, account_id=cred.account_id)
+        resource = evaluate(
+            ctx.api.policy,
+            action="execute-api:Invoke",
+            resource=arn,
+            caller=caller,
+            keys=condition_keys(ctx),
+            api_arn=api_arn(ctx),
+        )
+        same = cred.account_id == ctx.account.account_id
+        effect, policy_detail = (
+            combine(auth=identity.effect, resource_policy=resource.effect, same_account=same),
+            resource.to_dict(),
+        )
+    detail = {
+        **check.detail,
+        "caller": cred.user_arn,
+        "resource": arn,
+        "identity_policy": identity.to_dict(),
+        "resource_policy": policy_detail,
+    }
+    if effect != Effect.ALLOW:
+        message = not_authorized_message(
+            user=cred.user_arn,
+            resource=arn,
+            explicit=effect == Effect.DENY,
+            identity_policy=policy_detail is None,
+        )
+        return deny(
+            ctx,
+            stage,
+            response_type="ACCESS_DENIED",
+            title="Signature valid, not authorized",
+            reason=message,
+            message=message,
+            capital=True,
+            detail=detail,
+            fact="7.5",
+            lesson=LESSON,
+        )
+    ctx.principal = cred.user_arn
+    ctx.identity.update(
+        {
+            "accessKey": cred.access_key_id,
+            "accountId": cred.account_id,
+            "caller": cred.user_arn.rpartition("/")[2],
+            "user": cred.user_arn.rpartition("/")[2],
+            "userArn": cred.user_arn,
+        }
+    )
+    if ctx.api.api_type == ApiType.HTTP:
+        ctx.authorizer = {
+            "iam": {
+                "accessKey": cred.access_key_id,
+                "accountId": cred.account_id,
+                "callerId": cred.user_arn.rpartition("/")[2],
+                "cognitoIdentity": None,
+                "principalOrgId": None,
+                "userArn": cred.user_arn,
+                "userId": cred.user_arn.rpartition("/")[2],
+            }
+        }
+    invalidate = evaluate(cred.policy, action="execute-api:InvalidateCache", resource=arn)
+    ctx.authorized_for_cache_invalidation = invalidate.effect == Effect.ALLOW
+    return record(
+        ctx,
+        stage,
+        Outcome.PASS,
+        "SigV4 valid and authorized",
+        f"The signature checks out for {cred.user_arn}, and its identity policy allows execute-api:Invoke on {arn}.",
+        detail=detail,
+        duration_ms=ACCESS_MS,
+        fact="7.1",
+        lesson=LESSON,
+    )

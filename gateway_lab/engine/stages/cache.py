@@ -1,0 +1,157 @@
+"""Cache stage (REST only, §4): stage cache cluster, per-method TTL, key parameters, invalidation."""
+
+from __future__ import annotations
+
+from ..context import Context, GatewayError
+from ..messages import Response
+from ..model import ApiType
+from ..trace import Outcome, StageName, Step
+from . import cache_policy as policy
+from .base import fmt, record
+
+LOOKUP_MS, HIT_MS = 0.5, 1.0
+LESSON = "performance#caching"
+
+
+class CacheStage:
+    name = StageName.CACHE
+
+    def __init__(self) -> None:
+        # Decoding a stored entry costs more than the rest of a hit: keep the last decodings per key.
+        self._memo: dict[str, tuple[float, Response]] = {}
+
+    def _decoded(self, key: str, entry: dict) -> Response:  # type: ignore[type-arg]
+        memo = self._memo.get(key)
+        if memo is not None and memo[0] == entry["stored_ms"]:
+            return memo[1]
+        response = policy.entry_response(entry)
+        if len(self._memo) > 1024:
+            self._memo.clear()
+        self._memo[key] = (entry["stored_ms"], response)
+        return response
+
+    def evaluate(self, ctx: Context) -> Step:
+        why_not = policy.not_applicable(ctx)
+        if why_not:
+            return record(
+                ctx,
+                self.name,
+                Outcome.SKIP,
+                "Cache not used",
+                why_not,
+                fact="4",
+                lesson="api-types#comparison" if ctx.api.api_type != ApiType.REST else LESSON,
+            )
+        settings = policy.effective(ctx)
+        if not settings.enabled:
+            return record(
+                ctx,
+                self.name,
+                Outcome.SKIP,
+                "Caching off for this method",
+                f"Only GET methods cache by default; {ctx.request.method} needs a per-method override.",
+                fact="4",
+                lesson=LESSON,
+            )
+        if settings.ttl_s == 0:
+            return record(
+                ctx,
+                self.name,
+                Outcome.SKIP,
+                "TTL 0",
+                "A TTL of 0 seconds disables caching.",
+                fact="4",
+                lesson=LESSON,
+            )
+        key, parts = policy.cache_key(ctx)
+        detail = {
+            "key": key,
+            "key_parts": parts,
+            "ttl_s": settings.ttl_s,
+            "capacity_bytes": policy.capacity(ctx),
+        }
+        if policy.wants_invalidation(ctx):
+            return self._invalidate(ctx, key, settings, detail)
+        return self._lookup(ctx, key, settings.ttl_s, detail)
+
+    def _lookup(self, ctx: Context, key: str, ttl_s: int, detail: dict) -> Step:  # type: ignore[type-arg]
+        entry = ctx.store.get(key)
+        if entry is not None and entry["expires_ms"] <= ctx.now_ms:
+            entry = None  # aged out on the request's clock (the store's own TTL may lag behind it)
+        if entry is None:
+            ctx.cache_pending = (key, ttl_s * 1000.0)
+            return record(
+                ctx,
+                self.name,
+                Outcome.MISS,
+                "Cache miss",
+                f"No live entry for this key; the integration runs and its response is kept for {ttl_s} s.",
+                detail=detail,
+                duration_ms=LOOKUP_MS,
+                fact="4",
+                lesson=LESSON,
+            )
+        ctx.response = self._decoded(key, entry)
+        age_s = (ctx.now_ms - entry["stored_ms"]) / 1000.0
+        left_s = (entry["expires_ms"] - ctx.now_ms) / 1000.0
+        return record(
+            ctx,
+            self.name,
+            Outcome.HIT,
+            "Cache hit",
+            f"Served from the stage cache: stored {fmt(age_s)} s ago, expires in {fmt(left_s)} s. "
+            "The backend is not called.",
+            detail={**detail, "age_s": round(age_s, 3), "expires_in_s": round(left_s, 3)},
+            duration_ms=HIT_MS,
+            fact="4",
+            lesson=LESSON,
+        )
+
+    def _invalidate(self, ctx: Context, key: str, settings: policy.Effective, detail: dict) -> Step:  # type: ignore[type-arg]
+        authorized = not settings.require_authorization or ctx.authorized_for_cache_invalidation is True
+        detail = {**detail, "invalidation_authorized": authorized, "strategy": settings.unauthorized_strategy}
+        if authorized:
+            ctx.cache_pending = (key, settings.ttl_s * 1000.0)
+            return record(
+                ctx,
+                self.name,
+                Outcome.MISS,
+                "Cache entry invalidated",
+                "The client sent Cache-Control: max-age=0 and may invalidate, so the backend answers "
+                "and its response replaces the entry.",
+                detail=detail,
+                duration_ms=LOOKUP_MS,
+                fact="4",
+                lesson="performance#cache-invalidation",
+            )
+        if settings.unauthorized_strategy == "FAIL_WITH_403":
+            ctx.error = GatewayError(response_type="ACCESS_DENIED", message="Forbidden")
+            return record(
+                ctx,
+                self.name,
+                Outcome.REJECT,
+                "Invalidation refused (403)",
+                "The client asked to invalidate (Cache-Control: max-age=0) without execute-api:InvalidateCache "
+                "permission, and the method's strategy is FAIL_WITH_403.",
+                detail=detail,
+                duration_ms=LOOKUP_MS,
+                fact="4",
+                lesson="performance#cache-invalidation",
+            )
+        if settings.unauthorized_strategy == "SUCCEED_WITH_RESPONSE_HEADER":
+            ctx.response_headers.append(("Warning", policy.WARNING))
+        step = self._lookup(ctx, key, settings.ttl_s, detail)
+        return record(
+            ctx,
+            self.name,
+            step.outcome,
+            f"{step.title} (invalidation ignored)",
+            "The client asked to invalidate without permission; the header is ignored "
+            f"({settings.unauthorized_strategy}). " + step.reason,
+            detail=step.detail,
+            fact="4",
+            lesson="performance#cache-invalidation",
+            fidelity="The Warning header text comes from a third-party emulator (§13)."
+            if settings.unauthorized_strategy == "SUCCEED_WITH_RESPONSE_HEADER"
+            else None,
+        )

@@ -1,0 +1,164 @@
+"""Endpoint stage (§2): edge-optimized CloudFront hop, regional, or private through a VPC endpoint."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Any
+
+from .. import cloudfront, latency
+from ..context import Context, GatewayError
+from ..messages import Headers, Request
+from ..model import EndpointType
+from ..trace import Outcome, StageName, Step
+from .base import fmt, record
+
+LESSONS = {
+    EndpointType.EDGE: "endpoint-types#edge-optimized",
+    EndpointType.REGIONAL: "endpoint-types#regional",
+    EndpointType.PRIVATE: "endpoint-types#private",
+}
+
+
+class EndpointStage:
+    name = StageName.ENDPOINT
+
+    def evaluate(self, ctx: Context) -> Step:
+        api, client = ctx.api, ctx.request.client
+        host = f"{api.id}.execute-api.{api.region}.amazonaws.com"
+        trace_id = f"Root=1-{int(ctx.arrival_ms // 1000):08x}-{ctx.request_id.replace('-', '')[:24]}"
+        ctx.facts["trace_id"] = trace_id
+        if api.endpoint_type == EndpointType.PRIVATE:
+            return self._private(ctx, host, trace_id)
+        if api.endpoint_type == EndpointType.EDGE:
+            return self._edge(ctx, host, trace_id)
+        rtt = latency.internet_rtt_ms(client.region, api.region)
+        ctx.request = with_headers(ctx.request, _forwarded(ctx, host, trace_id))
+        return record(
+            ctx,
+            self.name,
+            Outcome.PASS,
+            "Regional endpoint",
+            f"The client near {client.region} reaches the API in {api.region} directly: about {fmt(rtt)} ms round trip.",
+            detail={"endpoint_type": "REGIONAL", "host": host, "rtt_ms": rtt},
+            duration_ms=rtt,
+            fact="2",
+            lesson=LESSONS[EndpointType.REGIONAL],
+            fidelity=latency.DISCLAIMER,
+        )
+
+    def _edge(self, ctx: Context, host: str, trace_id: str) -> Step:
+        api, client = ctx.api, ctx.request.client
+        pairs, changed = cloudfront.capitalise(ctx.request.headers)
+        added = cloudfront.request_headers(client, request_id=ctx.request_id, trace_id=trace_id, host=host)
+        kept = [(k, v) for k, v in pairs if k.lower() not in cloudfront.ADDED_NAMES]
+        ctx.request = with_headers(ctx.request, Headers([*kept, *added]))
+        ctx.edge = True
+        rtt, reason, detail = _edge_explanation(client.region, api.region, host)
+        if changed:
+            detail = {**detail, "capitalised": changed}
+        return record(
+            ctx,
+            self.name,
+            Outcome.PASS,
+            "Edge-optimized: through CloudFront",
+            reason,
+            detail=detail,
+            duration_ms=rtt,
+            fact="2",
+            lesson=LESSONS[EndpointType.EDGE],
+            fidelity=latency.DISCLAIMER,
+        )
+
+    def _private(self, ctx: Context, host: str, trace_id: str) -> Step:
+        client = ctx.request.client
+        if not client.vpce_id:
+            ctx.error = GatewayError(
+                response_type="ACCESS_DENIED",
+                status=403,
+                body=b'{"message":"Forbidden"}',
+                log="Private API called from outside a VPC endpoint",
+            )
+            return record(
+                ctx,
+                self.name,
+                Outcome.REJECT,
+                "Private API: not reachable from here",
+                "A private API is reachable only from a VPC through an interface VPC endpoint "
+                "(com.amazonaws.<region>.execute-api); this client is not in one.",
+                detail={"endpoint_type": "PRIVATE", "host": host, "vpce_id": None},
+                fact="2",
+                lesson=LESSONS[EndpointType.PRIVATE],
+                fidelity="In AWS the private DNS name does not even resolve outside the VPC; the lab answers 403.",
+            )
+        ctx.request = with_headers(ctx.request, _forwarded(ctx, host, trace_id))
+        ctx.identity["vpceId"] = client.vpce_id
+        ctx.identity["vpcId"] = client.vpc_id
+        return record(
+            ctx,
+            self.name,
+            Outcome.PASS,
+            "Private endpoint via VPC endpoint",
+            f"The request comes from VPC {client.vpc_id} through interface endpoint {client.vpce_id}; "
+            "the resource policy decides next which VPCs may call.",
+            detail={
+                "endpoint_type": "PRIVATE",
+                "host": host,
+                "vpc_id": client.vpc_id,
+                "vpce_id": client.vpce_id,
+            },
+            duration_ms=latency.SAME_REGION_RTT_MS / 2,
+            fact="2",
+            lesson=LESSONS[EndpointType.PRIVATE],
+            fidelity=latency.DISCLAIMER,
+        )
+
+
+def _forwarded(ctx: Context, host: str, trace_id: str) -> Headers:
+    """Add what the regional front door adds: Host, trace id and X-Forwarded-* headers."""
+    client = ctx.request.client
+    added = [
+        ("Host", host),
+        ("X-Amzn-Trace-Id", trace_id),
+        ("X-Forwarded-For", client.source_ip),
+        ("X-Forwarded-Port", "443"),
+        ("X-Forwarded-Proto", "https"),
+    ]
+    names = {name.lower() for name, _ in added}
+    return Headers([*[(k, v) for k, v in ctx.request.headers.pairs if k.lower() not in names], *added])
+
+
+def with_headers(request: Request, headers: Headers) -> Request:
+    """Return ``request`` with new headers (built directly: ``dataclasses.replace`` is slow on the hot path)."""
+    return Request(
+        method=request.method,
+        path=request.path,
+        query=request.query,
+        headers=headers,
+        body=request.body,
+        client=request.client,
+        protocol=request.protocol,
+        time_ms=request.time_ms,
+    )
+
+
+@lru_cache(maxsize=256)
+def _edge_explanation(client_region: str, api_region: str, host: str) -> tuple[float, str, dict[str, Any]]:
+    """Return (rtt, reason, detail) of the edge hop; the same for every request of a client Region."""
+    rtt, direct = (
+        latency.edge_rtt_ms(client_region, api_region),
+        latency.internet_rtt_ms(client_region, api_region),
+    )
+    reason = (
+        f"The client near {client_region} enters the nearest CloudFront POP, then AWS's backbone to {api_region}: "
+        f"about {fmt(rtt)} ms round trip (a direct regional call would take about {fmt(direct)} ms). "
+        "CloudFront adds its headers and capitalises standard header names."
+    )
+    detail = {
+        "endpoint_type": "EDGE",
+        "host": host,
+        "rtt_ms": rtt,
+        "direct_rtt_ms": direct,
+        "added_headers": sorted(cloudfront.ADDED_NAMES),
+        "capitalised": [],
+    }
+    return rtt, reason, detail

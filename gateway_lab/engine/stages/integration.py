@@ -1,0 +1,123 @@
+"""Integration stage (§6): hand the request to ``integrations.invoke`` and record what came back.
+
+This stage builds the ``IntegrationCall`` and substitutes nothing itself: stage variables, mapping
+templates, events and proxy-response rules all belong to the integrations package.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..context import Context, GatewayError
+from ..trace import Outcome, StageName, Step
+from .base import fmt, record
+from .cache_policy import store_response
+
+LESSONS = {
+    "AWS_PROXY": "integrations#lambda-proxy",
+    "AWS": "integrations#aws-service",
+    "HTTP": "integrations#http",
+    "HTTP_PROXY": "integrations#http",
+    "MOCK": "integrations#mock",
+}
+
+
+class IntegrationStage:
+    name = StageName.INTEGRATION
+
+    def evaluate(self, ctx: Context) -> Step:
+        from ..integrations import invoke  # lazy: keeps the core importable while integrations evolve
+
+        if ctx.match is None:  # a WebSocket event without a route: nothing to call
+            return record(
+                ctx,
+                self.name,
+                Outcome.SKIP,
+                "No integration",
+                "No route, so no integration runs.",
+                fact="9",
+                lesson="websocket#routes",
+            )
+        kind = str(ctx.match.method.integration.get("type", "")).upper()
+        result = invoke(build_call(ctx), ctx.runtime)
+        detail: dict[str, Any] = {**result.detail, "type": kind}
+        lesson = LESSONS.get(kind, "integrations#lambda-proxy")
+        if result.error is not None:
+            err = result.error
+            ctx.error = GatewayError(
+                response_type=err.gateway_response_type, status=err.status, message=err.message, log=err.log
+            )
+            timed_out = err.gateway_response_type == "INTEGRATION_TIMEOUT"
+            return record(
+                ctx,
+                self.name,
+                Outcome.ERROR,
+                f"{kind} integration failed ({err.status})",
+                f"{err.log or err.message}. The client gets {err.status} {err.message!r}.",
+                detail={**detail, "error": err.gateway_response_type, "log": err.log},
+                duration_ms=result.duration_ms,
+                fact="5.1" if timed_out else "5.3",
+                lesson="integrations#timeouts" if timed_out else lesson,
+                fidelity=result.fidelity,
+            )
+        assert result.response is not None
+        ctx.response = result.response
+        not_cached = store_response(ctx, result.response) if ctx.cache_pending else "caching not in use"
+        detail["cached"] = not_cached is None
+        cache_note = (
+            f" Kept in the cache for {fmt(ctx.cache_pending[1] / 1000)} s."
+            if ctx.cache_pending and not_cached is None
+            else ""
+        )
+        return record(
+            ctx,
+            self.name,
+            Outcome.PASS,
+            f"{kind} integration → {result.response.status}",
+            f"The backend answered {result.response.status} after {fmt(result.duration_ms)} ms.{cache_note}",
+            detail=detail,
+            duration_ms=result.duration_ms,
+            fact="6",
+            lesson=lesson,
+            fidelity=result.fidelity,
+        )
+
+
+def build_call(ctx: Context) -> Any:
+    """Return the ``IntegrationCall`` for this request (contract in DESIGN.md / integrations.types)."""
+    from ..integrations import IntegrationCall
+
+    assert ctx.match is not None
+    api, request = ctx.api, ctx.request
+    identity = {
+        "sourceIp": request.client.source_ip,
+        "userAgent": request.headers.get("User-Agent", request.client.user_agent),
+        **ctx.identity,
+    }
+    if ctx.api_key is not None:
+        identity.setdefault("apiKey", ctx.api_key)
+        identity.setdefault("apiKeyId", ctx.api_key_id)
+    connection = ctx.facts.get("connection")
+    return IntegrationCall(
+        api_type=str(api.api_type),
+        api_id=api.id,
+        stage=ctx.stage.name,
+        account_id=ctx.account.account_id,
+        region=api.region,
+        domain_name=f"{api.id}.execute-api.{api.region}.amazonaws.com",
+        endpoint_type=str(api.endpoint_type),
+        integration=ctx.match.method.integration,
+        request=request,
+        resource_path=ctx.match.resource_path,
+        route_key=ctx.match.route_key,
+        path_parameters=ctx.match.path_parameters,
+        stage_variables=ctx.stage_variables,
+        request_id=ctx.request_id,
+        extended_request_id=ctx.extended_request_id,
+        request_time_ms=ctx.now_ms,
+        resource_id=ctx.match.resource_id,
+        deployment_id=ctx.deployment.id,
+        authorizer=ctx.authorizer,
+        identity=identity,
+        connection=connection,
+    )

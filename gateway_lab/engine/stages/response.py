@@ -1,0 +1,98 @@
+"""Response stage (§5.2, §5.3): gateway responses for every error path, request-id and edge headers."""
+
+from __future__ import annotations
+
+from email.utils import formatdate
+from functools import lru_cache
+
+from .. import cloudfront, responses
+from ..context import Context
+from ..messages import Headers, Response
+from ..model import ApiType
+from ..trace import Outcome, StageName, Step
+from .base import record
+
+RESPONSE_MS = 0.2
+
+
+class ResponseStage:
+    name = StageName.RESPONSE
+
+    def evaluate(self, ctx: Context) -> Step:
+        if ctx.error is not None:
+            rendered = responses.render(
+                ctx.error,
+                api_type=ctx.api.api_type,
+                custom=ctx.api.gateway_responses,
+                variables=lambda: _variables(ctx),
+            )
+            response = Response(status=rendered.status, headers=rendered.headers, body=rendered.body)  # type: ignore[arg-type]
+            how = "customised on this API" if rendered.customised else "AWS's default"
+            title = f"Gateway response {ctx.error.response_type} → {rendered.status}"
+            reason = f"API Gateway answers with the {ctx.error.response_type} gateway response ({how})."
+            detail = {"gateway_response": ctx.error.response_type, "customised": rendered.customised}
+        else:
+            response = ctx.response or Response(
+                status=200, headers=Headers({"Content-Type": "application/json"})
+            )
+            title = f"Response {response.status}"
+            reason = f"The client receives the {response.status} response."
+            detail = {}
+        response = Response(
+            status=response.status, headers=_with_gateway_headers(ctx, response), body=response.body
+        )
+        ctx.response = response
+        detail["status"] = response.status  # headers and body are in the trace's response
+        return record(
+            ctx,
+            self.name,
+            Outcome.PASS,
+            title,
+            reason,
+            detail=detail,
+            duration_ms=RESPONSE_MS,
+            fact="5.2",
+            lesson="integrations#gateway-responses" if ctx.error else "integrations#proxy-response",
+        )
+
+
+@lru_cache(maxsize=8)
+def http_date(epoch_s: int) -> str:
+    """Return the RFC 7231 date of a second (cached: consecutive requests share a second)."""
+    return formatdate(epoch_s, usegmt=True)
+
+
+def _with_gateway_headers(ctx: Context, response: Response) -> Headers:
+    """Add the headers API Gateway itself sets: date, request ids, CloudFront's on edge APIs (§5.3, §2)."""
+    added = [("Date", http_date(int(ctx.now_ms // 1000)))]
+    if ctx.api.api_type == ApiType.REST:
+        added += [("x-amzn-RequestId", ctx.request_id), ("x-amz-apigw-id", ctx.extended_request_id)]
+        if ctx.error is None and "trace_id" in ctx.facts:
+            added.append(("X-Amzn-Trace-Id", ctx.facts["trace_id"]))
+    else:
+        added.append(("apigw-requestid", ctx.extended_request_id))
+    added += ctx.response_headers
+    if ctx.edge:
+        added += cloudfront.response_headers(
+            ctx.request.client, request_id=ctx.request_id, error=response.status >= 400
+        )
+    names = {name.lower() for name, _ in added}
+    pairs = response.headers if isinstance(response.headers, tuple) else response.headers.pairs
+    return Headers([*[(k, v) for k, v in pairs if k.lower() not in names], *added])
+
+
+def _variables(ctx: Context) -> dict[str, object]:
+    """Values a REST gateway-response template or header mapping may reference (§5.2)."""
+    values: dict[str, object] = {
+        "context.requestId": ctx.request_id,
+        "context.extendedRequestId": ctx.extended_request_id,
+        "context.stage": ctx.stage.name,
+        "context.apiId": ctx.api.id,
+        "context.httpMethod": ctx.request.method,
+        "context.path": f"/{ctx.stage.name}{ctx.request.path}",
+        "context.error.validationErrorString": str(ctx.facts.get("validation_errors", "")),
+    }
+    values.update({f"stageVariables.{k}": v for k, v in ctx.stage_variables.items()})
+    values.update({f"method.request.header.{k}": v for k, v in ctx.request.headers.items()})
+    values.update({f"method.request.querystring.{k}": v for k, v in ctx.request.query})
+    return values

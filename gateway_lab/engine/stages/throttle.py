@@ -1,0 +1,100 @@
+"""Throttle stage (§3): token buckets for the method/route (stage settings) and the account, in §3.2's order.
+
+Usage-plan (per API key) limits come first in AWS's order; the api_key stage applies them. Each
+bucket here takes one token in turn; the first empty bucket refuses with 429 and later buckets are
+left untouched. Every layer's tokens before/after go into ``detail.layers``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .. import token_bucket
+from ..context import Context, GatewayError
+from ..trace import Outcome, StageName, Step
+from .base import fmt, record
+
+THROTTLE_MS = 0.1
+_LEVEL_WORDS = {
+    "method": "This method's setting",
+    "route": "This route's setting",
+    "stage": "The stage default",
+    "account": "The account's Regional quota",
+}
+
+
+class ThrottleStage:
+    name = StageName.THROTTLE
+
+    def evaluate(self, ctx: Context) -> Step:
+        layers: list[dict[str, Any]] = []
+        for level, key, rate, burst in _buckets(ctx):
+            took = token_bucket.take(ctx.store.get(key), ctx.now_ms, rate=rate, burst=burst)
+            ctx.store.put(key, list(took.state))
+            layers.append(
+                {
+                    "level": level,
+                    "rate": rate,
+                    "burst": burst,
+                    "tokens_before": round(took.tokens_before, 3),
+                    "tokens_after": round(took.tokens_after, 3),
+                    "admitted": took.admitted,
+                }
+            )
+            if not took.admitted:
+                return self._reject(ctx, layers, level, rate, burst, took.tokens_before)
+        summary = ", ".join(
+            f"{layer['level']} {fmt(layer['tokens_after'])}/{layer['burst']}" for layer in layers
+        )
+        return record(
+            ctx,
+            self.name,
+            Outcome.PASS,
+            "Within limits",
+            f"Each bucket had a token to spare; tokens left: {summary}.",
+            detail={"layers": layers},
+            duration_ms=THROTTLE_MS,
+            fact="3.2",
+            lesson="performance#token-bucket",
+        )
+
+    def _reject(
+        self, ctx: Context, layers: list[dict[str, Any]], level: str, rate: float, burst: int, tokens: float
+    ) -> Step:
+        ctx.error = GatewayError(response_type="THROTTLED")
+        wait = token_bucket.ms_until_token(tokens, rate=rate)
+        wait_text = (
+            f"the next token arrives in {fmt(wait)} ms" if wait is not None else "this bucket never refills"
+        )
+        reason = (
+            f"{_LEVEL_WORDS[level]} allows {fmt(rate)} requests/s with a burst of {burst}; the bucket held "
+            f"{fmt(tokens)} tokens, less than the 1 a request needs, so the client gets 429 ({wait_text})."
+        )
+        return record(
+            ctx,
+            self.name,
+            Outcome.REJECT,
+            f"{level.capitalize()} bucket empty",
+            reason,
+            detail={"layers": layers, "rejected_by": level},
+            duration_ms=THROTTLE_MS,
+            fact="3.2",
+            lesson="performance#throttling",
+        )
+
+
+def _buckets(ctx: Context) -> list[tuple[str, str, float, int]]:
+    """Return (level, store key, rate, burst) for each bucket this request must pass, in order."""
+    buckets: list[tuple[str, str, float, int]] = []
+    match, stage, api = ctx.match, ctx.stage, ctx.api
+    if match is not None:
+        key = match.settings_key
+        level, setting = stage.setting_for(key)
+        if setting is not None and setting.throttle is not None:
+            # Stage defaults apply to each method separately, so every method has its own bucket.
+            buckets.append(
+                (level, f"bucket:{api.id}:{stage.name}:{key}", setting.throttle.rate, setting.throttle.burst)
+            )
+    rate, burst = ctx.account.limits(api.region)
+    buckets.append(("account", f"bucket:account:{ctx.account.account_id}:{api.region}", rate, burst))
+    return buckets

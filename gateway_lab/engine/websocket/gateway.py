@@ -1,0 +1,367 @@
+"""One WebSocket API stage: $connect, messages and $disconnect through the engine's stages (§9).
+
+Each event runs the same stage modules as HTTP requests (routing, auth and API keys on $connect,
+throttling, the integration, the response), on a ``Context`` whose request method names the event
+(``CONNECT``/``MESSAGE``/``DISCONNECT``, the routing stage's convention) and whose
+``facts["connection"]`` carries what the integration puts in ``requestContext``. What the client
+sees (the upgrade's status, a route response, an error message, a close) is decided here.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import random
+import uuid
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from ..clock import Clock
+from ..context import AccountSettings, Context
+from ..messages import Client, Request, Response
+from ..model import Deployment, Stage
+from ..stages import load_stages
+from ..state import Store
+from ..trace import Outcome, StageName, Step, Trace
+from .connections import (
+    CallbackContext,
+    CloseCommand,
+    ConnectionRegistry,
+    ConnectionsApi,
+    Push,
+    as_json,
+    bind,
+    unbind,
+)
+from .limits import RATE_FIDELITY, Close, WebSocketLimits, check_inbound, check_timeouts, take_message_token
+
+S = StageName
+CONNECT_STAGES = (S.ENDPOINT, S.ROUTING, S.AUTH, S.API_KEY, S.THROTTLE, S.INTEGRATION, S.RESPONSE)
+MESSAGE_STAGES = (S.ROUTING, S.THROTTLE, S.INTEGRATION, S.RESPONSE)
+DISCONNECT_STAGES = (S.ROUTING, S.INTEGRATION, S.RESPONSE)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class EventOutcome:
+    """What one WebSocket event did: its trace, and what the front end must do on the socket."""
+
+    trace: Trace
+    accepted: bool = True  # $connect: upgrade accepted; message: handled without error
+    status: int = 200
+    reply: bytes | None = None  # sent back to this client (route response or error message)
+    close: Close | None = None  # close this client's socket
+    actions: tuple[Push | CloseCommand, ...] = ()  # @connections pushes/closes to deliver
+
+
+@dataclass(slots=True)
+class _Event:
+    kind: str  # CONNECT | MESSAGE | DISCONNECT
+    request: Request
+    connection: dict[str, Any]
+    authorizer: Mapping[str, Any] | None = None
+    steps: list[Step] = field(default_factory=list)
+
+
+class WebSocketGateway:
+    """Run WebSocket events for one deployed API stage over a Store and a Clock."""
+
+    def __init__(
+        self,
+        *,
+        deployment: Deployment,
+        stage: Stage,
+        store: Store,
+        clock: Clock,
+        runtime: Any,
+        account: AccountSettings | None = None,
+        seed: int = 0,
+        limits: WebSocketLimits | None = None,
+    ) -> None:
+        self.deployment, self.stage, self.store, self.clock, self.runtime = (
+            deployment,
+            stage,
+            store,
+            clock,
+            runtime,
+        )
+        self.account = account or AccountSettings()
+        self.limits = limits or WebSocketLimits.from_stage(stage.raw)
+        self.registry = ConnectionRegistry(
+            store, api_id=deployment.api.id, stage=stage.name, limits=self.limits
+        )
+        self._rng = random.Random(seed)
+        self._stages = {
+            order: load_stages(order) for order in (CONNECT_STAGES, MESSAGE_STAGES, DISCONNECT_STAGES)
+        }
+
+    @property
+    def domain_name(self) -> str:
+        api = self.deployment.api
+        return f"{api.id}.execute-api.{api.region}.amazonaws.com"
+
+    def connections_api(self) -> ConnectionsApi:
+        """Return the ``@connections`` callback API of this stage."""
+        return ConnectionsApi(self.registry, self.clock)
+
+    # Events ---------------------------------------------------------------------------------
+    def connect(self, request: Request, *, connection_id: str) -> EventOutcome:
+        """Run $connect; the connection exists only when the result is accepted (2xx)."""
+        now = self.clock.now_ms()
+        request = replace(request, method="CONNECT", time_ms=now)
+        event = _Event(
+            "CONNECT", request, {"connectionId": connection_id, "connectedAt": now, "eventType": "CONNECT"}
+        )
+        ctx, actions = self._run(event, CONNECT_STAGES)
+        status = ctx.response.status if ctx.response else 500
+        accepted = 200 <= status < 300
+        if accepted:
+            user_agent = request.headers.get("User-Agent", request.client.user_agent)
+            self.registry.open(
+                connection_id,
+                now_ms=now,
+                source_ip=request.client.source_ip,
+                user_agent=user_agent,
+                authorizer=ctx.authorizer,
+            )
+        delivery = "accepted: the upgrade completes" if accepted else "refused: no connection is created"
+        event.steps.append(self._delivery(ctx, f"$connect {status}: {delivery}", actions, reply=None))
+        return EventOutcome(trace=self._trace(ctx, event), accepted=accepted, status=status, actions=actions)
+
+    def message(
+        self, connection_id: str, data: bytes | str, *, frames: Sequence[int] | None = None
+    ) -> EventOutcome:
+        """Run one client message: limits, route selection, integration, route response."""
+        now = self.clock.now_ms()
+        connection = self.registry.get(connection_id, now_ms=now)
+        client = Client(
+            source_ip=connection.source_ip if connection else "",
+            user_agent=connection.user_agent if connection else "",
+        )
+        body = data if isinstance(data, bytes) else data.encode("utf-8")
+        request = Request(method="MESSAGE", path="/", body=body, client=client, time_ms=now)
+        message_id = base64.b64encode(self._rng.getrandbits(64).to_bytes(8, "big")).decode()
+        event = _Event(
+            "MESSAGE",
+            request,
+            {
+                "connectionId": connection_id,
+                "eventType": "MESSAGE",
+                "messageId": message_id,
+                "connectedAt": connection.connected_at_ms if connection else now,
+            },
+            authorizer=connection.authorizer if connection else None,
+        )
+        ctx = self._context(event)
+        refusal = self._admit(ctx, event, data, frames)
+        if refusal is not None:
+            return refusal
+        self.registry.touch(connection_id, now_ms=now)
+        ctx, actions = self._run(event, MESSAGE_STAGES, ctx=ctx)
+        reply = self._reply(ctx, connection_id)
+        event.steps.append(self._delivery(ctx, "Message handled", actions, reply=reply))
+        return EventOutcome(
+            trace=self._trace(ctx, event),
+            accepted=ctx.error is None,
+            status=ctx.response.status if ctx.response else 500,
+            reply=reply,
+            actions=actions,
+        )
+
+    def disconnect(self, connection_id: str, *, code: int = 1001, reason: str = "") -> EventOutcome:
+        """Run $disconnect (best effort: the socket is already gone) and forget the connection."""
+        now = self.clock.now_ms()
+        connection = self.registry.get(connection_id, now_ms=now)
+        self.registry.close(connection_id)
+        client = Client(
+            source_ip=connection.source_ip if connection else "",
+            user_agent=connection.user_agent if connection else "",
+        )
+        request = Request(method="DISCONNECT", path="/", client=client, time_ms=now)
+        event = _Event(
+            "DISCONNECT",
+            request,
+            {
+                "connectionId": connection_id,
+                "eventType": "DISCONNECT",
+                "connectedAt": connection.connected_at_ms if connection else now,
+                "disconnectStatusCode": code,
+                "disconnectReason": reason,
+            },
+            authorizer=connection.authorizer if connection else None,
+        )
+        ctx, actions = self._run(event, DISCONNECT_STAGES)
+        event.steps.append(self._delivery(ctx, f"Disconnected ({code})", actions, reply=None))
+        return EventOutcome(
+            trace=self._trace(ctx, event),
+            status=ctx.response.status if ctx.response else 200,
+            actions=actions,
+        )
+
+    def timeout_due(self, connection_id: str) -> Close | None:
+        """Return the close due now for idleness or maximum duration (None while the connection may live)."""
+        raw = self.store.get(self.registry.key(connection_id))
+        if raw is None:
+            return None
+        return check_timeouts(
+            connected_at_ms=raw["connected_at_ms"],
+            last_active_ms=raw["last_active_ms"],
+            now_ms=self.clock.now_ms(),
+            limits=self.limits,
+        )
+
+    # Internals ------------------------------------------------------------------------------
+    def _context(self, event: _Event) -> Context:
+        arrival = event.request.time_ms if event.request.time_ms is not None else self.clock.now_ms()
+        request_id = str(uuid.UUID(int=self._rng.getrandbits(128), version=4))
+        extended = base64.b64encode(self._rng.getrandbits(64).to_bytes(8, "big")).decode()
+        ctx = Context(
+            request=event.request,
+            deployment=self.deployment,
+            stage=self.stage,
+            stage_variables=self.stage.variables,
+            is_canary=False,
+            account=self.account,
+            clock=self.clock,
+            store=self.store,
+            runtime=self.runtime,
+            request_id=request_id,
+            extended_request_id=extended,
+            arrival_ms=arrival,
+            origin_ms=arrival,
+        )
+        ctx.facts["connection"] = event.connection
+        ctx.authorizer = event.authorizer
+        return ctx
+
+    def _run(
+        self, event: _Event, order: tuple[StageName, ...], *, ctx: Context | None = None
+    ) -> tuple[Context, tuple]:
+        ctx = ctx or self._context(event)
+        api = self.connections_api()
+        token = bind(
+            CallbackContext(
+                api=api, store=self.store, table_prefix=f"table:{self.deployment.api.id}:{self.stage.name}:"
+            )
+        )
+        try:
+            stages = self._stages[order]
+            for stage in stages:
+                if stage.name == StageName.RESPONSE:
+                    continue
+                step = stage.evaluate(ctx)
+                event.steps.append(step)
+                if step.is_final or ctx.error is not None or ctx.response is not None:
+                    break
+            event.steps.extend(s.evaluate(ctx) for s in stages if s.name == StageName.RESPONSE)
+        finally:
+            unbind(token)
+        return ctx, tuple(api.outbox)
+
+    def _admit(
+        self, ctx: Context, event: _Event, data: bytes | str, frames: Sequence[int] | None
+    ) -> EventOutcome | None:
+        """Apply the frame rules and the per-connection rate; return the refusal, or None to go on."""
+        close = check_inbound(data, limits=self.limits, frames=frames)
+        if close is not None:
+            event.steps.append(
+                Step(
+                    stage=S.ENDPOINT,
+                    outcome=Outcome.REJECT,
+                    title=f"Closed with {close.code}",
+                    reason=f"{close.reason}: API Gateway closes the connection with code {close.code}.",
+                    detail={"close_code": close.code, "bytes": len(data)},
+                    fact="5.1",
+                    lesson="websocket#limits",
+                )
+            )
+            return self._refused(ctx, event, close=close)
+        took = take_message_token(
+            self.store,
+            self.registry.key(event.connection["connectionId"]),
+            now_ms=ctx.now_ms,
+            limits=self.limits,
+        )
+        if took.admitted:
+            return None
+        event.steps.append(
+            Step(
+                stage=S.THROTTLE,
+                outcome=Outcome.REJECT,
+                title="Connection message rate exceeded",
+                reason=f"This connection may send {self.limits.message_rate:g} messages/s with a burst of "
+                f"{self.limits.message_burst}; the message is dropped with 429.",
+                detail={"tokens_before": round(took.tokens_before, 3)},
+                fact="3.2",
+                lesson="websocket#limits",
+                fidelity=RATE_FIDELITY,
+            )
+        )
+        reply = self._error_body("Too Many Requests", event.connection["connectionId"], ctx.request_id)
+        return self._refused(ctx, event, reply=reply, status=429)
+
+    def _refused(
+        self,
+        ctx: Context,
+        event: _Event,
+        *,
+        close: Close | None = None,
+        reply: bytes | None = None,
+        status: int = 400,
+    ) -> EventOutcome:
+        ctx.response = Response.build(status, body=reply or b"")
+        return EventOutcome(
+            trace=self._trace(ctx, event), accepted=False, status=status, reply=reply, close=close
+        )
+
+    def _reply(self, ctx: Context, connection_id: str) -> bytes | None:
+        """Return what goes back to the sender: an error message, a two-way route's response, or nothing."""
+        response = ctx.response
+        if ctx.error is not None:
+            try:
+                message = json.loads(response.body or b"{}").get("message") if response else None
+            except (ValueError, AttributeError):
+                message = None
+            return self._error_body(message or "Internal server error", connection_id, ctx.request_id)
+        two_way = ctx.match is not None and ctx.match.method.raw.get("routeResponseSelectionExpression")
+        if two_way and response is not None and response.body:
+            return response.body
+        return None
+
+    @staticmethod
+    def _error_body(message: str, connection_id: str, request_id: str) -> bytes:
+        return json.dumps(
+            {"message": message, "connectionId": connection_id, "requestId": request_id}
+        ).encode()
+
+    def _delivery(self, ctx: Context, title: str, actions: tuple, *, reply: bytes | None) -> Step:
+        pushes = [a for a in actions if isinstance(a, Push)]
+        parts = [
+            f"{len(pushes)} push(es) through @connections" if pushes else "no @connections push",
+            f"a {len(reply)}-byte reply to the sender" if reply else "no reply to the sender",
+        ]
+        return Step(
+            stage=S.RESPONSE,
+            outcome=Outcome.PASS if ctx.error is None else Outcome.ERROR,
+            title=title,
+            reason="Delivered: " + ", ".join(parts) + ".",
+            t_ms=ctx.t_ms,
+            fact="9",
+            lesson="websocket#connections",
+            detail={"actions": [as_json(a) for a in actions], "reply_bytes": len(reply or b"")},
+        )
+
+    def _trace(self, ctx: Context, event: _Event) -> Trace:
+        meta = {
+            "api_id": self.deployment.api.id,
+            "stage": self.stage.name,
+            "event": event.kind,
+            "connection_id": event.connection["connectionId"],
+            "route_key": ctx.match.route_key if ctx.match else None,
+        }
+        return Trace(
+            steps=tuple(event.steps),
+            response=ctx.response or Response(status=200),
+            request_id=ctx.request_id,
+            meta=meta,
+        )

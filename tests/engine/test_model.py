@@ -1,0 +1,101 @@
+"""API and stage JSON (AWS field names), deployments as immutable snapshots (§1, §4, §8)."""
+
+from __future__ import annotations
+
+import pytest
+
+from gateway_lab.engine.model import ConfigError, Deployment, EndpointType
+from gateway_lab.engine.model_load import load_api, load_stage
+
+from .builders import http_api, make_pipeline, mock_integration, rest_api, send
+
+
+def _fields(exc: pytest.ExceptionInfo[ConfigError]) -> list[str]:
+    return [path for path, _ in exc.value.errors]
+
+
+def test_model_rest_defaults_to_edge_endpoint() -> None:
+    """§2: edge-optimized is the default endpoint type for REST APIs."""
+    api = load_api({"protocolType": "REST", "resources": []})
+    assert api.endpoint_type == EndpointType.EDGE
+
+
+def test_model_refuses_private_endpoint_on_http_api() -> None:
+    """§1.1: private endpoints exist only for REST APIs."""
+    with pytest.raises(ConfigError) as exc:
+        load_api({**http_api({"GET /x": {}}), "endpointConfiguration": {"types": ["PRIVATE"]}})
+    assert _fields(exc) == ["endpointConfiguration.types"]
+
+
+def test_model_refuses_cache_on_http_api() -> None:
+    """§1.1: HTTP APIs have no response cache."""
+    api = load_api(http_api({"GET /x": {}}))
+    with pytest.raises(ConfigError) as exc:
+        load_stage({"stageName": "$default", "cacheClusterEnabled": True}, api)
+    assert _fields(exc) == ["cacheClusterEnabled"]
+
+
+def test_model_refuses_canary_on_http_api() -> None:
+    """§1.1: canary release deployments are REST-only."""
+    api = load_api(http_api({"GET /x": {}}))
+    with pytest.raises(ConfigError) as exc:
+        load_stage({"canarySettings": {"percentTraffic": 10}}, api)
+    assert _fields(exc) == ["canarySettings"]
+
+
+def test_model_refuses_ttl_above_3600() -> None:
+    """§4: the cache TTL is at most 3600 s."""
+    api = load_api(rest_api({"/x": {"GET": {}}}))
+    with pytest.raises(ConfigError) as exc:
+        load_stage({"methodSettings": {"*/*": {"cacheTtlInSeconds": 3601}}}, api)
+    assert _fields(exc) == ["methodSettings.*/*.cacheTtlInSeconds"]
+
+
+def test_model_refuses_unknown_integration_type() -> None:
+    """§1.1: integration types are AWS_PROXY, AWS, HTTP, HTTP_PROXY, MOCK."""
+    with pytest.raises(ConfigError) as exc:
+        load_api(rest_api({"/x": {"GET": {"methodIntegration": {"type": "LAMBDA"}}}}))
+    assert _fields(exc) == ["resources[0].resourceMethods.GET.methodIntegration.type"]
+
+
+def test_model_refuses_child_of_greedy_resource() -> None:
+    """§10: no children under {proxy+}."""
+    with pytest.raises(ConfigError) as exc:
+        load_api(rest_api({"/{proxy+}/x": {"GET": {}}}))
+    assert _fields(exc) == ["resources[0].path"]
+
+
+def test_model_malformed_json_is_a_config_error() -> None:
+    """A definition of the wrong shape is a field error, never a crash."""
+    with pytest.raises(ConfigError):
+        load_api({"resources": "not a list"})
+
+
+def test_model_method_settings_keys_are_normalised() -> None:
+    """§3.2: methodSettings keys are "{resourcePath}/{httpMethod}" (also with ~1 escapes)."""
+    api = load_api(rest_api({"/pets": {"GET": {}}}))
+    stage = load_stage(
+        {"methodSettings": {"~1pets/GET": {"throttlingRateLimit": 1, "throttlingBurstLimit": 1}}}, api
+    )
+    assert list(stage.method_settings) == ["/pets/GET"]
+
+
+def test_deployment_snapshot_is_immutable() -> None:
+    """§8: a deployment is an immutable snapshot."""
+    deployment = Deployment.create(rest_api({"/x": {"GET": {}}}))
+    with pytest.raises(TypeError):
+        deployment.api.raw["name"] = "changed"  # type: ignore[index]
+
+
+def test_deployment_ignores_later_edits_to_the_definition() -> None:
+    """§8: editing the definition changes nothing until redeployed."""
+    definition = rest_api({"/x": {"GET": {"methodIntegration": mock_integration('{"v": 1}')}}})
+    pipeline = make_pipeline(definition)
+    definition["resources"][0]["resourceMethods"]["GET"]["methodIntegration"] = mock_integration('{"v": 2}')
+    assert send(pipeline, "GET", "/x").response.body == b'{"v": 1}'
+
+
+def test_deployment_id_is_stable_for_the_same_content() -> None:
+    """§8: the lab derives deployment ids from content, so reruns replay."""
+    api = rest_api({"/x": {"GET": {}}})
+    assert Deployment.create(api).id == Deployment.create(api).id

@@ -1,0 +1,82 @@
+"""Pipeline composition, determinism, canary routing and stage variables (§8, §11)."""
+
+from __future__ import annotations
+
+import pytest
+
+from gateway_lab.engine import stages
+from gateway_lab.engine.messages import Request
+from gateway_lab.engine.model import ConfigError
+from gateway_lab.engine.trace import StageName, trace_to_dict
+
+from .builders import lambda_integration, make_pipeline, mock_integration, rest_api, send
+
+VAR_ECHO = rest_api(
+    {"/v": {"GET": {"methodIntegration": mock_integration('{"v": "$stageVariables.color"}')}}}
+)
+
+
+def test_pipeline_run_matches_iter_steps() -> None:
+    """§11: run() and iter_steps() execute the same stages."""
+    a, b = make_pipeline(VAR_ECHO), make_pipeline(VAR_ECHO)
+    request = Request.build("GET", "/v", time_ms=a.origin_ms)
+    assert [s.stage for s in a.run(request).steps] == [s.stage for s in b.iter_steps(request)]
+
+
+def test_pipeline_same_inputs_give_same_trace() -> None:
+    """Determinism: the same API, stage, seed and requests replay the same trace dicts."""
+    first = trace_to_dict(send(make_pipeline(VAR_ECHO, seed=7), "GET", "/v"))
+    second = trace_to_dict(send(make_pipeline(VAR_ECHO, seed=7), "GET", "/v"))
+    assert first == second
+
+
+def test_pipeline_stops_after_a_rejection_and_still_responds() -> None:
+    """§11: a refused request skips later stages; the response stage renders the answer."""
+    trace = send(make_pipeline(VAR_ECHO), "GET", "/missing")
+    assert [stage for stage, _ in trace.outcomes()][-2:] == ["routing", "response"]
+
+
+def test_pipeline_registry_leaves_out_missing_stage_modules(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Stages without an implementation are not run (no fake steps)."""
+    monkeypatch.setitem(stages.STAGE_FACTORIES, StageName.AUTH, "not_written_yet:Nothing")
+    assert stages.load_stage(StageName.AUTH) is None
+
+
+def test_pipeline_stage_variables_reach_the_integration() -> None:
+    """§8: stage variables are available to mapping templates."""
+    trace = send(make_pipeline(VAR_ECHO, {"stageName": "prod", "variables": {"color": "blue"}}), "GET", "/v")
+    assert trace.response.body == b'{"v": "blue"}'
+
+
+def test_pipeline_canary_overrides_stage_variables() -> None:
+    """§8: canary requests see stageVariableOverrides laid over the stage variables."""
+    stage = {
+        "variables": {"color": "blue"},
+        "canarySettings": {"percentTraffic": 100, "stageVariableOverrides": {"color": "green"}},
+    }
+    trace = send(make_pipeline(VAR_ECHO, stage), "GET", "/v")
+    assert trace.meta["is_canary"] is True
+    assert trace.response.body == b'{"v": "green"}'
+
+
+def test_pipeline_canary_split_follows_percent_traffic() -> None:
+    """§8: about percentTraffic % of requests go to the canary (seeded, so exact per seed)."""
+    pipeline = make_pipeline(VAR_ECHO, {"canarySettings": {"percentTraffic": 10}}, seed=1)
+    canary = sum(send(pipeline, "GET", "/v").meta["is_canary"] for _ in range(1000))
+    assert 70 <= canary <= 130
+
+
+def test_pipeline_unknown_canary_deployment_is_a_config_error() -> None:
+    """§8: the canary must point at an existing deployment."""
+    with pytest.raises(ConfigError) as exc:
+        make_pipeline(VAR_ECHO, {"canarySettings": {"percentTraffic": 10, "deploymentId": "nope00"}})
+    assert exc.value.errors[0][0] == "stage.canarySettings.deploymentId"
+
+
+def test_pipeline_slow_backend_gets_504_after_29_seconds() -> None:
+    """§5.1: a REST integration times out at 29 s with 504 {"message": "Endpoint request timed out"}."""
+    api = rest_api({"/slow": {"GET": {"methodIntegration": lambda_integration("slow")}}})
+    trace = send(make_pipeline(api), "GET", "/slow")
+    assert trace.response.status == 504
+    assert trace.response.body == b'{"message": "Endpoint request timed out"}'
+    assert trace.step(StageName.INTEGRATION).duration_ms == 29_000
