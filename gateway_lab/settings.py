@@ -8,6 +8,7 @@ in-memory channel layer and the local-memory cache.
 from __future__ import annotations
 
 import os
+import tempfile
 from pathlib import Path
 
 import dj_database_url
@@ -58,6 +59,10 @@ INSTALLED_APPS = [
     "template_partials",
     "channels",
     "gateway_lab.core",
+    "gateway_lab.api.apps.ApiConfig",
+    "gateway_lab.visualizer.apps.VisualizerConfig",
+    "gateway_lab.lessons.apps.LessonsConfig",
+    "gateway_lab.livegw.apps.LivegwConfig",
 ]
 
 MIDDLEWARE = [
@@ -112,8 +117,11 @@ TEMPLATES = [
 # --- Data -------------------------------------------------------------------------------------
 DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=0)}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # A file name for the test database: the Daphne test server runs in another process.
-    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / "test-db.sqlite3")}
+    # A file (not memory) for the test database: the Daphne test server runs in another process.
+    # One file per test run, so that concurrent runs never share it.
+    DATABASES["default"]["TEST"] = {
+        "NAME": str(Path(tempfile.gettempdir()) / f"gateway-lab-test-{os.getpid()}.sqlite3")
+    }
     DATABASES["default"]["OPTIONS"] = {"init_command": "PRAGMA journal_mode=WAL;", "timeout": 20}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -1,0 +1,135 @@
+"""Reads: lessons in a language (with fallback), the course overview with progress, drills."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Count
+
+from .learners import Learner
+from .models import Drill, DrillAnswer, Lesson, LessonSection, SectionRead, Source
+
+DEFAULT_LANGUAGE = "en"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class LessonView:
+    lesson: Lesson
+    translated: bool  # False: shown in another language because this one is missing
+    languages: list[str]
+    previous: Lesson | None
+    next: Lesson | None
+
+
+def language_of(code: str) -> str:
+    """Map Django's active language code onto a content language."""
+    return "zh-hans" if code.lower().startswith("zh") else "en"
+
+
+def lesson_get(*, slug: str, language: str) -> LessonView | None:
+    """Return the lesson in ``language``, else its English (or any) version, with its neighbours."""
+    versions = {lesson.language: lesson for lesson in Lesson.objects.filter(slug=slug)}
+    if not versions:
+        return None
+    lesson = versions.get(language) or versions.get(DEFAULT_LANGUAGE) or next(iter(versions.values()))
+    previous, following = _neighbours(lesson, language=language)
+    return LessonView(
+        lesson=lesson,
+        translated=lesson.language == language,
+        languages=sorted(versions),
+        previous=previous,
+        next=following,
+    )
+
+
+def course_lessons(*, language: str, source: str = Source.FILE) -> list[Lesson]:
+    """Return one version of each lesson, preferring ``language``, in course order."""
+    chosen: dict[str, Lesson] = {}
+    for lesson in Lesson.objects.filter(source=source).defer("body", "html").order_by("order", "slug"):
+        if lesson.slug not in chosen or lesson.language == language:
+            chosen[lesson.slug] = lesson
+    return sorted(chosen.values(), key=lambda lesson: (lesson.order, lesson.slug))
+
+
+def _neighbours(lesson: Lesson, *, language: str) -> tuple[Lesson | None, Lesson | None]:
+    if lesson.source != Source.FILE:
+        return None, None
+    chosen = {item.slug: item for item in course_lessons(language=language)}
+    slugs = list(chosen)
+    at = slugs.index(lesson.slug) if lesson.slug in slugs else -1
+    previous = chosen[slugs[at - 1]] if at > 0 else None
+    following = chosen[slugs[at + 1]] if 0 <= at < len(slugs) - 1 else None
+    return previous, following
+
+
+def read_anchors(*, learner: Learner, lesson_slug: str) -> set[str]:
+    """Return the anchors of ``lesson_slug`` this learner has read."""
+    if not learner.learner_id and not learner.user_id:
+        return set()
+    rows = SectionRead.objects.filter(learner.owns(), lesson_slug=lesson_slug)
+    return set(rows.values_list("anchor", flat=True))
+
+
+def course_progress(*, learner: Learner, lessons: list[Lesson]) -> dict[str, dict[str, int]]:
+    """Return per lesson slug: sections, sections read, drills, drills answered right."""
+    totals = dict(
+        LessonSection.objects.filter(lesson__in=lessons, level=2)
+        .values_list("lesson__slug")
+        .annotate(n=Count("id"))
+    )
+    drills = dict(Drill.objects.values_list("lesson_slug").annotate(n=Count("id")))
+    anonymous = not learner.learner_id and not learner.user_id
+    read = (
+        {}
+        if anonymous
+        else dict(
+            SectionRead.objects.filter(learner.owns())
+            .values_list("lesson_slug")
+            .annotate(n=Count("anchor", distinct=True))
+        )
+    )
+    right = (
+        {}
+        if anonymous
+        else dict(
+            DrillAnswer.objects.filter(learner.owns(), correct=True)
+            .values_list("drill__lesson_slug")
+            .annotate(n=Count("drill", distinct=True))
+        )
+    )
+    return {
+        lesson.slug: {
+            "sections": totals.get(lesson.slug, 0),
+            "read": min(read.get(lesson.slug, 0), totals.get(lesson.slug, 0)),
+            "drills": drills.get(lesson.slug, 0),
+            "right": right.get(lesson.slug, 0),
+        }
+        for lesson in lessons
+    }
+
+
+def drill_list(*, lesson_slug: str | None = None) -> list[Drill]:
+    """Return drills in course order, optionally for one lesson."""
+    drills = Drill.objects.all()
+    return list(drills.filter(lesson_slug=lesson_slug) if lesson_slug else drills)
+
+
+def drill_latest_answers(*, learner: Learner) -> dict[int, DrillAnswer]:
+    """Return this learner's latest answer per drill id (pk)."""
+    if not learner.learner_id and not learner.user_id:
+        return {}
+    latest: dict[int, DrillAnswer] = {}
+    for answer in DrillAnswer.objects.filter(learner.owns()).order_by("answered_at", "id"):
+        latest[answer.drill_id] = answer
+    return latest
+
+
+def drill_mistakes(*, learner: Learner) -> list[Drill]:
+    """Return drills whose latest answer by this learner was wrong."""
+    wrong = [pk for pk, answer in drill_latest_answers(learner=learner).items() if not answer.correct]
+    return list(Drill.objects.filter(pk__in=wrong))
+
+
+def imported_lessons() -> list[Lesson]:
+    """Return lessons that came from imported notes."""
+    return list(Lesson.objects.filter(source=Source.IMPORT).defer("body", "html").order_by("-modified_at"))

@@ -1,0 +1,29 @@
+"""Writes (HackSoft services): keyword-only functions that views and commands call."""
+
+from __future__ import annotations
+
+from .course import (
+    SyncReport,
+    drill_sync,
+    glossary_entries,
+    glossary_sync,
+    lesson_render,
+    lesson_sync_from_files,
+)
+from .notes import ImportResult, notes_import, notes_import_paths
+from .progress import drill_answer, progress_merge, section_mark_read
+
+__all__ = [
+    "ImportResult",
+    "SyncReport",
+    "drill_answer",
+    "drill_sync",
+    "glossary_entries",
+    "glossary_sync",
+    "lesson_render",
+    "lesson_sync_from_files",
+    "notes_import",
+    "notes_import_paths",
+    "progress_merge",
+    "section_mark_read",
+]

@@ -1,0 +1,83 @@
+"""Course overview, lesson page, "mark as read" and search."""
+
+from __future__ import annotations
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import get_language
+from django.views.decorators.http import require_GET, require_POST
+
+from .. import selectors
+from ..learners import learner_from_request
+from ..rendering.links import preset_url
+from ..search import search_sections
+from ..services import section_mark_read
+
+
+def current_language() -> str:
+    """Return the content language for the active UI language."""
+    return selectors.language_of(get_language() or "en")
+
+
+@require_GET
+def course(request: HttpRequest) -> HttpResponse:
+    """Render the course overview with the learner's progress.
+
+    Template: ``lessons/course.html``.
+    """
+    language = current_language()
+    lessons = selectors.course_lessons(language=language)
+    progress = selectors.course_progress(learner=learner_from_request(request), lessons=lessons)
+    rows = [{"lesson": lesson, "progress": progress[lesson.slug]} for lesson in lessons]
+    context = {"rows": rows, "imported": selectors.imported_lessons(), "language": language}
+    return render(request, "lessons/course.html", context)
+
+
+@require_GET
+def detail(request: HttpRequest, slug: str) -> HttpResponse:
+    """Render a lesson in the reader's language (or a fallback with a "not yet translated" notice).
+
+    Template: ``lessons/detail.html``.
+    """
+    language = current_language()
+    view = selectors.lesson_get(slug=slug, language=language)
+    if view is None:
+        raise Http404("No such lesson")
+    read = selectors.read_anchors(learner=learner_from_request(request), lesson_slug=slug)
+    anchors = [item["anchor"] for item in view.lesson.toc]
+    context = {
+        "view": view,
+        "lesson": view.lesson,
+        "read": read,
+        "all_read": bool(anchors) and read >= set(anchors),
+        "presets": [{"name": name, "url": preset_url(name)} for name in view.lesson.presets],
+    }
+    return render(request, "lessons/detail.html", context)
+
+
+@require_POST
+def mark_read(request: HttpRequest, slug: str) -> HttpResponse:
+    """Record the lesson's sections (or one ``anchor``) as read; htmx gets the status fragment."""
+    view = selectors.lesson_get(slug=slug, language=current_language())
+    if view is None:
+        raise Http404("No such lesson")
+    anchors = [item["anchor"] for item in view.lesson.toc]
+    wanted = request.POST.get("anchor")
+    learner = learner_from_request(request, create=True)
+    section_mark_read(learner=learner, lesson_slug=slug, anchors=[wanted] if wanted in anchors else anchors)
+    if request.htmx:
+        context = {"lesson": view.lesson, "all_read": True}
+        return render(request, "lessons/detail.html#read-status", context)
+    return redirect("lessons:detail", slug=slug)
+
+
+@require_GET
+def search(request: HttpRequest) -> HttpResponse:
+    """Search both languages; htmx requests get only the results fragment.
+
+    Template: ``lessons/search.html`` (partial ``results``).
+    """
+    query = request.GET.get("q", "").strip()
+    hits = search_sections(query=query, language=current_language()) if query else []
+    template = "lessons/search.html#results" if request.htmx else "lessons/search.html"
+    return render(request, template, {"query": query, "hits": hits})
