@@ -13,4 +13,8 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
+    path("api/v1/", include("gateway_lab.api.root_urls")),
+    path("visualizer/", include("gateway_lab.visualizer.urls")),
+    path("lessons/", include("gateway_lab.lessons.urls")),
+    path("", include("gateway_lab.livegw.urls")),
 ]

@@ -64,23 +64,38 @@ def capitalise(headers: Headers) -> tuple[list[tuple[str, str]], list[str]]:
 
 def request_headers(client: Client, *, request_id: str, trace_id: str, host: str) -> list[tuple[str, str]]:
     """Return the headers CloudFront adds on its way to the API (§2, as AWS-recorded events show)."""
-    mobile = any(marker in client.user_agent for marker in _MOBILE)
+    head, tail = _client_headers(client, host)
     return [
+        *head,
+        ("Via", via(request_id, "2.0")),
+        ("X-Amz-Cf-Id", cf_id(request_id)),
+        ("X-Amzn-Trace-Id", trace_id),
+        *tail,
+    ]
+
+
+@lru_cache(maxsize=256)
+def _client_headers(
+    client: Client, host: str
+) -> tuple[tuple[tuple[str, str], ...], tuple[tuple[str, str], ...]]:
+    """Return the headers before and after the per-request ones; they depend on the client only."""
+    mobile = any(marker in client.user_agent for marker in _MOBILE)
+    head = (
         ("CloudFront-Forwarded-Proto", "https"),
         ("CloudFront-Is-Desktop-Viewer", "false" if mobile else "true"),
         ("CloudFront-Is-Mobile-Viewer", "true" if mobile else "false"),
         ("CloudFront-Is-SmartTV-Viewer", "false"),
         ("CloudFront-Is-Tablet-Viewer", "false"),
         ("CloudFront-Viewer-ASN", "64496"),
-        ("CloudFront-Viewer-Country", client.country),
+        ("CloudFront-Viewer-Country", str(client.country)),
         ("Host", host),
-        ("Via", via(request_id, "2.0")),
-        ("X-Amz-Cf-Id", cf_id(request_id)),
-        ("X-Amzn-Trace-Id", trace_id),
+    )
+    tail = (
         ("X-Forwarded-For", f"{client.source_ip}, {_CF_ADDRESS}"),
         ("X-Forwarded-Port", "443"),
         ("X-Forwarded-Proto", "https"),
-    ]
+    )
+    return head, tail
 
 
 @lru_cache(maxsize=4)  # requested twice per request (request and response headers)
@@ -98,6 +113,7 @@ def response_headers(client: Client, *, request_id: str, error: bool) -> list[tu
     ]
 
 
+RESPONSE_NAMES = tuple(name for name, _ in response_headers(Client(), request_id="x", error=False))
 ADDED_NAMES = frozenset(
     name.lower() for name, _ in request_headers(Client(), request_id="x", trace_id="x", host="x")
 )

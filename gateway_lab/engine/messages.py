@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import base64
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from urllib.parse import parse_qsl, urlencode
 
 
@@ -36,6 +36,14 @@ class Headers(Mapping[str, str]):
                 index.setdefault(name.lower(), []).append(i)
             self._index_cache = index
         return index
+
+    @classmethod
+    def of_pairs(cls, pairs: tuple[tuple[str, str], ...]) -> Headers:
+        """Wrap a tuple of ``(str, str)`` pairs as is (the engine's hot path builds many; no copy)."""
+        headers = cls.__new__(cls)
+        headers._pairs = pairs
+        headers._index_cache = None
+        return headers
 
     # Mapping protocol ---------------------------------------------------------------
     def __getitem__(self, name: str) -> str:
@@ -86,7 +94,8 @@ class Headers(Mapping[str, str]):
 
     def to_dict(self) -> dict[str, str]:
         """Single-value view with original casing (last value wins)."""
-        return {name: self[name] for name in self}
+        pairs = self._pairs
+        return {pairs[positions[0]][0]: pairs[positions[-1]][1] for positions in self._index.values()}
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -108,6 +117,8 @@ class Request:
     ``path`` is the path *after* the stage (``/pets/1``), without the query string. ``query`` keeps
     every (name, value) pair in order so that multi-value parameters survive (§6.1).
     ``time_ms`` is when the request arrives on the engine's clock (virtual or system).
+    ``raw_path`` is the path exactly as the client sent it (stage and any front-end prefix
+    included), when a front end knows it: SigV4 signatures cover that path (§7.1).
     """
 
     method: str = "GET"
@@ -118,6 +129,7 @@ class Request:
     client: Client = field(default_factory=Client)
     protocol: str = "HTTP/1.1"
     time_ms: float | None = None
+    raw_path: str | None = None
 
     @classmethod
     def build(
@@ -130,6 +142,7 @@ class Request:
         body: bytes | str | None = None,
         client: Client | None = None,
         time_ms: float | None = None,
+        raw_path: str | None = None,
     ) -> Request:
         """Build a request from loose inputs (a query string, a dict of headers, a text body)."""
         if "?" in path and query is None:
@@ -150,6 +163,7 @@ class Request:
             body=body or b"",
             client=client or Client(),
             time_ms=time_ms,
+            raw_path=raw_path,
         )
 
     @property
@@ -165,7 +179,18 @@ class Request:
 
     def at(self, time_ms: float) -> Request:
         """Return a copy arriving at ``time_ms``."""
-        return replace(self, time_ms=time_ms)
+        # Built directly: dataclasses.replace costs more than the engine's cheapest stages.
+        return Request(
+            method=self.method,
+            path=self.path,
+            query=self.query,
+            headers=self.headers,
+            body=self.body,
+            client=self.client,
+            protocol=self.protocol,
+            time_ms=time_ms,
+            raw_path=self.raw_path,
+        )
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

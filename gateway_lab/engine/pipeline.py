@@ -21,7 +21,9 @@ from .model_load import load_stage
 from .stages import DEFAULT_STAGE_ORDER, load_stages
 from .stages.base import Stage as PipelineStage
 from .state import Store
-from .trace import StageName, Step, Trace
+from .trace import Outcome, StageName, Step, Trace
+
+_FINAL = frozenset({Outcome.REJECT, Outcome.ERROR})  # Step.is_final, inlined in run()
 
 
 class Pipeline:
@@ -63,7 +65,7 @@ class Pipeline:
         for stage in self._stages:  # the loop of _steps without a generator: run() is the hot path
             step = stage.evaluate(ctx)
             steps.append(step)
-            if step.is_final or ctx.error is not None or ctx.response is not None:
+            if step.outcome in _FINAL or ctx.error is not None or ctx.response is not None:
                 break
         steps.append(self._response.evaluate(ctx))
         assert ctx.response is not None

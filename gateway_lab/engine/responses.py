@@ -12,6 +12,7 @@ import json
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from .context import GatewayError
@@ -77,6 +78,7 @@ class Rendered:
     customised: bool
 
 
+@lru_cache(maxsize=256)  # a throttled burst renders the same few bodies thousands of times
 def message_body(message: str | None, *, spaced: bool) -> bytes:
     """Return ``{"message":...}`` as AWS writes it (compact or with a space)."""
     separators = (",", ": ") if spaced else (",", ":")

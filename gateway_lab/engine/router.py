@@ -53,21 +53,29 @@ class Router:
         Empty segments are ignored (``//pets`` and ``/pets/`` match ``/pets``, §6.1) and values stay
         percent-encoded as the client sent them.
         """
-        segments = [s for s in path.split("/") if s]
-        return self._walk(self._root, segments, 0, {})
+        found: list[tuple[Resource, dict[str, str]]] = []
+        _collect(self._root, [s for s in path.split("/") if s], 0, {}, found)
+        return iter(found)
 
-    def _walk(
-        self, node: _Node, segments: list[str], i: int, params: dict[str, str]
-    ) -> Iterator[tuple[Resource, dict[str, str]]]:
-        if i == len(segments):
-            if node.resource is not None:
-                yield node.resource, params
-            return
-        child = node.literal.get(segments[i])
-        if child is not None:
-            yield from self._walk(child, segments, i + 1, params)
-        for name, param_node in node.params:
-            yield from self._walk(param_node, segments, i + 1, {**params, name: segments[i]})
-        if node.greedy is not None:
-            name, resource = node.greedy
-            yield resource, {**params, name: "/".join(segments[i:])}
+
+def _collect(
+    node: _Node,
+    segments: list[str],
+    i: int,
+    params: dict[str, str],
+    found: list[tuple[Resource, dict[str, str]]],
+) -> None:
+    """Append every match below ``node`` to ``found``, most specific first (plain recursion, no generators)."""
+    if i == len(segments):
+        if node.resource is not None:
+            found.append((node.resource, params))
+        return
+    segment = segments[i]
+    child = node.literal.get(segment)
+    if child is not None:
+        _collect(child, segments, i + 1, params, found)
+    for name, param_node in node.params:
+        _collect(param_node, segments, i + 1, {**params, name: segment}, found)
+    if node.greedy is not None:
+        name, resource = node.greedy
+        found.append((resource, {**params, name: "/".join(segments[i:])}))

@@ -13,6 +13,7 @@ import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
+from functools import lru_cache
 from typing import Any
 from urllib.parse import quote
 
@@ -139,16 +140,23 @@ def string_to_sign(*, amz_date: str, scope: str, canonical: str) -> str:
 
 def signature(*, secret: str, scope: str, to_sign: str) -> str:
     """Derive the signing key along the credential scope and sign ``to_sign``."""
+    return hmac.new(signing_key(secret, scope), to_sign.encode("utf-8"), hashlib.sha256).hexdigest()
+
+
+@lru_cache(maxsize=256)
+def signing_key(secret: str, scope: str) -> bytes:
+    """Derive the key for ``date/region/service/aws4_request``; it changes daily, so SDKs cache it too."""
     key = f"AWS4{secret}".encode()
     for part in scope.split("/"):
         key = hmac.new(key, part.encode("utf-8"), hashlib.sha256).digest()
-    return hmac.new(key, to_sign.encode("utf-8"), hashlib.sha256).hexdigest()
+    return key
 
 
 def amz_date_of(time_ms: float) -> str:
     return datetime.fromtimestamp(time_ms / 1000, tz=UTC).strftime(AMZ_DATE_FORMAT)
 
 
+@lru_cache(maxsize=1024)  # strptime is slow, and one signing second covers many requests
 def parse_amz_date(value: str) -> float | None:
     """Return epoch ms for an ISO-8601 basic date (``20240102T030405Z``), None when malformed."""
     try:
@@ -189,6 +197,8 @@ def skew_error(amz_date: str, now_ms: float) -> SigV4Error | None:
     signed_ms = parse_amz_date(amz_date)
     if signed_ms is None:
         return _error(MISSING_DATE, kind="IncompleteSignatureException")
+    if now_ms - SKEW_MS <= signed_ms <= now_ms + SKEW_MS:
+        return None
     now = datetime.fromtimestamp(now_ms / 1000, tz=UTC)
     if signed_ms < now_ms - SKEW_MS:
         earliest = (now - timedelta(milliseconds=SKEW_MS)).strftime(AMZ_DATE_FORMAT)

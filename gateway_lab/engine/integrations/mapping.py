@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import json
 from collections.abc import Mapping
+from functools import lru_cache
 from typing import Any
 from urllib.parse import quote, unquote
 
@@ -36,10 +37,11 @@ class VtlList(list[Any]):
 
 
 def _vtl(value: Any) -> Any:
+    # Recurse into containers only: $context holds dozens of plain strings per request.
     if isinstance(value, dict):
-        return VtlMap({k: _vtl(v) for k, v in value.items()})
+        return VtlMap({k: _vtl(v) if isinstance(v, dict | list) else v for k, v in value.items()})
     if isinstance(value, list):
-        return VtlList(_vtl(v) for v in value)
+        return VtlList(_vtl(v) if isinstance(v, dict | list) else v for v in value)
     return value
 
 
@@ -115,6 +117,14 @@ def render(
         "stageVariables": dict(stage_variables),
     }
     try:
-        return airspeed.Template(template).merge(namespace)
+        return _compiled(template).merge(namespace)
     except airspeed.TemplateError as exc:
         raise IntegrationConfigError(f"Mapping template error: {exc}") from exc
+
+
+@lru_cache(maxsize=256)
+def _compiled(template: str) -> airspeed.Template:
+    """Parse a template once: parsing costs more than rendering, and a merge leaves the parse tree unchanged."""
+    compiled = airspeed.Template(template)
+    compiled.ensure_compiled()
+    return compiled

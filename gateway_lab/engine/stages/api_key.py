@@ -45,8 +45,8 @@ class ApiKeyStage:
 
     def evaluate(self, ctx: Context) -> Step:
         method = ctx.match.method if ctx.match else None
-        label = f"{ctx.request.method} {ctx.match.resource_path if ctx.match else ctx.request.path}"
         if ctx.api.api_type != ApiType.REST or method is None or not method.api_key_required:
+            label = f"{ctx.request.method} {ctx.match.resource_path if ctx.match else ctx.request.path}"
             why = (
                 "HTTP and WebSocket APIs have no API keys."
                 if ctx.api.api_type != ApiType.REST

@@ -56,10 +56,6 @@ class AuthStage:
     name = StageName.AUTH
 
     def evaluate(self, ctx: Context) -> Step:
-        from .auth_iam import iam_step
-        from .auth_lambda import lambda_step
-        from .auth_tokens import cognito_step, jwt_step
-
         method = ctx.match.method if ctx.match else None
         kind = (method.authorization_type if method else "NONE").upper()
         if kind == "NONE":
@@ -72,6 +68,11 @@ class AuthStage:
                 fact="7",
                 lesson="exam-tips#which-auth",
             )
+        # Imported here, past the open-method fast path: these modules import this one.
+        from .auth_iam import iam_step
+        from .auth_lambda import lambda_step
+        from .auth_tokens import cognito_step, jwt_step
+
         if kind == "AWS_IAM":
             return iam_step(ctx)
         authorizer = find_authorizer(ctx, method.authorizer_id if method else None)

@@ -20,8 +20,8 @@ LESSON = "security#iam"
 def signed_view(ctx: Context) -> tuple[Any, str]:
     """Return (request, path) as the client signed them: its own Host and the path with the stage."""
     request = ctx.request
-    host = ctx.facts.get("client_host")  # live front ends: the Host the client really used
-    if host:
+    host = ctx.facts.get("client_host")  # the Host the client really used (the endpoint stage replaced it)
+    if host and request.headers.get("Host") != host:
         request = replace(request, headers=request.headers.with_header("Host", host))
     default = request.path if ctx.stage.name == "$default" else f"/{ctx.stage.name}{request.path}"
     return request, ctx.facts.get("client_path") or default

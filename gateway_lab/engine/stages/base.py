@@ -1,12 +1,14 @@
-"""The stage protocol and the one helper every stage uses to record its step."""
+"""The stage protocol, the helper every stage uses to record its step, and a per-method memo."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any, Protocol
+from collections.abc import Callable, Mapping
+from typing import Any, Generic, Protocol, TypeVar
 
 from ..context import Context
 from ..trace import Outcome, StageName, Step
+
+T = TypeVar("T")
 
 
 class Stage(Protocol):
@@ -20,6 +22,36 @@ class Stage(Protocol):
     name: StageName
 
     def evaluate(self, ctx: Context) -> Step: ...
+
+
+# Step's slot setters. A frozen dataclass's generated __init__ calls object.__setattr__ once per
+# field, which makes a Step cost as much as the rest of a cheap stage; setting the slots directly
+# builds the identical object (test_stage_base checks equality with the dataclass constructor).
+_FIELDS = (
+    "stage",
+    "outcome",
+    "title",
+    "reason",
+    "detail",
+    "t_ms",
+    "duration_ms",
+    "fact",
+    "lesson",
+    "fidelity",
+)
+(
+    _SET_STAGE,
+    _SET_OUTCOME,
+    _SET_TITLE,
+    _SET_REASON,
+    _SET_DETAIL,
+    _SET_T,
+    _SET_DURATION,
+    _SET_FACT,
+    _SET_LESSON,
+    _SET_FIDELITY,
+) = (Step.__dict__[name].__set__ for name in _FIELDS)
+_new = object.__new__
 
 
 def record(
@@ -36,22 +68,58 @@ def record(
     fidelity: str | None = None,
 ) -> Step:
     """Return the step starting at the request's current time, and advance that time by ``duration_ms``."""
-    step = Step(
-        stage=stage,
-        outcome=outcome,
-        title=title,
-        reason=reason,
-        detail=detail if detail is not None else {},
-        t_ms=ctx.t_ms,
-        duration_ms=duration_ms,
-        fact=fact,
-        lesson=lesson,
-        fidelity=fidelity,
-    )
+    step = _new(Step)
+    _SET_STAGE(step, stage)
+    _SET_OUTCOME(step, outcome)
+    _SET_TITLE(step, title)
+    _SET_REASON(step, reason)
+    _SET_DETAIL(step, detail if detail is not None else {})
+    _SET_T(step, ctx.arrival_ms - ctx.origin_ms + ctx.elapsed_ms)  # ctx.t_ms, inlined
+    _SET_DURATION(step, duration_ms)
+    _SET_FACT(step, fact)
+    _SET_LESSON(step, lesson)
+    _SET_FIDELITY(step, fidelity)
     ctx.elapsed_ms += duration_ms
     return step
 
 
 def fmt(number: float) -> str:
     """Format a number for a learner: ``5`` not ``5.0``, ``0.4`` not ``0.4000001``."""
+    if number.__class__ is int:
+        return f"{number:,}"
     return f"{number:,.0f}" if float(number).is_integer() else f"{number:,.2f}".rstrip("0").rstrip(".")
+
+
+class MethodMemo(Generic[T]):
+    """Values derived once per matched method instead of once per request.
+
+    Methods, deployments, stages and account settings are frozen snapshots, so what derives from
+    them and the request's method (cache settings, throttle buckets, key templates) cannot change.
+    Entries are keyed by object identity and checked with ``is``: an id may be reused once a
+    snapshot is gone.
+    """
+
+    __slots__ = ("_build", "_data")
+
+    def __init__(self, build: Callable[[Context], T]) -> None:
+        self._build = build
+        self._data: dict[tuple[int, str], tuple[object, object, object, object, T]] = {}
+
+    def get(self, ctx: Context) -> T:
+        """Return the memoised value for ``ctx``'s matched method, building it on first use."""
+        method = ctx.match.method if ctx.match is not None else None
+        key = (id(method), ctx.request.method)
+        hit = self._data.get(key)
+        if (
+            hit is not None
+            and hit[0] is method
+            and hit[1] is ctx.stage
+            and hit[2] is ctx.deployment
+            and hit[3] is ctx.account
+        ):
+            return hit[4]
+        if len(self._data) > 512:  # edited and redeployed APIs leave old snapshots behind
+            self._data.clear()
+        value = self._build(ctx)
+        self._data[key] = (method, ctx.stage, ctx.deployment, ctx.account, value)
+        return value

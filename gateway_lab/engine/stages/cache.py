@@ -7,7 +7,7 @@ from ..messages import Response
 from ..model import ApiType
 from ..trace import Outcome, StageName, Step
 from . import cache_policy as policy
-from .base import fmt, record
+from .base import MethodMemo, fmt, record
 
 LOOKUP_MS, HIT_MS = 0.5, 1.0
 LESSON = "performance#caching"
@@ -19,6 +19,7 @@ class CacheStage:
     def __init__(self) -> None:
         # Decoding a stored entry costs more than the rest of a hit: keep the last decodings per key.
         self._memo: dict[str, tuple[float, Response]] = {}
+        self._plans = MethodMemo(lambda ctx: (policy.effective(ctx), policy.key_plan(ctx)))
 
     def _decoded(self, key: str, entry: dict) -> Response:  # type: ignore[type-arg]
         memo = self._memo.get(key)
@@ -42,7 +43,7 @@ class CacheStage:
                 fact="4",
                 lesson="api-types#comparison" if ctx.api.api_type != ApiType.REST else LESSON,
             )
-        settings = policy.effective(ctx)
+        settings, plan = self._plans.get(ctx)
         if not settings.enabled:
             return record(
                 ctx,
@@ -63,13 +64,8 @@ class CacheStage:
                 fact="4",
                 lesson=LESSON,
             )
-        key, parts = policy.cache_key(ctx)
-        detail = {
-            "key": key,
-            "key_parts": parts,
-            "ttl_s": settings.ttl_s,
-            "capacity_bytes": policy.capacity(ctx),
-        }
+        key, parts = policy.cache_key(ctx, plan)
+        detail = {"key": key, "key_parts": parts, "ttl_s": settings.ttl_s, "capacity_bytes": plan.capacity}
         if policy.wants_invalidation(ctx):
             return self._invalidate(ctx, key, settings, detail)
         return self._lookup(ctx, key, settings.ttl_s, detail)

@@ -65,25 +65,49 @@ def effective(ctx: Context) -> Effective:
     )
 
 
-def cache_key(ctx: Context) -> tuple[str, list[str]]:
-    """Return the store key and its readable parts: namespace, method, and each key parameter's value."""
+@dataclass(frozen=True, slots=True, kw_only=True)
+class KeyPlan:
+    """The parts of a method's cache key fixed by its deployment (namespace, method, parameter names)."""
+
+    prefix: str  # "cache:{api}:{stage}:{partition}|{namespace}|"
+    head: str  # "GET /pets/{id}"
+    parameters: tuple[tuple[str, str, str], ...]  # (name, location, parameter)
+    capacity: int
+
+
+def key_plan(ctx: Context) -> KeyPlan:
+    """Return the fixed parts of this method's cache key (built once per method, see MethodMemo)."""
     assert ctx.match is not None
     integration = ctx.match.method.integration
     namespace = str(integration.get("cacheNamespace") or ctx.match.resource_id)
-    parts = [f"{ctx.request.method} {ctx.match.resource_path}"]
-    for name in integration.get("cacheKeyParameters") or ():
-        parts.append(f"{name}={_parameter(ctx, str(name))}")
     # Canary and production keep separate entries when they run different deployments (§4).
     partition = ctx.deployment.id if ctx.deployment.id != ctx.stage.deployment_id else ""
-    return f"{cache_prefix(ctx.api.id, ctx.stage.name)}{partition}|{namespace}|{'|'.join(parts)}", parts
+    parameters = []
+    for name in integration.get("cacheKeyParameters") or ():
+        location, _, param = str(name).removeprefix("method.request.").partition(".")
+        parameters.append((str(name), location, param))
+    return KeyPlan(
+        prefix=f"{cache_prefix(ctx.api.id, ctx.stage.name)}{partition}|{namespace}|",
+        head=f"{ctx.request.method} {ctx.match.resource_path}",
+        parameters=tuple(parameters),
+        capacity=capacity(ctx),
+    )
+
+
+def cache_key(ctx: Context, plan: KeyPlan | None = None) -> tuple[str, list[str]]:
+    """Return the store key and its readable parts: namespace, method, and each key parameter's value."""
+    plan = plan or key_plan(ctx)
+    parts = [plan.head]
+    for name, location, param in plan.parameters:
+        parts.append(f"{name}={_parameter(ctx, location, param)}")
+    return plan.prefix + "|".join(parts), parts
 
 
 def cache_prefix(api_id: str, stage: str) -> str:
     return f"cache:{api_id}:{stage}:"
 
 
-def _parameter(ctx: Context, name: str) -> str:
-    location, _, param = name.removeprefix("method.request.").partition(".")
+def _parameter(ctx: Context, location: str, param: str) -> str:
     if location == "path":
         return (ctx.match.path_parameters if ctx.match else {}).get(param, "")
     if location == "querystring":
@@ -96,7 +120,8 @@ def _parameter(ctx: Context, name: str) -> str:
 
 def wants_invalidation(ctx: Context) -> bool:
     """True when the client sent ``Cache-Control: max-age=0`` (§4)."""
-    value = ctx.request.headers.get("cache-control", "")
+    # A scan, not a lookup: building the header index costs more than this on the hit path.
+    value = next((v for k, v in reversed(ctx.request.headers.pairs) if k.lower() == "cache-control"), "")
     return "max-age=0" in value.replace(" ", "").lower()
 
 

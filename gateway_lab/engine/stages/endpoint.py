@@ -24,8 +24,9 @@ class EndpointStage:
 
     def evaluate(self, ctx: Context) -> Step:
         api, client = ctx.api, ctx.request.client
-        host = f"{api.id}.execute-api.{api.region}.amazonaws.com"
+        host = _host(api.id, api.region)
         trace_id = f"Root=1-{int(ctx.arrival_ms // 1000):08x}-{ctx.request_id.replace('-', '')[:24]}"
+        _keep_client_view(ctx)
         ctx.facts["trace_id"] = trace_id
         if api.endpoint_type == EndpointType.PRIVATE:
             return self._private(ctx, host, trace_id)
@@ -50,8 +51,9 @@ class EndpointStage:
         api, client = ctx.api, ctx.request.client
         pairs, changed = cloudfront.capitalise(ctx.request.headers)
         added = cloudfront.request_headers(client, request_id=ctx.request_id, trace_id=trace_id, host=host)
-        kept = [(k, v) for k, v in pairs if k.lower() not in cloudfront.ADDED_NAMES]
-        ctx.request = with_headers(ctx.request, Headers([*kept, *added]))
+        dropped = cloudfront.ADDED_NAMES
+        kept = [(k, v) for k, v in pairs if k.lower() not in dropped]
+        ctx.request = with_headers(ctx.request, Headers.of_pairs((*kept, *added)))
         ctx.edge = True
         rtt, reason, detail = _edge_explanation(client.region, api.region, host)
         if changed:
@@ -113,18 +115,44 @@ class EndpointStage:
         )
 
 
+_FORWARDED_NAMES = frozenset(
+    {"host", "x-amzn-trace-id", "x-forwarded-for", "x-forwarded-port", "x-forwarded-proto"}
+)
+
+
 def _forwarded(ctx: Context, host: str, trace_id: str) -> Headers:
     """Add what the regional front door adds: Host, trace id and X-Forwarded-* headers."""
     client = ctx.request.client
-    added = [
+    added = (
         ("Host", host),
         ("X-Amzn-Trace-Id", trace_id),
-        ("X-Forwarded-For", client.source_ip),
+        ("X-Forwarded-For", str(client.source_ip)),
         ("X-Forwarded-Port", "443"),
         ("X-Forwarded-Proto", "https"),
-    ]
-    names = {name.lower() for name, _ in added}
-    return Headers([*[(k, v) for k, v in ctx.request.headers.pairs if k.lower() not in names], *added])
+    )
+    kept = [(k, v) for k, v in ctx.request.headers.pairs if k.lower() not in _FORWARDED_NAMES]
+    return Headers.of_pairs((*kept, *added))
+
+
+def _keep_client_view(ctx: Context) -> None:
+    """Note the Host and path the client used before the front door rewrites them (SigV4 signs those).
+
+    A live front end serves the API under its own host and prefix (``/gw/<api>/<stage>/…``); the
+    IAM stage verifies the signature against what the client really sent (§7.1).
+    """
+    request = ctx.request
+    if request.headers.pairs:
+        host = request.headers.get("Host")
+        if host:
+            ctx.facts["client_host"] = host
+    if request.raw_path:
+        ctx.facts["client_path"] = request.raw_path
+
+
+@lru_cache(maxsize=64)
+def _host(api_id: str, region: str) -> str:
+    """The API's default execute-api host name."""
+    return f"{api_id}.execute-api.{region}.amazonaws.com"
 
 
 def with_headers(request: Request, headers: Headers) -> Request:
@@ -138,6 +166,7 @@ def with_headers(request: Request, headers: Headers) -> Request:
         client=request.client,
         protocol=request.protocol,
         time_ms=request.time_ms,
+        raw_path=request.raw_path,
     )
 
 

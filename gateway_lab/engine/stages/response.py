@@ -65,20 +65,37 @@ def http_date(epoch_s: int) -> str:
 def _with_gateway_headers(ctx: Context, response: Response) -> Headers:
     """Add the headers API Gateway itself sets: date, request ids, CloudFront's on edge APIs (§5.3, §2)."""
     added = [("Date", http_date(int(ctx.now_ms // 1000)))]
-    if ctx.api.api_type == ApiType.REST:
+    rest = ctx.api.api_type == ApiType.REST
+    traced = rest and ctx.error is None and "trace_id" in ctx.facts
+    if rest:
         added += [("x-amzn-RequestId", ctx.request_id), ("x-amz-apigw-id", ctx.extended_request_id)]
-        if ctx.error is None and "trace_id" in ctx.facts:
+        if traced:
             added.append(("X-Amzn-Trace-Id", ctx.facts["trace_id"]))
     else:
         added.append(("apigw-requestid", ctx.extended_request_id))
-    added += ctx.response_headers
+    names = _replaced_names(rest, traced, ctx.edge)
+    if ctx.response_headers:
+        extra = [(str(k), str(v)) for k, v in ctx.response_headers]
+        added += extra
+        names = names | {name.lower() for name, _ in extra}
     if ctx.edge:
         added += cloudfront.response_headers(
             ctx.request.client, request_id=ctx.request_id, error=response.status >= 400
         )
-    names = {name.lower() for name, _ in added}
     pairs = response.headers if isinstance(response.headers, tuple) else response.headers.pairs
-    return Headers([*[(k, v) for k, v in pairs if k.lower() not in names], *added])
+    kept = [(k, v) for k, v in pairs if k.lower() not in names]
+    return Headers.of_pairs((*kept, *added))
+
+
+@lru_cache(maxsize=8)
+def _replaced_names(rest: bool, traced: bool, edge: bool) -> frozenset[str]:
+    """Lower-case names of the headers the gateway sets, which replace the backend's of the same name."""
+    names = {"date"} | ({"x-amzn-requestid", "x-amz-apigw-id"} if rest else {"apigw-requestid"})
+    if traced:
+        names.add("x-amzn-trace-id")
+    if edge:
+        names |= {name.lower() for name in cloudfront.RESPONSE_NAMES}
+    return frozenset(names)
 
 
 def _variables(ctx: Context) -> dict[str, object]:

@@ -12,7 +12,7 @@ from typing import Any
 from .. import token_bucket
 from ..context import Context, GatewayError
 from ..trace import Outcome, StageName, Step
-from .base import fmt, record
+from .base import MethodMemo, fmt, record
 
 THROTTLE_MS = 0.1
 _LEVEL_WORDS = {
@@ -26,11 +26,15 @@ _LEVEL_WORDS = {
 class ThrottleStage:
     name = StageName.THROTTLE
 
+    def __init__(self) -> None:
+        self._buckets = MethodMemo(_buckets)
+
     def evaluate(self, ctx: Context) -> Step:
         layers: list[dict[str, Any]] = []
-        for level, key, rate, burst in _buckets(ctx):
-            took = token_bucket.take(ctx.store.get(key), ctx.now_ms, rate=rate, burst=burst)
-            ctx.store.put(key, list(took.state))
+        store, now_ms = ctx.store, ctx.now_ms
+        for level, key, rate, burst in self._buckets.get(ctx):
+            took = token_bucket.take(store.get(key), now_ms, rate=rate, burst=burst)
+            store.put(key, list(took.state))
             layers.append(
                 {
                     "level": level,
@@ -44,7 +48,7 @@ class ThrottleStage:
             if not took.admitted:
                 return self._reject(ctx, layers, level, rate, burst, took.tokens_before)
         summary = ", ".join(
-            f"{layer['level']} {fmt(layer['tokens_after'])}/{layer['burst']}" for layer in layers
+            [f"{layer['level']} {fmt(layer['tokens_after'])}/{layer['burst']}" for layer in layers]
         )
         return record(
             ctx,
@@ -83,7 +87,7 @@ class ThrottleStage:
         )
 
 
-def _buckets(ctx: Context) -> list[tuple[str, str, float, int]]:
+def _buckets(ctx: Context) -> tuple[tuple[str, str, float, int], ...]:
     """Return (level, store key, rate, burst) for each bucket this request must pass, in order."""
     buckets: list[tuple[str, str, float, int]] = []
     match, stage, api = ctx.match, ctx.stage, ctx.api
@@ -97,4 +101,4 @@ def _buckets(ctx: Context) -> list[tuple[str, str, float, int]]:
             )
     rate, burst = ctx.account.limits(api.region)
     buckets.append(("account", f"bucket:account:{ctx.account.account_id}:{api.region}", rate, burst))
-    return buckets
+    return tuple(buckets)

@@ -8,6 +8,7 @@ for the DynamoDB table of connection ids that AWS's sample chat app keeps.
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from gateway_lab.engine.websocket import ConnectionTable, ManageResult, current_callbacks
@@ -37,8 +38,6 @@ def post_to_connection(*, ConnectionId: str, Data: bytes | str) -> dict[str, Any
 
 def get_connection(*, ConnectionId: str) -> dict[str, Any]:  # noqa: N803
     """Return ``connectedAt``, ``identity`` and ``lastActiveAt`` of a connection."""
-    import json
-
     result = current_callbacks().api.get(ConnectionId)
     _raise_for(result, ConnectionId)
     return json.loads(result.body)

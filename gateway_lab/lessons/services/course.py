@@ -6,10 +6,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.db import transaction
+from django.utils import translation
 
 from .. import content
 from ..models import Drill, GlossaryTerm, Lesson, LessonSection, Source
 from ..rendering import GlossaryEntry, render_markdown
+from ..rendering.blocks import CALLOUT_KINDS, callout_title
 
 RENDERER_VERSION = "3"  # bump to re-render every lesson after a rendering change
 
@@ -37,8 +39,11 @@ def glossary_entries(*, language: str) -> list[GlossaryEntry]:
     return entries
 
 
-def _fingerprint(entries: list[GlossaryEntry]) -> str:
-    return content.digest(RENDERER_VERSION + repr(entries))[:32]
+def _fingerprint(entries: list[GlossaryEntry], *, language: str) -> str:
+    # The rendered HTML embeds translated labels (callout titles), so a changed catalogue re-renders too.
+    with translation.override(language):
+        labels = [callout_title(kind) for kind in CALLOUT_KINDS]
+    return content.digest(RENDERER_VERSION + repr(entries) + repr(labels))[:32]
 
 
 def lesson_render(*, lesson: Lesson, glossary: list[GlossaryEntry] | None = None) -> Lesson:
@@ -46,7 +51,7 @@ def lesson_render(*, lesson: Lesson, glossary: list[GlossaryEntry] | None = None
     entries = glossary if glossary is not None else glossary_entries(language=lesson.language)
     rendered = render_markdown(lesson.body, language=lesson.language, glossary=entries)
     lesson.html, lesson.toc, lesson.reading_minutes = rendered.html, rendered.toc, rendered.reading_minutes
-    lesson.rendered_with = _fingerprint(entries)
+    lesson.rendered_with = _fingerprint(entries, language=lesson.language)
     if lesson.pk is None:
         lesson.save()
     else:
@@ -128,7 +133,7 @@ def _render_stale() -> None:
     glossaries = {lang: glossary_entries(language=lang) for lang in content.LANGUAGES}
     for lesson in Lesson.objects.all():
         entries = glossaries.get(lesson.language, [])
-        if lesson.rendered_with != _fingerprint(entries):
+        if lesson.rendered_with != _fingerprint(entries, language=lesson.language):
             lesson_render(lesson=lesson, glossary=entries)
 
 

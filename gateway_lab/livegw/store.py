@@ -1,0 +1,88 @@
+"""The live gateway's Store: Redis when ``REDIS_URL`` is set (shared by every process), else in-process.
+
+Django's cache API cannot list keys (the connection registry needs that), so the Redis store talks
+to Redis directly; without Redis one process serves everything and a locked ``MemoryStore`` is the
+same thing as the local-memory cache.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from functools import cache
+from typing import Any
+
+from django.conf import settings
+
+from gateway_lab.engine.clock import Clock, SystemClock
+from gateway_lab.engine.state import MemoryStore, Store
+
+
+class RedisStore:
+    """The engine's Store protocol over Redis; values are JSON, TTLs are Redis PX expiries."""
+
+    def __init__(self, url: str, *, prefix: str = "gwlab:") -> None:
+        import redis
+
+        self._redis = redis.Redis.from_url(url)
+        self._prefix = prefix
+
+    def get(self, key: str) -> Any | None:
+        raw = self._redis.get(self._prefix + key)
+        return None if raw is None else json.loads(raw)
+
+    def put(self, key: str, value: Any, *, ttl_ms: float | None = None) -> None:
+        px = None if ttl_ms is None else max(1, int(ttl_ms))
+        self._redis.set(self._prefix + key, json.dumps(value), px=px)
+
+    def incr(self, key: str, amount: int = 1, *, ttl_ms: float | None = None) -> int:
+        name = self._prefix + key
+        with self._redis.pipeline() as pipe:
+            pipe.incrby(name, amount)
+            if ttl_ms is not None:
+                pipe.pexpire(name, max(1, int(ttl_ms)), nx=True)  # only when created: the Store contract
+            value = pipe.execute()[0]
+        return int(value)
+
+    def delete(self, key: str) -> bool:
+        return bool(self._redis.delete(self._prefix + key))
+
+    def keys(self, prefix: str) -> list[str]:
+        pattern = self._prefix + prefix.replace("[", "\\[").replace("*", "\\*").replace("?", "\\?") + "*"
+        start = len(self._prefix)
+        return [k.decode()[start:] for k in self._redis.scan_iter(match=pattern, count=1000)]
+
+
+class LockedMemoryStore:
+    """A MemoryStore shared by the threads of one process."""
+
+    def __init__(self, clock: Clock) -> None:
+        self._store, self._lock = MemoryStore(clock), threading.Lock()
+
+    def get(self, key: str) -> Any | None:
+        with self._lock:
+            return self._store.get(key)
+
+    def put(self, key: str, value: Any, *, ttl_ms: float | None = None) -> None:
+        with self._lock:
+            self._store.put(key, value, ttl_ms=ttl_ms)
+
+    def incr(self, key: str, amount: int = 1, *, ttl_ms: float | None = None) -> int:
+        with self._lock:
+            return self._store.incr(key, amount, ttl_ms=ttl_ms)
+
+    def delete(self, key: str) -> bool:
+        with self._lock:
+            return self._store.delete(key)
+
+    def keys(self, prefix: str) -> list[str]:
+        with self._lock:
+            return self._store.keys(prefix)
+
+
+@cache
+def live_store() -> Store:
+    """Return this process's Store (one per process; Redis-backed stores share their data)."""
+    if settings.REDIS_URL:
+        return RedisStore(settings.REDIS_URL)
+    return LockedMemoryStore(SystemClock())

@@ -1,0 +1,146 @@
+"""From the page's URL state to engine runs: which scenario, which requests at which virtual times.
+
+The URL is the state: ``preset`` + builder overrides pick the definition; each ``s=<at_s>:<count>:<over_s>``
+is one send on the virtual clock (the preset's own requests when there is none); ``at`` is the clock.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from django.utils.translation import get_language
+
+from gateway_lab.api import services
+from gateway_lab.engine.messages import Client
+from gateway_lab.engine.model import ConfigError
+from gateway_lab.engine.simulate import Simulation, simulate
+
+from .forms import MAX_BURST, MAX_OVER_S
+from .scenario import Scenario, builder_scenario, compare_variant, preset_scenario, with_overrides
+
+Send = tuple[float, int, float]  # (at seconds, count, over seconds)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Run:
+    """A scenario and its simulation, or the engine's refusal of the scenario."""
+
+    scenario: Scenario
+    simulation: Simulation | None
+    errors: tuple[tuple[str, str], ...] = ()
+
+
+def preset_choices() -> list[tuple[str, str]]:
+    """Return (name, title) for every preset, for the picker."""
+    return [(name, _title(services.preset_get(name=name))) for name in services.preset_names()]
+
+
+def _title(preset: Mapping[str, Any]) -> str:
+    return localised(preset.get("title")) or str(preset["name"])
+
+
+def localised(value: Any) -> str:
+    """Return a preset text in the page's language (files give ``{"en": ..., "zh-hans": ...}`` or a string)."""
+    if isinstance(value, Mapping):
+        return str(value.get(get_language() or "en") or value.get("en") or "")
+    return str(value or "")
+
+
+def parse_sends(values: Sequence[str]) -> list[Send]:
+    """Parse ``at:count:over`` sends, dropping malformed ones and capping the total work."""
+    sends: list[Send] = []
+    total = 0
+    for value in values[:50]:
+        try:
+            at_s, count, over_s = (
+                float(value.split(":")[0]),
+                int(value.split(":")[1]),
+                float(value.split(":")[2]),
+            )
+        except (ValueError, IndexError):
+            continue
+        if (
+            not (0 <= at_s <= MAX_OVER_S and count >= 1 and 0 <= over_s <= MAX_OVER_S)
+            or total + count > MAX_BURST
+        ):
+            continue
+        total += count
+        sends.append((at_s, count, over_s))
+    return sends
+
+
+def format_send(send: Send) -> str:
+    return f"{send[0]:g}:{send[1]}:{send[2]:g}"
+
+
+def build_scenario(data: Mapping[str, Any], overrides: Mapping[str, Any]) -> Scenario:
+    """Return the preset (or the builder default) with the builder's overrides applied."""
+    base = preset_scenario(data["preset"]) if data.get("preset") else builder_scenario()
+    return with_overrides(base, overrides) if overrides else base
+
+
+def composed_request(scenario: Scenario, data: Mapping[str, Any]) -> dict[str, Any]:
+    """Return the composer's request: form fields where given, else the scenario's first request."""
+    first = dict(scenario.requests[0]) if scenario.requests else {"method": "GET", "path": "/"}
+    request = {key: first[key] for key in ("method", "path", "query", "headers", "body") if key in first}
+    for key in ("method", "path", "query", "body"):
+        if data.get(key):
+            request[key] = data[key]
+    if data.get("headers"):
+        request["headers"] = list(data["headers"])
+    return request
+
+
+def requests_for(scenario: Scenario, data: Mapping[str, Any], sends: Sequence[Send]) -> list[dict[str, Any]]:
+    """Return the request specs to simulate: one per send, or the scenario's own requests."""
+    if not sends:
+        return [dict(r) for r in scenario.requests]
+    request = composed_request(scenario, data)
+    return [
+        {**request, "at_ms": at * 1000, "count": count, "over_ms": over * 1000} for at, count, over in sends
+    ]
+
+
+def client_for(data: Mapping[str, Any], scenario: Scenario) -> Client | None:
+    """Return the client the builder describes (Region, source IP, VPC endpoint) over the preset's client."""
+    fields: dict[str, Any] = dict((scenario.preset or {}).get("client") or {})
+    if data.get("region"):
+        fields["region"] = data["region"]
+    if data.get("source_ip"):
+        fields["source_ip"] = data["source_ip"]
+    if data.get("vpce"):
+        fields.update(vpce_id=data["vpce"], vpc_id="vpc-0lab")
+    return Client(**fields) if fields else None
+
+
+def run(scenario: Scenario, requests: Sequence[Mapping[str, Any]], *, client: Client | None) -> Run:
+    """Simulate ``requests``; an invalid scenario becomes field errors, never an exception."""
+    try:
+        simulation = simulate(
+            api=scenario.api,
+            stage=scenario.stage,
+            requests=requests,
+            client=client,
+            canary_api=scenario.canary_api,
+        )
+    except ConfigError as exc:
+        return Run(scenario=scenario, simulation=None, errors=tuple(exc.errors))
+    return Run(scenario=scenario, simulation=simulation)
+
+
+def run_variant(
+    scenario: Scenario, kind: str, requests: Sequence[Mapping[str, Any]], *, client: Client | None
+) -> Run:
+    """Run the other configuration of a comparison (or the preset's own ``compare`` API) on the same requests."""
+    other = (scenario.preset or {}).get("compare")
+    if kind == "preset" and other:
+        variant = Scenario(
+            api=dict(other["api"]),
+            stage=dict(other.get("stage") or {}),
+            requests=scenario.requests,
+            preset=scenario.preset,
+        )
+        return run(variant, requests, client=client)
+    return run(compare_variant(scenario, "api_type" if kind == "preset" else kind), requests, client=client)

@@ -1,0 +1,225 @@
+"""Build the API/stage JSON a visualizer scenario runs: from a preset, from the builder, or as a compare variant.
+
+This writes configuration the way a learner would type it into AWS; it decides nothing about how
+the gateway behaves. A configuration AWS would refuse (a MOCK integration on an HTTP API, a cache
+on an HTTP API) is handed to the engine as is, and the engine's ``ConfigError`` is what the page shows.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from gateway_lab.api import services
+
+LAMBDA_URI = (
+    "arn:aws:apigateway:{region}:lambda:path/2015-03-31/functions/"
+    "arn:aws:lambda:{region}:123456789012:function:{name}/invocations"
+)
+FUNCTIONS = ("echo", "hello", "slow", "flaky", "broken-response")
+MOCK_INTEGRATION = {
+    "type": "MOCK",
+    "requestTemplates": {"application/json": '{"statusCode": 200}'},
+    "integrationResponses": {
+        "200": {
+            "statusCode": "200",
+            "responseTemplates": {"application/json": '{"message": "Hello from a mock"}'},
+        }
+    },
+}
+REST_ONLY_KEYS = (
+    "resources",
+    "policy",
+    "requestValidators",
+    "models",
+    "gatewayResponses",
+    "apiKeySource",
+    "binaryMediaTypes",
+)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Scenario:
+    """Everything ``engine.simulate`` needs, plus where it came from."""
+
+    api: dict[str, Any]
+    stage: dict[str, Any]
+    requests: list[dict[str, Any]]
+    canary_api: dict[str, Any] | None = None
+    preset: Mapping[str, Any] | None = None
+    changes: tuple[str, ...] = field(default=())  # builder fields that changed the preset
+
+    @property
+    def api_type(self) -> str:
+        return str(self.api.get("protocolType", "REST"))
+
+
+def integration_json(kind: str, *, api_type: str, region: str) -> dict[str, Any]:
+    """Return the AWS JSON of a builder integration choice (a built-in function or a mock)."""
+    if kind == "mock":
+        return copy.deepcopy(MOCK_INTEGRATION)
+    integration = {
+        "type": "AWS_PROXY",
+        "httpMethod": "POST",
+        "uri": LAMBDA_URI.format(region=region, name=kind),
+    }
+    if api_type == "HTTP":
+        integration["payloadFormatVersion"] = "2.0"
+    return integration
+
+
+def builder_scenario(*, integration: str = "echo", region: str = "us-east-1") -> Scenario:
+    """Return the default hand-built scenario: a REST API with one greedy resource behind an integration."""
+    api = {
+        "id": "lab-api",
+        "name": "Lab API",
+        "protocolType": "REST",
+        "region": region,
+        "endpointConfiguration": {"types": ["REGIONAL"]},
+        "resources": [
+            {
+                "path": "/{proxy+}",
+                "resourceMethods": {
+                    "ANY": {
+                        "authorizationType": "NONE",
+                        "methodIntegration": integration_json(integration, api_type="REST", region=region),
+                    }
+                },
+            }
+        ],
+    }
+    return Scenario(api=api, stage={"stageName": "prod"}, requests=[{"method": "GET", "path": "/orders"}])
+
+
+def preset_scenario(name: str) -> Scenario:
+    """Return a preset's scenario (raises LookupError when there is no such preset)."""
+    preset = services.preset_get(name=name)
+    return Scenario(
+        api=copy.deepcopy(dict(preset["api"])),
+        stage=copy.deepcopy(dict(preset.get("stage") or {})),
+        requests=copy.deepcopy(list(preset.get("requests") or [{"method": "GET", "path": "/"}])),
+        canary_api=copy.deepcopy(preset.get("canary_api")),
+        preset=preset,
+    )
+
+
+def with_overrides(scenario: Scenario, overrides: Mapping[str, Any]) -> Scenario:
+    """Apply builder fields (api_type, endpoint, integration, rate/burst, cache/ttl) to a scenario."""
+    result = scenario
+    if "api_type" in overrides and overrides["api_type"] != result.api_type:
+        result = to_http(result) if overrides["api_type"] == "HTTP" else to_rest(result)
+    api, stage = copy.deepcopy(result.api), copy.deepcopy(result.stage)
+    if "endpoint" in overrides:
+        api["endpointConfiguration"] = {"types": [overrides["endpoint"]]}
+    if "integration" in overrides:
+        _set_integrations(api, overrides["integration"])
+    if "rate" in overrides or "burst" in overrides:
+        _set_throttle(api, stage, rate=overrides.get("rate"), burst=overrides.get("burst"))
+    if "cache" in overrides or "ttl" in overrides:
+        _set_cache(stage, enabled=overrides.get("cache"), ttl=overrides.get("ttl"))
+    return replace(result, api=api, stage=stage, changes=result.changes + tuple(sorted(overrides)))
+
+
+def _set_integrations(api: dict[str, Any], kind: str) -> None:
+    region = str(api.get("region", "us-east-1"))
+    for resource in api.get("resources") or []:
+        for method in (resource.get("resourceMethods") or {}).values():
+            method["methodIntegration"] = integration_json(kind, api_type="REST", region=region)
+    for route in api.get("routes") or []:
+        route["integration"] = integration_json(kind, api_type=str(api.get("protocolType")), region=region)
+
+
+def _set_throttle(
+    api: dict[str, Any], stage: dict[str, Any], *, rate: float | None, burst: int | None
+) -> None:
+    if api.get("protocolType", "REST") == "REST":
+        settings = stage.setdefault("methodSettings", {}).setdefault("*/*", {})
+    else:
+        settings = stage.setdefault("defaultRouteSettings", {})
+    if rate is not None:
+        settings["throttlingRateLimit"] = rate
+    if burst is not None:
+        settings["throttlingBurstLimit"] = burst
+
+
+def _set_cache(stage: dict[str, Any], *, enabled: bool | None, ttl: int | None) -> None:
+    settings = stage.setdefault("methodSettings", {}).setdefault("*/*", {})
+    if enabled is not None:
+        stage["cacheClusterEnabled"] = enabled
+        settings["cachingEnabled"] = enabled
+    if ttl is not None:
+        settings["cacheTtlInSeconds"] = ttl
+
+
+def to_http(scenario: Scenario) -> Scenario:
+    """Return the same API as an HTTP API: each REST method becomes a route; REST-only features go."""
+    api = {k: copy.deepcopy(v) for k, v in scenario.api.items() if k not in REST_ONLY_KEYS}
+    routes = []
+    for resource in scenario.api.get("resources") or []:
+        for verb, method in (resource.get("resourceMethods") or {}).items():
+            integration = copy.deepcopy(dict(method.get("methodIntegration") or {}))
+            if integration.get("type") == "AWS_PROXY":
+                integration["payloadFormatVersion"] = "2.0"
+            integration.pop("cacheKeyParameters", None)
+            routes.append(
+                {
+                    "routeKey": f"{verb} {resource['path']}",
+                    "authorizationType": "NONE",
+                    "integration": integration,
+                }
+            )
+    api.update(protocolType="HTTP", routes=routes, endpointConfiguration={"types": ["REGIONAL"]})
+    throttle = (scenario.stage.get("methodSettings") or {}).get("*/*") or {}
+    stage: dict[str, Any] = {"stageName": "$default"}
+    limits = {k: throttle[k] for k in ("throttlingRateLimit", "throttlingBurstLimit") if k in throttle}
+    if limits:
+        stage["defaultRouteSettings"] = limits
+    return replace(scenario, api=api, stage=stage, canary_api=None)
+
+
+def to_rest(scenario: Scenario) -> Scenario:
+    """Return the same API as a REST API: routes grouped into resources, ``$default`` as ``/{proxy+}``."""
+    api = {
+        k: copy.deepcopy(v)
+        for k, v in scenario.api.items()
+        if k not in ("routes", "routeSelectionExpression")
+    }
+    resources: dict[str, dict[str, Any]] = {}
+    for route in scenario.api.get("routes") or []:
+        verb, _sep, path = str(route.get("routeKey", "$default")).partition(" ")
+        verb, path = ("ANY", "/{proxy+}") if not path else (verb, path)
+        integration = {
+            k: v for k, v in dict(route.get("integration") or {}).items() if k != "payloadFormatVersion"
+        }
+        integration.setdefault("httpMethod", "POST")
+        resources.setdefault(path, {"path": path, "resourceMethods": {}})["resourceMethods"][verb] = {
+            "authorizationType": "NONE",
+            "methodIntegration": integration,
+        }
+    api.update(
+        protocolType="REST", resources=list(resources.values()), endpointConfiguration={"types": ["REGIONAL"]}
+    )
+    limits = dict(scenario.stage.get("defaultRouteSettings") or {})
+    stage: dict[str, Any] = {"stageName": "prod"}
+    if limits:
+        stage["methodSettings"] = {"*/*": limits}
+    return replace(scenario, api=api, stage=stage, canary_api=None)
+
+
+COMPARISONS = {
+    "api_type": lambda s: {"api_type": "HTTP" if s.api_type == "REST" else "REST"},
+    "cache": lambda s: {"cache": not bool(s.stage.get("cacheClusterEnabled")), "ttl": 300},
+    "endpoint": lambda s: {"endpoint": "REGIONAL" if _endpoint(s) == "EDGE" else "EDGE"},
+}
+
+
+def _endpoint(scenario: Scenario) -> str:
+    types = (scenario.api.get("endpointConfiguration") or {}).get("types") or ["EDGE"]
+    return str(types[0])
+
+
+def compare_variant(scenario: Scenario, kind: str) -> Scenario:
+    """Return the other configuration of a side-by-side comparison (REST↔HTTP, cache on↔off, edge↔regional)."""
+    return with_overrides(scenario, COMPARISONS[kind](scenario))

@@ -1,0 +1,55 @@
+// Visualizer keyboard shortcuts and play/pause. Stepping itself is plain links (htmx-boosted),
+// so the page works without this file; it only adds → ← Space ? and a timer.
+(function () {
+  var timer = null;
+  var reduced = window.matchMedia("(prefers-reduced-motion: reduce)").matches;
+
+  function trace() { return document.getElementById("trace"); }
+  function go(which) {
+    var link = document.querySelector(which === "next" ? "[data-testid=step-forward]" : "[data-testid=step-back]");
+    if (link) { link.click(); return true; }
+    return false;
+  }
+  function speed() {
+    var select = document.querySelector("[data-testid=speed]");
+    return select ? parseInt(select.value, 10) : 800;
+  }
+  function setPlaying(on) {
+    var button = document.querySelector("[data-testid=play]");
+    if (timer) { clearInterval(timer); timer = null; }
+    if (on) timer = setInterval(function () { if (!go("next")) setPlaying(false); }, reduced ? Math.max(speed(), 1500) : speed());
+    if (button) {
+      button.setAttribute("aria-pressed", on ? "true" : "false");
+      button.textContent = on ? button.dataset.pause : button.dataset.play;
+    }
+    document.body.dataset.playing = on ? "true" : "false";
+  }
+  function wire() {
+    var button = document.querySelector("[data-testid=play]");
+    if (button && !button.dataset.wired) {
+      button.dataset.wired = "1";
+      button.dataset.play = button.dataset.play || button.textContent;
+      button.dataset.pause = button.dataset.pauseLabel || "❚❚";
+      button.hidden = false;
+      document.querySelector(".viz__speed").hidden = false;
+      button.addEventListener("click", function () { setPlaying(!timer); });
+      if (timer) { button.setAttribute("aria-pressed", "true"); button.textContent = button.dataset.pause; }
+    }
+    var t = trace();
+    if (t) document.body.dataset.step = t.dataset.step;
+    document.body.dataset.vizReady = "true";
+  }
+  document.addEventListener("keydown", function (event) {
+    var tag = (event.target.tagName || "").toLowerCase();
+    if (event.altKey || event.ctrlKey || event.metaKey || tag === "input" || tag === "textarea" || tag === "select") return;
+    if (event.key === "ArrowRight") { go("next"); event.preventDefault(); }
+    else if (event.key === "ArrowLeft") { go("prev"); event.preventDefault(); }
+    else if (event.key === " " && tag !== "button" && tag !== "a") { setPlaying(!timer); event.preventDefault(); }
+    else if (event.key === "?") { var d = document.getElementById("shortcuts"); if (d && d.showModal) d.showModal(); }
+  });
+  document.addEventListener("htmx:afterSettle", wire);
+  document.addEventListener("input", function (event) {
+    if (event.target.matches("[data-testid=scrub]")) event.target.nextElementSibling.textContent = "#" + (parseInt(event.target.value, 10) + 1);
+  });
+  wire();
+})();

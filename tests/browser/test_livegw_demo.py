@@ -1,0 +1,43 @@
+"""The WebSocket demo page in a real browser (GATEWAY_FACTS.md §9)."""
+
+from __future__ import annotations
+
+import pytest
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def _open_demo(page) -> None:
+    page.goto("/ws-demo/")
+    page.wait_for_selector("body[data-ws-connected=true]")
+
+
+def test_livegw_two_pages_chat(page, chromium, asgi_server) -> None:
+    """§9: a message sent on one page reaches the other through sendmessage's fan-out."""
+    other_context = chromium.new_context(base_url=asgi_server.url)
+    other = other_context.new_page()
+    other.set_default_timeout(10_000)
+    try:
+        _open_demo(page)
+        _open_demo(other)
+        page.get_by_test_id("chat-input").fill("hello from page one")
+        page.get_by_test_id("chat-send").click()
+        other.wait_for_selector("[data-testid=chat-log] li:has-text('hello from page one')")
+    finally:
+        other_context.close()
+    assert page.watch.foreign_requests == []
+    assert page.watch.console_errors == []
+
+
+def test_livegw_ticker_updates_without_reload(page) -> None:
+    """§9: after subscribing, pushed ticks keep changing the ticker (no reload, no polling)."""
+    _open_demo(page)
+    page.get_by_test_id("ticker-toggle").click()
+    page.wait_for_function(
+        "document.querySelector('[data-testid=ticker-second]').textContent !== '–'", timeout=5000
+    )
+    first = page.get_by_test_id("ticker-second").inner_text()
+    page.wait_for_function(
+        f"document.querySelector('[data-testid=ticker-second]').textContent !== {first!r}", timeout=5000
+    )
+    assert page.evaluate("performance.getEntriesByType('navigation').length") == 1

@@ -1,0 +1,55 @@
+"""Demo pages and the seed command (DESIGN.md contracts; GATEWAY_FACTS.md §9)."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+
+from gateway_lab.livegw.models import ApiDefinitionRecord
+from gateway_lab.livegw.services import connections_token
+
+pytestmark = pytest.mark.django_db
+
+
+def test_demo_page_renders(client) -> None:
+    """§9: the demo page shows how to connect and push with curl, with the lab token."""
+    response = client.get(reverse("livegw:demo"))
+    assert response.status_code == 200
+    assert connections_token() in response.content.decode()
+    assert b"python -m websockets ws://" in response.content
+
+
+def test_connections_fragment_renders(client) -> None:
+    """§9: the connection inspector fragment renders without connections."""
+    response = client.get(reverse("livegw:connections-list", args=["demo-ws", "prod"]))
+    assert response.status_code == 200 and b"<html" not in response.content
+
+
+def test_prices_returns_tick(client) -> None:
+    """§9: the polling side of the comparison answers the current tick."""
+    assert client.get(reverse("livegw:prices")).json()["type"] == "tick"
+
+
+def test_seed_demo_creates_three_apis() -> None:
+    """§1.1: seed_demo creates demo-rest, demo-http and demo-ws."""
+    call_command("seed_demo", stdout=None)
+    assert sorted(ApiDefinitionRecord.objects.values_list("api_id", flat=True)) == [
+        "demo-http",
+        "demo-rest",
+        "demo-ws",
+    ]
+
+
+def test_seed_demo_is_idempotent() -> None:
+    """§8: running seed_demo twice keeps one record per API."""
+    call_command("seed_demo")
+    call_command("seed_demo")
+    assert ApiDefinitionRecord.objects.count() == 3
+
+
+def test_seed_demo_rest_has_prod_and_dev() -> None:
+    """§8: demo-rest has stages prod and dev."""
+    call_command("seed_demo")
+    record = ApiDefinitionRecord.objects.get(api_id="demo-rest")
+    assert record.stage("prod") and record.stage("dev")

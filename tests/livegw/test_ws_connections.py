@@ -1,0 +1,89 @@
+"""The @connections callback API (GATEWAY_FACTS.md §9, §5.1)."""
+
+from __future__ import annotations
+
+import json
+
+from gateway_lab.engine.clock import VirtualClock
+from gateway_lab.engine.state import MemoryStore
+from gateway_lab.engine.websocket import (
+    CloseCommand,
+    ConnectionRegistry,
+    ConnectionsApi,
+    Push,
+    WebSocketLimits,
+)
+
+
+def _api(limits: WebSocketLimits | None = None) -> tuple[ConnectionsApi, VirtualClock]:
+    clock = VirtualClock()
+    registry = ConnectionRegistry(
+        MemoryStore(clock), api_id="a", stage="prod", limits=limits or WebSocketLimits()
+    )
+    registry.open("Cc3=", now_ms=clock.now_ms(), source_ip="192.0.2.1", user_agent="wscat")
+    return ConnectionsApi(registry, clock), clock
+
+
+def test_post_pushes_data() -> None:
+    """§9: POST /@connections/{id} delivers the data to that client."""
+    api, _ = _api()
+    result = api.post("Cc3=", b"hello")
+    assert result.status == 200 and api.outbox == [Push(connection_id="Cc3=", data=b"hello")]
+
+
+def test_post_to_unknown_connection_is_gone() -> None:
+    """§9: a connection id that no longer exists gives 410 GoneException."""
+    api, _ = _api()
+    result = api.post("nope=", b"x")
+    assert (result.status, result.error_type) == (410, "GoneException")
+
+
+def test_post_over_128_kb_is_413() -> None:
+    """§9, §5.1: Data over 128 KB gives 413 PayloadTooLargeException."""
+    api, _ = _api()
+    result = api.post("Cc3=", b"x" * (128 * 1024 + 1))
+    assert (result.status, result.error_type) == (413, "PayloadTooLargeException")
+
+
+def test_get_returns_connected_at_identity_last_active() -> None:
+    """§9: GET returns connectedAt, identity {sourceIp, userAgent} and lastActiveAt."""
+    api, _ = _api()
+    body = json.loads(api.get("Cc3=").body)
+    assert set(body) == {"connectedAt", "identity", "lastActiveAt"}
+    assert body["identity"] == {"sourceIp": "192.0.2.1", "userAgent": "wscat"}
+
+
+def test_get_shows_last_active_after_message() -> None:
+    """§9: lastActiveAt moves when the client sends a message."""
+    api, clock = _api()
+    clock.advance(1500)
+    api.registry.touch("Cc3=", now_ms=clock.now_ms())
+    body = json.loads(api.get("Cc3=").body)
+    assert body["lastActiveAt"] != body["connectedAt"]
+
+
+def test_delete_closes_with_204() -> None:
+    """§9: DELETE returns 204 and closes the connection."""
+    api, _ = _api()
+    result = api.delete("Cc3=")
+    assert result.status == 204 and isinstance(api.outbox[0], CloseCommand)
+
+
+def test_delete_then_post_is_gone() -> None:
+    """§9: after DELETE the id is gone."""
+    api, _ = _api()
+    api.delete("Cc3=")
+    assert api.post("Cc3=", b"x").status == 410
+
+
+def test_idle_connection_is_gone() -> None:
+    """§5.1: a connection past its idle timeout no longer exists for @connections."""
+    api, clock = _api(WebSocketLimits(idle_timeout_ms=1000))
+    clock.advance(1000)
+    assert api.get("Cc3=").status == 410
+
+
+def test_handle_refuses_other_methods() -> None:
+    """§9: the callback API answers only POST, GET and DELETE."""
+    api, _ = _api()
+    assert api.handle("PUT", "Cc3=").status == 405

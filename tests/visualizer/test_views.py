@@ -1,0 +1,104 @@
+"""The visualizer page: full page vs htmx fragment, stepping through links, field errors, export, compare."""
+
+from __future__ import annotations
+
+import json
+
+URL = "/visualizer/"
+BURST = URL + "?count=30&over=2&rate=5&burst=10"
+
+
+def test_page_renders_the_pipeline_and_event_list(client):
+    """§11: the default scenario shows the stages in pipeline order with a text event list."""
+    response = client.get(URL)
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert 'data-testid="pipeline-svg"' in html and 'data-testid="event-list"' in html
+    assert html.index('data-stage="endpoint"') < html.index('data-stage="routing"')
+
+
+def test_page_htmx_trace_request_gets_only_the_fragment(client):
+    """§11: an htmx step request is answered with the #trace partial, not a whole page."""
+    response = client.get(URL + "?step=2", headers={"HX-Request": "true", "HX-Target": "trace"})
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "<html" not in html and 'id="trace"' in html and 'data-step="2"' in html
+
+
+def test_page_step_parameter_selects_the_current_step(client):
+    """§11: ?step=N renders the page at step N, so a link reproduces the step."""
+    html = client.get(URL + "?step=3").content.decode()
+    assert 'data-step="3"' in html and 'id="trace-step-3"' in html
+
+
+def test_page_step_beyond_the_trace_is_clamped(client):
+    """§11: a step past the response shows the response step."""
+    html = client.get(URL + "?step=50").content.decode()
+    assert 'data-stage="response"' in html.split('data-testid="step-detail"', 1)[1][:200]
+
+
+def test_page_invalid_builder_input_rerenders_with_field_errors(client):
+    """§3.2: a non-numeric rate is a field error (400), never a 500."""
+    response = client.get(URL + "?rate=fast&burst=-1")
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert 'data-testid="field-error-rate"' in html and 'data-testid="field-error-burst"' in html
+
+
+def test_page_engine_refusal_is_shown_as_config_errors(client):
+    """§4: a cache on an HTTP API is refused by the engine (REST only) and the page says so."""
+    response = client.get(URL + "?api_type=HTTP&cache=on")
+    assert response.status_code == 200
+    assert 'data-testid="config-errors"' in response.content.decode()
+
+
+def test_page_burst_draws_throttled_marks_on_the_timeline(client):
+    """§3.1: 30 requests in 2 s against rate 5 / burst 10 leave throttled marks on the chart."""
+    html = client.get(BURST).content.decode()
+    assert 'data-testid="timeline-svg"' in html
+    assert 'data-kind="throttled"' in html and 'data-kind="admitted"' in html
+
+
+def test_page_burst_links_fold_the_send_into_the_url_state(client):
+    """§3.1: after a burst the links carry s=<at>:<count>:<over> and the clock, so they replay it."""
+    html = client.get(BURST).content.decode()
+    assert "s=0%3A30%3A2" in html and "at=2" in html
+
+
+def test_page_selected_request_opens_its_trace(client):
+    """§3.2: ?req=K opens request K; a throttled one shows the throttle rejection."""
+    html = client.get(URL + "?s=0:30:2&rate=5&burst=10&req=20&step=50").content.decode()
+    assert "Request 21 of 30" in html
+    assert "viz__badge--reject" in html and "THROTTLED" in html
+
+
+def test_page_predict_mode_asks_before_revealing(client):
+    """§11: predict mode hides the next outcome and offers guesses that link to the next step."""
+    html = client.get(URL + "?predict=on&step=1").content.decode()
+    assert 'data-testid="predict"' in html and 'data-testid="guess-pass"' in html
+
+
+def test_page_predict_feedback_compares_guess_with_the_engine(client):
+    """§11: after a guess the page says whether the engine decided the same."""
+    html = client.get(URL + "?predict=on&step=2&guess=reject").content.decode()
+    assert 'data-testid="predict-feedback"' in html and "Not quite" in html
+
+
+def test_page_compare_api_type_shows_both_traces_and_costs(client):
+    """§1.2: REST vs HTTP side by side with the monthly request charge of each."""
+    html = client.get(URL + "?compare=api_type&volume=100").content.decode()
+    assert 'data-testid="compare-a"' in html and 'data-testid="compare-b"' in html
+    assert "350.0" in html and "100.0" in html  # 100 M requests: REST $350, HTTP $100
+
+
+def test_export_returns_the_trace_json(client):
+    """§11: export gives the trace_to_dict shape of the selected request."""
+    response = client.get(URL + "export.json?step=2")
+    data = json.loads(response.content)
+    assert response["Content-Disposition"].startswith("attachment")
+    assert data["schema"] == 1 and data["steps"][0]["stage"] == "endpoint"
+
+
+def test_export_invalid_input_is_a_400(client):
+    """§5: export validates like the page."""
+    assert client.get(URL + "export.json?rate=x").status_code == 400
