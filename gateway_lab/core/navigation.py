@@ -17,14 +17,31 @@ from django.utils.translation import gettext_lazy as _
 class Section:
     url_name: str
     label: str | Promise
+    description: str | Promise = ""
 
 
 SECTIONS: tuple[Section, ...] = (
-    Section("lessons:course", _("Lessons")),
-    Section("lessons:drills", _("Drills")),
-    Section("visualizer:page", _("Visualizer")),
-    Section("livegw:demo", _("WebSocket demo")),
-    Section("api-docs", _("API")),
+    Section(
+        "lessons:course",
+        _("Lessons"),
+        _("Eight bilingual lessons built from an SAA study note, with the facts brought up to date."),
+    ),
+    Section(
+        "lessons:drills",
+        _("Drills"),
+        _("Exam-style scenario questions with an explanation for every option."),
+    ),
+    Section(
+        "visualizer:page",
+        _("Visualizer"),
+        _("Send a request through the pipeline and step through every decision."),
+    ),
+    Section(
+        "livegw:demo",
+        _("WebSocket demo"),
+        _("$connect, route selection and @connections push, live in your browser."),
+    ),
+    Section("api-docs", _("API"), _("Run simulations from scripts: the REST API and its OpenAPI schema.")),
 )
 
 
@@ -36,5 +53,12 @@ def nav_items(current_path: str) -> list[dict[str, object]]:
             url = reverse(section.url_name)
         except NoReverseMatch:
             continue
-        items.append({"url": url, "label": section.label, "current": current_path.startswith(url)})
+        items.append(
+            {
+                "url": url,
+                "label": section.label,
+                "description": section.description,
+                "current": current_path.startswith(url),
+            }
+        )
     return items
