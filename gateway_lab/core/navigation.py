@@ -46,19 +46,19 @@ SECTIONS: tuple[Section, ...] = (
 
 
 def nav_items(current_path: str) -> list[dict[str, object]]:
-    """Return the header's links for sections whose URL exists, marking the current one."""
+    """Return the header's links for sections whose URL exists, marking the current one.
+
+    The current section is the one with the longest URL that prefixes the path, so that
+    ``/lessons/drills/`` marks Drills and not Lessons as well.
+    """
     items = []
     for section in SECTIONS:
         try:
             url = reverse(section.url_name)
         except NoReverseMatch:
             continue
-        items.append(
-            {
-                "url": url,
-                "label": section.label,
-                "description": section.description,
-                "current": current_path.startswith(url),
-            }
-        )
+        items.append({"url": url, "label": section.label, "description": section.description, "current": False})
+    matches = [item for item in items if current_path.startswith(str(item["url"]))]
+    if matches:
+        max(matches, key=lambda item: len(str(item["url"])))["current"] = True
     return items

@@ -94,3 +94,9 @@ def test_static_assets_are_vendored(client):
     html = client.get("/").content.decode()
     assert "/static/vendor/htmx-2.0.11/htmx.min.js" in html
     assert "http://" not in html.replace("http://www.w3.org", "") or "https://" not in html
+
+
+def test_navigation_marks_only_the_most_specific_section_as_current(client):
+    html = client.get("/lessons/drills/").content.decode()
+    assert html.count('aria-current="page"') == 1
+    assert 'href="/lessons/drills/" aria-current="page"' in html
