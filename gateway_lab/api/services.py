@@ -6,10 +6,8 @@ Only the engine decides gateway behaviour: these functions translate validated i
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Mapping, Sequence
-from pathlib import Path
 from typing import Any
 
 from gateway_lab.engine import presets
@@ -33,7 +31,6 @@ LIMITS = {
 }
 
 
-PRESET_DIR = Path(presets.__path__[0])
 _PRESET_NAME = re.compile(r"^[a-z0-9][a-z0-9-]{0,79}$")
 
 
@@ -53,24 +50,17 @@ def preset_get(*, name: str) -> dict[str, Any]:
         raise UnknownPreset(name)
     try:
         return dict(_load_preset(name))
-    except (KeyError, LookupError, FileNotFoundError, ValueError) as exc:
+    except (presets.PresetNotFound, ValueError) as exc:
         raise UnknownPreset(name) from exc
 
 
 def preset_names() -> list[str]:
     """Return every preset's name, in the engine's order."""
-    if hasattr(presets, "list_presets"):
-        return [
-            str(item["name"]) if isinstance(item, Mapping) else str(item) for item in presets.list_presets()
-        ]
-    return sorted(path.stem for path in PRESET_DIR.glob("*.json"))  # flagged fallback, see _load_preset
+    return [str(item["name"]) for item in presets.list_presets()]
 
 
 def _load_preset(name: str) -> Mapping[str, Any]:
-    if hasattr(presets, "load_preset"):
-        return presets.load_preset(name)  # type: ignore[no-any-return]
-    # Fallback while engine.presets has no loader yet (reported to the lead): read the JSON file itself.
-    return json.loads((PRESET_DIR / f"{name}.json").read_text(encoding="utf-8"))  # type: ignore[no-any-return]
+    return presets.load_preset(name)
 
 
 def preset_summary(preset: Mapping[str, Any]) -> dict[str, Any]:

@@ -8,12 +8,14 @@ from typing import Any
 
 from django.http import HttpRequest, QueryDict
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from gateway_lab.engine.trace import trace_to_dict
 
 from . import presenters, runs, svg
 from .forms import VisualizerForm
+from .lesson_refs import lesson_refs
 from .pricing import compare_costs
 
 
@@ -41,6 +43,35 @@ class State:
                 query[key] = str(value)
         return "?" + query.urlencode()
 
+    def href_prefix(self, *drop: str) -> str:
+        """Return ``?…&`` without ``drop``, to append one changing parameter cheaply (1,000 timeline links)."""
+        query = _without(self.query, *drop)
+        return "?" + (query.urlencode() + "&" if query else "")
+
+    def hidden(self, *exclude: str) -> list[tuple[str, str]]:
+        """Return (name, value) of every URL parameter but ``exclude``: a GET form's hidden inputs."""
+        return hidden_inputs(self.query, exclude)
+
+
+def hidden_inputs(query: QueryDict, exclude: tuple[str, ...]) -> list[tuple[str, str]]:
+    """Return (name, value) of every parameter in ``query`` but ``exclude``."""
+    return [(key, value) for key, values in query.lists() if key not in exclude for value in values]
+
+
+VIEW_KEYS = ("req", "step", "guess")  # where the learner is; a new run starts over
+
+
+def forms_data(form: VisualizerForm, query: QueryDict) -> dict[str, Any]:
+    """Return the picker's groups and each GET form's hidden inputs (the URL state it must carry on)."""
+    groups = [(g, opts) for g, opts in form.fields["preset"].choices if isinstance(opts, list | tuple)]
+    return {
+        "picker": {"groups": groups, "current": form["preset"].value() or ""},
+        "builder_hidden": hidden_inputs(query, (*form.field_names(), *VIEW_KEYS, "build")),
+        "burst_hidden": hidden_inputs(query, ("count", "over", *VIEW_KEYS)),
+        "scrub_hidden": hidden_inputs(query, VIEW_KEYS),
+        "compare_hidden": hidden_inputs(query, ("compare", "volume", "size_kb", "guess")),
+    }
+
 
 def resolve(request: HttpRequest, form: VisualizerForm) -> State:
     """Fold a "send" form submission into the ``s`` list, then run the scenario the URL describes."""
@@ -60,7 +91,11 @@ def resolve(request: HttpRequest, form: VisualizerForm) -> State:
         query["at"] = f"{clock:g}"
     scenario = runs.build_scenario(data, form.overrides())
     requests = runs.requests_for(scenario, data, sends)
-    run = runs.run(scenario, requests, client=runs.client_for(data, scenario))
+    refused = runs.credential_errors(scenario, data)
+    if refused:
+        run = runs.Run(scenario=scenario, simulation=None, errors=refused)
+    else:
+        run = runs.run(scenario, requests, client=runs.client_for(data, scenario))
     return State(
         query=query,
         data=data,
@@ -83,31 +118,56 @@ def page_data(request: HttpRequest, form: VisualizerForm) -> dict[str, Any]:
         "run": state.run,
         "scenario": state.run.scenario,
         "preset": preset,
-        "preset_lessons": [(a, presenters.lesson_url(a)) for a in (preset or {}).get("lessons", [])],
         "preset_text": {k: runs.localised((preset or {}).get(k)) for k in ("title", "description", "notice")},
+        "builder_open": bool(state.data.get("build")),
+        **forms_data(form, state.query),
     }
     simulation = state.run.simulation
     if simulation is None:
+        data["preset_lessons"] = _preset_lessons(preset, lesson_refs(_anchors(preset), language=_language()))
         return data
     req = min(state.req, len(simulation.traces) - 1)
     trace = trace_to_dict(simulation.traces[req])
+    refs = lesson_refs([*_anchors(preset), *(s.get("lesson") for s in trace["steps"])], language=_language())
     view = presenters.trace_view(
-        trace, step=state.data.get("step"), href_for=lambda n: state.href(step=n, guess=None)
+        trace, step=state.data.get("step"), href_for=lambda n: state.href(step=n, guess=None), lessons=refs
     )
     data.update(
+        preset_lessons=_preset_lessons(preset, refs),
         req=req,
+        request_entry=simulation.timeline[req],
         trace=trace,
         view=view,
         controls=_controls(state, view, len(simulation.traces)),
         diagram=mark_safe(svg.pipeline_svg(view.nodes, label=_("Pipeline stages"))),  # noqa: S308 - escaped in svg.py
-        timeline=_timeline(state, simulation, req),
+        # Phones get the same stages in rows of four: one 10-box row would shrink the text to 4 px.
+        diagram_rows=mark_safe(svg.pipeline_svg(view.nodes, label=_("Pipeline stages"), per_row=4)),  # noqa: S308
         predict=_predict(state, view),
         summary=simulation.summary,
         request_count=len(simulation.traces),
     )
+    if _htmx_target(request) != "trace":  # a step partial draws no chart: skip its 1,000 marks
+        data["timeline"] = _timeline(state, simulation, req)
     if state.data.get("compare"):
         data["compare"] = _compare(state, req)
     return data
+
+
+def _htmx_target(request: HttpRequest) -> str | None:
+    htmx = getattr(request, "htmx", None)
+    return htmx.target if htmx else None
+
+
+def _language() -> str:
+    return get_language() or "en"
+
+
+def _anchors(preset: Mapping[str, Any] | None) -> list[str]:
+    return list((preset or {}).get("lessons") or [])
+
+
+def _preset_lessons(preset: Mapping[str, Any] | None, refs: Mapping[str, Any]) -> list[Any]:
+    return [refs[a] for a in _anchors(preset) if a in refs]
 
 
 def _controls(state: State, view: presenters.TraceView, total_requests: int) -> dict[str, Any]:
@@ -125,6 +185,7 @@ def _controls(state: State, view: presenters.TraceView, total_requests: int) -> 
             step=None,
             guess=None,
         ),
+        "predict_toggle": state.href(predict=None if state.data.get("predict") else "on", guess=None),
         "prev_request": state.href(req=state.req - 1, step=None) if state.req > 0 else None,
         "next_request": state.href(req=state.req + 1, step=None) if state.req < total_requests - 1 else None,
         "export": "export.json" + state.href(),
@@ -142,12 +203,9 @@ def _without(query: QueryDict, *keys: str) -> QueryDict:
 def _timeline(state: State, simulation: Any, selected: int) -> dict[str, Any] | None:
     if len(simulation.timeline) < 2:
         return None
-    points = [
-        {**entry, "levels": [{"tokens_after": v} for k, v in entry["buckets"].items() if k != "account"]}
-        for entry in simulation.timeline
-    ]
+    prefix = state.href_prefix("req", "step", "guess")
     marks = presenters.timeline_marks(
-        points, selected=selected, href_for=lambda i: state.href(req=i, step=None)
+        simulation.timeline, selected=selected, href_for=lambda i: f"{prefix}req={i}"
     )
     duration = max(entry["t_ms"] for entry in simulation.timeline) or 1000.0
     bursts = [layer.get("burst") for layer in _layers(simulation) if layer.get("level") != "account"]

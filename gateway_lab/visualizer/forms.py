@@ -32,7 +32,6 @@ FIELDSETS = (
     (
         _("Scenario"),
         (
-            "preset",
             "api_type",
             "endpoint",
             "integration",
@@ -45,6 +44,7 @@ FIELDSETS = (
             "vpce",
         ),
     ),
+    (_("Credentials"), ("api_key", "token", "sigv4")),
     (_("Request"), ("method", "path", "query", "headers", "body")),
     (_("Time and compare"), ("count", "over", "at", "compare", "volume", "size_kb", "predict")),
 )
@@ -79,6 +79,20 @@ class VisualizerForm(forms.Form):
     region = forms.ChoiceField(label=_("Client Region"), required=False, choices=[KEEP, *REGIONS])
     source_ip = forms.GenericIPAddressField(label=_("Source IP"), required=False)
     vpce = forms.RegexField(label=_("VPC endpoint"), required=False, regex=r"^vpce-[0-9a-z]{1,40}$")
+    # Credentials: what the client adds to every request ------------------------------------
+    api_key = forms.CharField(label=_("API key (x-api-key header)"), required=False, max_length=128)
+    token = forms.CharField(label=_("Token (Authorization header)"), required=False, max_length=4096)
+    sigv4 = forms.ChoiceField(
+        label=_("Sign with the lab IAM credentials (SigV4)"),
+        required=False,
+        choices=[
+            KEEP,
+            ("sign", _("sign")),
+            ("tamper", _("sign, then change the body")),
+            ("wrong-secret", _("sign with a wrong secret key")),
+            ("skew", _("sign with a clock 10 minutes slow")),
+        ],
+    )
     # Request composer -------------------------------------------------------------------------
     method = forms.ChoiceField(label=_("Method"), required=False, choices=[KEEP, *METHODS])
     path = forms.RegexField(label=_("Path"), required=False, regex=r"^/[^?#\s]*$", max_length=512)
@@ -103,6 +117,7 @@ class VisualizerForm(forms.Form):
     req = forms.IntegerField(required=False, min_value=0, max_value=MAX_BURST * 2)
     step = forms.IntegerField(required=False, min_value=0, max_value=50)
     predict = forms.BooleanField(label=_("Predict, then reveal"), required=False)
+    build = forms.BooleanField(required=False)  # the builder is open (kept in links)
     guess = forms.ChoiceField(
         required=False, choices=[(o, o) for o in ("pass", "reject", "hit", "miss", "skip", "error")]
     )
@@ -122,7 +137,7 @@ class VisualizerForm(forms.Form):
     )
     size_kb = forms.FloatField(label=_("Request size (KB)"), required=False, min_value=0, max_value=10_240)
 
-    def __init__(self, *args: Any, preset_choices: list[tuple[str, str]], **kwargs: Any) -> None:
+    def __init__(self, *args: Any, preset_choices: list[Any], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["preset"].choices = [("", _("— build your own —")), *preset_choices]
 
@@ -136,6 +151,14 @@ class VisualizerForm(forms.Form):
                 raise forms.ValidationError(_("Line %(n)s is not “Name: value”.") % {"n": number})
             pairs.append((name.strip(), value.strip()))
         return pairs
+
+    def clean_token(self) -> str:
+        # A header value cannot span lines; a pasted token often carries a stray line break.
+        return " ".join(self.cleaned_data["token"].split())
+
+    def field_names(self) -> tuple[str, ...]:
+        """Return the builder's fields (the ones its form submits itself)."""
+        return tuple(name for _legend, names in FIELDSETS for name in names)
 
     def fieldsets(self) -> list[tuple[str, list[forms.BoundField]]]:
         """Return (legend, bound fields) groups in display order."""

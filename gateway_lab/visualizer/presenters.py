@@ -6,7 +6,6 @@ invents a step; stages the request never reached are shown as "not reached", nev
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -15,6 +14,8 @@ from django.utils.translation import gettext_lazy as _
 
 from gateway_lab.engine.stages import DEFAULT_STAGE_ORDER
 
+from . import panels
+from .lesson_refs import LessonRef, lesson_url
 from .svg import Mark, Node
 
 STAGE_LABELS = {
@@ -46,28 +47,6 @@ KIND_LABELS = {
     "rejected": _("refused (4xx)"),
     "error": _("error (5xx)"),
 }
-PANELS = {
-    "throttle": "throttle",
-    "cache": "cache",
-    "integration": "integration",
-    "response": "response",
-    "auth": "auth",
-    "resource_policy": "auth",
-    "api_key": "auth",
-}
-AUTH_KEYS = (
-    "statement",
-    "matched_statement",
-    "policy",
-    "canonical_request",
-    "string_to_sign",
-    "claims",
-    "scopes",
-    "principal_id",
-    "context",
-    "identity_source",
-    "cached",
-)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -85,6 +64,7 @@ class StepView:
     duration_ms: float
     fact: str | None
     lesson_url: str | None
+    lesson_label: str
     fidelity_note: str | None
     panel: str
     detail: Mapping[str, Any]
@@ -93,23 +73,18 @@ class StepView:
     href: str = ""
 
 
-def lesson_url(anchor: str | None) -> str | None:
-    """Return ``/lessons/<slug>/#<section>`` for a ``slug#section`` anchor."""
-    if not anchor:
-        return None
-    slug, _sep, section = anchor.partition("#")
-    return f"/lessons/{slug}/" + (f"#{section}" if section else "")
-
-
-def pretty(value: Any) -> str:
-    """Return ``value`` as indented JSON for a <pre> block."""
-    return json.dumps(value, indent=2, ensure_ascii=False, sort_keys=False, default=str)
-
-
-def step_view(step: Mapping[str, Any], number: int, response: Mapping[str, Any]) -> StepView:
+def step_view(
+    step: Mapping[str, Any],
+    number: int,
+    response: Mapping[str, Any],
+    *,
+    lessons: Mapping[str, LessonRef] | None = None,
+) -> StepView:
     """Return the view of one trace step, with the extras its detail panel needs."""
     stage, detail = step["stage"], step.get("detail") or {}
-    panel = PANELS.get(stage, "generic")
+    panel = panels.PANELS.get(stage, "generic")
+    anchor = step.get("lesson")
+    ref = (lessons or {}).get(anchor) if anchor else None
     return StepView(
         number=number,
         stage=stage,
@@ -121,46 +96,14 @@ def step_view(step: Mapping[str, Any], number: int, response: Mapping[str, Any])
         t_ms=step.get("t_ms", 0.0),
         duration_ms=step.get("duration_ms", 0.0),
         fact=step.get("fact"),
-        lesson_url=lesson_url(step.get("lesson")),
+        lesson_url=ref.url if ref else lesson_url(anchor),
+        lesson_label=ref.label if ref else (anchor or ""),
         fidelity_note=step.get("fidelity_note"),
         panel=panel,
         detail=detail,
-        detail_json=pretty(detail),
-        extras=_extras(panel, detail, response),
+        detail_json=panels.pretty(detail),
+        extras=panels.extras(panel, detail, response),
     )
-
-
-def _extras(panel: str, detail: Mapping[str, Any], response: Mapping[str, Any]) -> dict[str, Any]:
-    if panel == "throttle":
-        return {"gauges": [_gauge(layer) for layer in detail.get("layers", [])]}
-    if panel == "integration":
-        keys = ("event", "result", "request_mapping", "response_mapping", "template", "log")
-        return {"blocks": [(key, pretty(detail[key])) for key in keys if detail.get(key) is not None]}
-    if panel == "auth":
-        return {"blocks": [(key, pretty(detail[key])) for key in AUTH_KEYS if detail.get(key) is not None]}
-    if panel == "cache":
-        return {"key_parts": detail.get("key_parts") or []}
-    if panel == "response":
-        return {"response": response, "body": _body_text(response)}
-    return {}
-
-
-def _gauge(layer: Mapping[str, Any]) -> dict[str, Any]:
-    burst = float(layer.get("burst") or 0) or 1.0
-    before, after = float(layer.get("tokens_before", 0)), float(layer.get("tokens_after", 0))
-    return {
-        **layer,
-        "before_pct": round(min(before / burst, 1) * 100, 1),
-        "after_pct": round(min(after / burst, 1) * 100, 1),
-    }
-
-
-def _body_text(response: Mapping[str, Any]) -> str:
-    body = response.get("body", "")
-    try:
-        return pretty(json.loads(body))
-    except (TypeError, ValueError):
-        return str(body)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -192,10 +135,16 @@ def clamp_step(step: int | None, total: int) -> int:
     return max(1, min(step or 1, total))
 
 
-def trace_view(trace: Mapping[str, Any], *, step: int | None, href_for: Callable[[int], str]) -> TraceView:
+def trace_view(
+    trace: Mapping[str, Any],
+    *,
+    step: int | None,
+    href_for: Callable[[int], str],
+    lessons: Mapping[str, LessonRef] | None = None,
+) -> TraceView:
     """Return the view of ``trace`` at ``step`` (1-based), linking each reached stage with ``href_for``."""
     views = tuple(
-        replace(step_view(s, i, trace["response"]), href=href_for(i))
+        replace(step_view(s, i, trace["response"], lessons=lessons), href=href_for(i))
         for i, s in enumerate(trace["steps"], start=1)
     )
     current = clamp_step(step, len(views))
@@ -257,32 +206,28 @@ def _stage_was_cut(views: Sequence[StepView], stage: str) -> bool:
 def timeline_marks(
     points: Sequence[Mapping[str, Any]], *, selected: int | None, href_for: Callable[[int], str]
 ) -> list[Mark]:
-    """Return one timeline mark per simulated request (``points`` from the engine's timeline summary)."""
+    """Return one timeline mark per simulated request (``points``: the engine's timeline entries)."""
+    labels = {kind: str(label) for kind, label in KIND_LABELS.items()}  # one gettext per kind, not per mark
     marks = []
     for i, point in enumerate(points):
         kind = point.get("kind", "admitted")
-        kind = kind if kind in KIND_LABELS else "error"
-        title = f"#{i + 1} · {point.get('t_ms', 0):g} ms · {point.get('status', '')} · {KIND_LABELS[kind]}"
+        kind = kind if kind in labels else "error"
+        t_ms = float(point.get("t_ms", 0))
         marks.append(
             Mark(
                 index=i,
-                t_ms=float(point.get("t_ms", 0)),
+                t_ms=t_ms,
                 kind=kind,
-                title=title,
+                title=f"#{i + 1} · {t_ms:g} ms · {point.get('status', '')} · {labels[kind]}",
                 href=href_for(i),
-                level=_tightest_level(point),
+                level=tightest_level(point.get("buckets") or {}),
                 selected=i == selected,
             )
         )
     return marks
 
 
-def _tightest_level(point: Mapping[str, Any]) -> float | None:
-    """Tokens left in the fullest-drained bucket (the one that throttles first)."""
-    levels = point.get("levels") or point.get("buckets") or []
-    values = [
-        float(level.get("tokens_after", level.get("tokens", 0)))
-        for level in levels
-        if isinstance(level, Mapping)
-    ]
+def tightest_level(buckets: Mapping[str, float]) -> float | None:
+    """Tokens left in the most drained bucket (the one that throttles first); the account's is shared by all."""
+    values = [float(tokens) for level, tokens in buckets.items() if level != "account"]
     return min(values) if values else None

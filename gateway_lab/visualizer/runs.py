@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from django.utils.translation import get_language
@@ -17,7 +18,9 @@ from gateway_lab.engine.messages import Client
 from gateway_lab.engine.model import ConfigError
 from gateway_lab.engine.simulate import Simulation, simulate
 
+from . import credentials
 from .forms import MAX_BURST, MAX_OVER_S
+from .lesson_refs import LessonRef, lesson_refs
 from .scenario import Scenario, builder_scenario, compare_variant, preset_scenario, with_overrides
 
 Send = tuple[float, int, float]  # (at seconds, count, over seconds)
@@ -32,9 +35,32 @@ class Run:
     errors: tuple[tuple[str, str], ...] = ()
 
 
-def preset_choices() -> list[tuple[str, str]]:
-    """Return (name, title) for every preset, for the picker."""
-    return [(name, _title(services.preset_get(name=name))) for name in services.preset_names()]
+@lru_cache(maxsize=1)
+def preset_summaries() -> tuple[Mapping[str, Any], ...]:
+    """Return every preset's summary (presets ship with the code, so once per process is enough)."""
+    return tuple(services.preset_list())
+
+
+def preset_choices() -> list[tuple[str, list[tuple[str, str]]]]:
+    """Return the picker's choices: presets grouped under their main lesson's title, in course order."""
+    summaries = preset_summaries()
+    refs = lesson_refs((_main_lesson(p) for p in summaries), language=get_language() or "en")
+    groups: dict[str, tuple[LessonRef | None, list[tuple[str, str]]]] = {}
+    for preset in summaries:
+        anchor = _main_lesson(preset)
+        slug = (anchor or "").partition("#")[0]
+        ref = refs.get(anchor) if anchor else None
+        groups.setdefault(slug, (ref, []))[1].append((str(preset["name"]), _title(preset)))
+    ordered = sorted(groups.values(), key=lambda g: (g[0].order if g[0] else 10_000, _group_label(g[0])))
+    return [(_group_label(ref), choices) for ref, choices in ordered]
+
+
+def _main_lesson(preset: Mapping[str, Any]) -> str | None:
+    return preset.get("lesson") or next(iter(preset.get("lessons") or ()), None)
+
+
+def _group_label(ref: LessonRef | None) -> str:
+    return ref.lesson_title if ref else "—"
 
 
 def _title(preset: Mapping[str, Any]) -> str:
@@ -94,13 +120,41 @@ def composed_request(scenario: Scenario, data: Mapping[str, Any]) -> dict[str, A
 
 
 def requests_for(scenario: Scenario, data: Mapping[str, Any], sends: Sequence[Send]) -> list[dict[str, Any]]:
-    """Return the request specs to simulate: one per send, or the scenario's own requests."""
-    if not sends:
-        return [dict(r) for r in scenario.requests]
-    request = composed_request(scenario, data)
+    """Return the request specs to simulate: one per send, or the scenario's own requests.
+
+    The composer's fields and the credentials apply to every request, so changing one thing (a
+    wrong API key, a tampered body) shows its effect on all of the preset's requests.
+    """
+    if sends:
+        request = composed_request(scenario, data)
+        specs = [
+            {**request, "at_ms": at * 1000, "count": count, "over_ms": over * 1000}
+            for at, count, over in sends
+        ]
+    else:
+        specs = [_composed_over(dict(r), data) for r in scenario.requests]
+    if not any(data.get(k) for k in ("api_key", "token", "sigv4")):
+        return specs
+    credential = credentials.lab_credential(scenario) if data.get("sigv4") else None
     return [
-        {**request, "at_ms": at * 1000, "count": count, "over_ms": over * 1000} for at, count, over in sends
+        credentials.with_credentials(spec, data, scenario=scenario, credential=credential) for spec in specs
     ]
+
+
+def _composed_over(spec: dict[str, Any], data: Mapping[str, Any]) -> dict[str, Any]:
+    for key in ("method", "path", "query", "body"):
+        if data.get(key):
+            spec[key] = data[key]
+    if data.get("headers"):
+        spec["headers"] = list(data["headers"])
+    return spec
+
+
+def credential_errors(scenario: Scenario, data: Mapping[str, Any]) -> tuple[tuple[str, str], ...]:
+    """Return why the chosen credentials cannot be applied to this scenario (none: they can)."""
+    if data.get("sigv4") and credentials.lab_credential(scenario) is None:
+        return (("sigv4", credentials.NO_IAM_USER),)
+    return ()
 
 
 def client_for(data: Mapping[str, Any], scenario: Scenario) -> Client | None:

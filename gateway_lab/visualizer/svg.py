@@ -33,14 +33,15 @@ ICONS = {
     "pending": "?",
     "unreached": "·",
 }
-MARKS = {  # timeline kind → shape around (0, 0), radius ~4
-    "admitted": "M-4 0a4 4 0 1 0 8 0a4 4 0 1 0 -8 0z",
-    "cached": "M-4 -4h8v8h-8z",
-    "throttled": "M-4 -4l8 8M4 -4l-8 8",
-    "rejected": "M-4 -4h8v8h-8zM-4 4l8 -8",
-    "error": "M0 -5l5 9h-10z",
+MARKS = {  # timeline kind → (start offset from the mark's centre, relative path), radius ~4
+    "admitted": ((-4, 0), "a4 4 0 1 0 8 0a4 4 0 1 0 -8 0z"),
+    "cached": ((-4, -4), "h8v8h-8z"),
+    "throttled": ((-4, -4), "l8 8m0 -8l-8 8"),
+    "rejected": ((-4, -4), "h8v8h-8zm0 8l8 -8"),
+    "error": ((0, -5), "l5 9h-10z"),
 }
 KIND_ORDER = ("admitted", "cached", "throttled", "rejected", "error")
+SLOT_W = 6  # px of chart per clickable slot: marks closer than this share one link
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -68,23 +69,28 @@ class Mark:
     selected: bool = False
 
 
-def pipeline_svg(nodes: Sequence[Node], *, label: str) -> str:
-    """Return the stages as an inline SVG row of linked boxes, in pipeline (and focus) order."""
-    width = len(nodes) * (NODE_W + GAP) - GAP
+def pipeline_svg(nodes: Sequence[Node], *, label: str, per_row: int | None = None) -> str:
+    """Return the stages as an inline SVG of linked boxes in pipeline (and focus) order, ``per_row`` a row."""
+    per_row = min(per_row or len(nodes), len(nodes)) or 1
+    rows = -(-len(nodes) // per_row)
+    width, height = per_row * (NODE_W + GAP) - GAP, rows * (NODE_H + GAP) - GAP + 4
+    variant = "" if per_row == len(nodes) else " pipeline--rows"
     parts = [
-        f'<svg class="pipeline" role="group" aria-label="{escape(label)}" viewBox="0 0 {width} {NODE_H + 4}" '
-        f'xmlns="http://www.w3.org/2000/svg" data-testid="pipeline-svg">'
+        f'<svg class="pipeline{variant}" role="group" aria-label="{escape(label)}" viewBox="0 0 {width} {height}" '
+        f'xmlns="http://www.w3.org/2000/svg" data-testid="pipeline-svg{variant and "-rows"}">'
     ]
     for i, node in enumerate(nodes):
-        parts.append(_node(node, x=i * (NODE_W + GAP)))
-        if i < len(nodes) - 1:
-            x = i * (NODE_W + GAP) + NODE_W
-            parts.append(f'<path class="pipeline__arrow" d="M{x + 1} 30h{GAP - 3}" aria-hidden="true"/>')
+        x, y = (i % per_row) * (NODE_W + GAP), (i // per_row) * (NODE_H + GAP)
+        parts.append(_node(node, x=x, y=y))
+        if i < len(nodes) - 1 and (i + 1) % per_row:
+            parts.append(
+                f'<path class="pipeline__arrow" d="M{x + NODE_W + 1} {y + 30}h{GAP - 3}" aria-hidden="true"/>'
+            )
     parts.append("</svg>")
     return "".join(parts)
 
 
-def _node(node: Node, *, x: int) -> str:
+def _node(node: Node, *, x: int, y: int = 0) -> str:
     title = escape(f"{node.label}: {node.outcome_label}")
     body = (
         f'<rect class="pipeline__box" x="0" y="2" width="{NODE_W}" height="{NODE_H - 4}" rx="8"/>'
@@ -95,7 +101,7 @@ def _node(node: Node, *, x: int) -> str:
         f"{escape(node.outcome_label)}</text>"
     )
     classes = f"pipeline__node pipeline__node--{node.outcome} pipeline__node--{node.state}"
-    group = f'<g class="{classes}" transform="translate({x} 0)" data-stage="{node.stage}"><title>{title}</title>{body}</g>'
+    group = f'<g class="{classes}" transform="translate({x} {y})" data-stage="{node.stage}"><title>{title}</title>{body}</g>'
     if node.href is None:
         return group
     current = ' aria-current="step"' if node.state == "current" else ""
@@ -123,14 +129,7 @@ def timeline_svg(
             f"{escape(labels[kind])}</text>"
             f'<path class="timeline__rule" d="M{PAD_L} {y}h{CHART_W}" aria-hidden="true"/>'
         )
-    for mark in marks:
-        parts.append(
-            _mark(
-                mark,
-                x=PAD_L + mark.t_ms / span * CHART_W,
-                y=PAD_T + KIND_ORDER.index(mark.kind) * LANE_H + LANE_H // 2,
-            )
-        )
+    parts.extend(_lanes(marks, span=span))
     if level_max:
         parts.append(
             _levels(marks, span=span, top=PAD_T + lanes_h + 12, level_max=level_max, label=labels["level"])
@@ -144,12 +143,55 @@ def timeline_svg(
     return "".join(parts)
 
 
-def _mark(mark: Mark, *, x: float, y: float) -> str:
-    selected = " timeline__mark--selected" if mark.selected else ""
+def _xy(mark: Mark, span: float) -> tuple[float, int]:
+    return PAD_L + mark.t_ms / span * CHART_W, PAD_T + KIND_ORDER.index(mark.kind) * LANE_H + LANE_H // 2
+
+
+def _shape(kind: str, x: float, y: float) -> str:
+    (dx, dy), rest = MARKS[kind]
+    return f"M{x + dx:.1f} {y + dy}{rest}"
+
+
+def _lanes(marks: Sequence[Mark], *, span: float) -> list[str]:
+    """Draw each lane as one path, then one link per occupied slot (not 1,000 elements for 1,000 marks)."""
+    shapes: dict[str, dict[float, str]] = {kind: {} for kind in KIND_ORDER}
+    slots: dict[tuple[str, int], list[Mark]] = {}
+    selected = None
+    for mark in marks:
+        x, y = _xy(mark, span)
+        shapes[mark.kind].setdefault(round(x, 1), _shape(mark.kind, x, y))
+        slots.setdefault((mark.kind, int((x - PAD_L) // SLOT_W)), []).append(mark)
+        if mark.selected:
+            selected = mark
+    parts = [
+        f'<path class="timeline__mark timeline__mark--{kind}" d="{"".join(drawn.values())}" aria-hidden="true"/>'
+        for kind, drawn in shapes.items()
+        if drawn
+    ]
+    if selected is not None:
+        x, y = _xy(selected, span)
+        parts.append(
+            f'<path class="timeline__mark timeline__mark--{selected.kind} timeline__mark--selected" '
+            f'd="{_shape(selected.kind, x, y)}" data-testid="timeline-selected" aria-hidden="true"/>'
+        )
+    parts.extend(_slot_link(group, span=span) for group in slots.values())
+    return parts
+
+
+def _slot_link(group: Sequence[Mark], *, span: float) -> str:
+    first = group[0]
+    x, y = _xy(first, span)
+    left = PAD_L + ((x - PAD_L) // SLOT_W) * SLOT_W
+    title = (
+        first.title
+        if len(group) == 1
+        else f"#{first.index + 1}–#{group[-1].index + 1} ({len(group)}): {first.title}"
+    )
     return (
-        f'<a href="{escape(mark.href)}" data-testid="timeline-mark" data-kind="{mark.kind}" data-index="{mark.index}">'
-        f'<g class="timeline__mark timeline__mark--{mark.kind}{selected}" transform="translate({x:.1f} {y})">'
-        f'<title>{escape(mark.title)}</title><path d="{MARKS[mark.kind]}"/></g></a>'
+        f'<a href="{escape(first.href)}" data-testid="timeline-mark" data-kind="{first.kind}" '
+        f'data-index="{first.index}" data-count="{len(group)}" aria-label="{escape(title)}">'
+        f'<rect class="timeline__hit" x="{left - 1:.1f}" y="{y - LANE_H // 2}" width="{SLOT_W + 2}" '
+        f'height="{LANE_H}"><title>{escape(title)}</title></rect></a>'
     )
 
 

@@ -35,7 +35,12 @@ def page(request: HttpRequest) -> HttpResponse:
         return render(
             request,
             "visualizer/page.html",
-            {"form": form, "fieldsets": form.fieldsets(), "invalid": True},
+            {
+                "form": form,
+                "fieldsets": form.fieldsets(),
+                "invalid": True,
+                **context.forms_data(form, request.GET),
+            },
             status=400,
         )
     data = context.page_data(request, form)

@@ -47,6 +47,14 @@
     else if (event.key === " " && tag !== "button" && tag !== "a") { setPlaying(!timer); event.preventDefault(); }
     else if (event.key === "?") { var d = document.getElementById("shortcuts"); if (d && d.showModal) d.showModal(); }
   });
+  // Opening the builder is part of what is on screen: keep it in the URL (build=1), so a shared
+  // link opens it too. The server renders it open for build=1 or for field errors.
+  document.addEventListener("toggle", function (event) {
+    if (!event.target.matches || !event.target.matches("[data-testid=builder]")) return;
+    var url = new URL(window.location.href);
+    if (event.target.open) url.searchParams.set("build", "1"); else url.searchParams.delete("build");
+    history.replaceState(history.state, "", url);
+  }, true);
   document.addEventListener("htmx:afterSettle", wire);
   document.addEventListener("input", function (event) {
     if (event.target.matches("[data-testid=scrub]")) event.target.nextElementSibling.textContent = "#" + (parseInt(event.target.value, 10) + 1);

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 import schemathesis
 from django.core.wsgi import get_wsgi_application
 from hypothesis import HealthCheck, settings
@@ -25,6 +26,8 @@ def test_docs_page_loads_swagger_from_this_origin(client):
 schema = schemathesis.openapi.from_wsgi("/api/v1/schema/?format=json", get_wsgi_application())
 
 
+# django_db: Django's request_started signal checks the DB connection a database test may have left open.
+@pytest.mark.django_db
 @schema.parametrize()
 @settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck))
 def test_api_never_answers_with_a_server_error(case):

@@ -76,3 +76,23 @@ def test_visualizer_fits_a_phone(page):
     page.set_viewport_size({"width": 375, "height": 740})
     _open(page, "/visualizer/?preset=fragile-backend")
     assert page.evaluate("document.documentElement.scrollWidth") <= 375
+
+
+def test_visualizer_api_key_preset_wrong_key_gives_403_in_the_trace(page):
+    """§3.3: in the API-keys preset, typing a wrong key in the builder turns a paid request into a 403."""
+    _open(page, "/visualizer/?preset=api-keys-saas&req=1")
+    assert "→ 200" in page.get_by_test_id("trace-status").inner_text()
+    page.locator("[data-testid=builder] > summary").click()
+    page.get_by_label("API key (x-api-key header)").fill("notAKnownKey0000000000")
+    page.get_by_test_id("run").click()
+    page.wait_for_url("**api_key=notAKnownKey*")
+    page.wait_for_selector("body[data-viz-ready=true]")
+    page.get_by_test_id("next-request").click()
+    page.wait_for_selector("body[data-viz-ready=true]")
+    assert "→ 403" in page.get_by_test_id("trace-status").inner_text()
+    page.get_by_test_id("step-last").click()
+    page.wait_for_selector("[data-testid=step-detail][data-stage=response]")
+    event = page.get_by_test_id("event-list").inner_text()
+    assert "API key refused" in event
+    assert page.get_by_test_id("builder").get_attribute("open") is not None  # build=1 kept it open
+    assert page.watch.console_errors == []

@@ -44,3 +44,29 @@ def test_timeline_svg_links_each_request():
     labels = {k: k for k in ("admitted", "cached", "throttled", "rejected", "error", "chart", "level")}
     svg = timeline_svg(marks, duration_ms=300, labels=labels, level_max=10)
     assert svg.count('data-testid="timeline-mark"') == 3 and 'href="?req=2"' in svg
+
+
+def test_timeline_svg_draws_a_lane_as_one_path_and_merges_close_marks():
+    """§3.1: 1,000 requests become one path per lane and one link per occupied slot, not 1,000 elements."""
+    marks = [
+        Mark(
+            index=i,
+            t_ms=i * 1.0,
+            kind="throttled" if i % 2 else "admitted",
+            title=str(i),
+            href=f"?req={i}",
+            level=None,
+        )
+        for i in range(1000)
+    ]
+    labels = {k: k for k in ("admitted", "cached", "throttled", "rejected", "error", "chart", "level")}
+    svg = timeline_svg(marks, duration_ms=1000, labels=labels, level_max=None)
+    assert svg.count('class="timeline__mark timeline__mark--throttled"') == 1
+    assert 100 < svg.count('data-testid="timeline-mark"') < 400 and 'data-count="' in svg
+
+
+def test_pipeline_svg_wraps_into_rows():
+    """§11: on a phone the stages wrap into rows instead of shrinking to one unreadable row."""
+    nodes = [_node(stage, "pass") for stage in ("endpoint", "routing", "auth", "throttle", "cache")]
+    svg = pipeline_svg(nodes, label="Stages", per_row=2)
+    assert 'data-testid="pipeline-svg-rows"' in svg and 'transform="translate(0 86)"' in svg

@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
+pytestmark = pytest.mark.django_db
+
 URL = "/visualizer/"
 BURST = URL + "?count=30&over=2&rate=5&burst=10"
 
@@ -102,3 +106,60 @@ def test_export_returns_the_trace_json(client):
 def test_export_invalid_input_is_a_400(client):
     """§5: export validates like the page."""
     assert client.get(URL + "export.json?rate=x").status_code == 400
+
+
+def test_page_puts_the_trace_before_the_timeline_and_compare(client):
+    """§11: a newcomer sees the request's pipeline first, then bursts, then compare."""
+    html = client.get(URL + "?preset=fragile-backend").content.decode()
+    assert html.index('data-testid="preset-picker"') < html.index('id="trace"')
+    assert html.index('id="trace"') < html.index('id="timeline"') < html.index('id="compare"')
+
+
+def test_page_builder_is_closed_until_opened(client):
+    """§11: the full builder waits in a closed <details>; build=1 (kept in links) opens it."""
+    closed = client.get(URL + "?preset=fragile-backend").content.decode()
+    opened = client.get(URL + "?preset=fragile-backend&build=1").content.decode()
+    assert 'data-testid="builder">' in closed and 'data-testid="builder" open>' in opened
+
+
+def test_page_builder_opens_on_field_errors(client):
+    """§3.2: invalid builder input re-renders with the builder open to show the errors."""
+    html = client.get(URL + "?rate=fast").content.decode()
+    assert 'data-testid="builder" open>' in html and 'data-testid="field-error-rate"' in html
+
+
+def test_page_picker_groups_presets_by_lesson(client):
+    """§11: the picker lists presets under their lesson (an <optgroup> per lesson)."""
+    html = client.get(URL).content.decode()
+    picker = html.split('data-testid="preset-select"', 1)[1].split("</select>", 1)[0]
+    assert picker.count("<optgroup") >= 4 and 'value="fragile-backend"' in picker
+
+
+def test_page_burst_form_keeps_the_scenario(client):
+    """§3.1: the burst form carries the preset and builder overrides as hidden fields."""
+    html = client.get(URL + "?preset=fragile-backend&rate=3").content.decode()
+    form = html.split('data-testid="burst-form"', 1)[1].split("</form>", 1)[0]
+    assert 'name="preset" value="fragile-backend"' in form and 'name="rate" value="3"' in form
+    assert 'name="count"' in form
+
+
+def test_page_lesson_links_show_section_titles(client):
+    """§3.1: lesson links read "Lesson › Section" and point at /lessons/<slug>/#<anchor>."""
+    from gateway_lab.lessons.models import Lesson, LessonSection
+
+    lesson = Lesson.objects.create(slug="performance", language="en", title="Throttling and caching", body="")
+    LessonSection.objects.create(
+        lesson=lesson, position=1, anchor="throttling", heading="Throttling", text=""
+    )
+    html = client.get(URL + "?preset=fragile-backend").content.decode()
+    assert (
+        '<a href="/lessons/performance/#throttling" data-testid="preset-lesson">Throttling and caching › Throttling</a>'
+        in html
+    )
+
+
+def test_page_step_partial_skips_the_timeline(client):
+    """§11: a step request renders only #trace, not the burst chart."""
+    response = client.get(URL + "?s=0:30:2&step=2", headers={"HX-Request": "true", "HX-Target": "trace"})
+    html = response.content.decode()
+    assert 'id="trace"' in html and 'data-testid="timeline-svg"' not in html
