@@ -97,7 +97,7 @@ def read_lesson(path: Path, *, language: str) -> LessonFile:
         language=language,
         title=str(meta["title"]).strip(),
         summary=str(meta.get("summary") or "").strip(),
-        order=int(meta.get("order") or 100),
+        order=int(meta["order"]) if meta.get("order") is not None else 100,  # 0 is a valid order
         presets=[str(p) for p in meta.get("presets") or []],
         facts=[str(f) for f in meta.get("facts") or []],
         updated=updated if isinstance(updated, dt.date) else None,

@@ -13,6 +13,7 @@ from typing import Any
 from .learners import Learner
 from .models import Drill
 from .presenters import drill_view
+from .selectors import drills_in_course_order
 from .services import drill_answer
 
 SESSION_KEY = "lessons_exam"
@@ -23,9 +24,10 @@ GRACE_SECONDS = 15
 
 
 def exam_start(session: Any, *, now: float | None = None, size: int = QUESTIONS) -> dict[str, Any]:
-    """Pick ``size`` random drills and start the clock."""
+    """Pick ``size`` random drills, list them in course order, and start the clock."""
     ids = list(Drill.objects.values_list("drill_id", flat=True))
-    chosen = random.sample(ids, min(size, len(ids)))
+    drawn = Drill.objects.filter(drill_id__in=random.sample(ids, min(size, len(ids))))
+    chosen = list(drills_in_course_order(drawn).values_list("drill_id", flat=True))
     started = time.time() if now is None else now
     exam = {"ids": chosen, "deadline": started + SECONDS_PER_QUESTION * len(chosen)}
     session[SESSION_KEY] = exam
@@ -34,7 +36,7 @@ def exam_start(session: Any, *, now: float | None = None, size: int = QUESTIONS)
 
 
 def exam_drills(exam: dict[str, Any]) -> list[Drill]:
-    """Return the exam's drills in the order they were drawn."""
+    """Return the exam's drills in the order the exam lists them."""
     by_id = {d.drill_id: d for d in Drill.objects.filter(drill_id__in=exam["ids"])}
     return [by_id[i] for i in exam["ids"] if i in by_id]
 

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Count
+from django.db.models import Count, OuterRef, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
 
 from .learners import Learner
 from .models import Drill, DrillAnswer, Lesson, LessonSection, SectionRead, Source
 
 DEFAULT_LANGUAGE = "en"
+UNLISTED_ORDER = 1_000_000  # drills whose lesson is missing come last
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -108,10 +110,19 @@ def course_progress(*, learner: Learner, lessons: list[Lesson]) -> dict[str, dic
     }
 
 
+def drills_in_course_order(drills: QuerySet[Drill]) -> QuerySet[Drill]:
+    """Order drills by their lesson's ``order``, then by their place in the lesson's drill file."""
+    # Drill files are read in file-name order, which is not the course's order: ask the lessons.
+    lesson_order = Lesson.objects.filter(slug=OuterRef("lesson_slug")).order_by("order").values("order")[:1]
+    return drills.annotate(lesson_order=Coalesce(Subquery(lesson_order), Value(UNLISTED_ORDER))).order_by(
+        "lesson_order", "lesson_slug", "position"
+    )
+
+
 def drill_list(*, lesson_slug: str | None = None) -> list[Drill]:
     """Return drills in course order, optionally for one lesson."""
-    drills = Drill.objects.all()
-    return list(drills.filter(lesson_slug=lesson_slug) if lesson_slug else drills)
+    drills = Drill.objects.filter(lesson_slug=lesson_slug) if lesson_slug else Drill.objects.all()
+    return list(drills_in_course_order(drills))
 
 
 def drill_latest_answers(*, learner: Learner) -> dict[int, DrillAnswer]:
@@ -127,7 +138,7 @@ def drill_latest_answers(*, learner: Learner) -> dict[int, DrillAnswer]:
 def drill_mistakes(*, learner: Learner) -> list[Drill]:
     """Return drills whose latest answer by this learner was wrong."""
     wrong = [pk for pk, answer in drill_latest_answers(learner=learner).items() if not answer.correct]
-    return list(Drill.objects.filter(pk__in=wrong))
+    return list(drills_in_course_order(Drill.objects.filter(pk__in=wrong)))
 
 
 def imported_lessons() -> list[Lesson]:

@@ -24,17 +24,17 @@ def drills(request: HttpRequest) -> HttpResponse:
     language = current_language()
     lessons = selectors.course_lessons(language=language)
     progress = selectors.course_progress(learner=learner_from_request(request), lessons=lessons)
-    first = {}
-    for drill in selectors.drill_list():
-        first.setdefault(drill.lesson_slug, drill)
+    drills = selectors.drill_list()
+    first: dict[str, Drill] = {}
+    for item in drills:
+        first.setdefault(item.lesson_slug, item)
+    # Rows follow the course (``lessons`` is in lesson order), never the drill files' names.
     rows = [
-        {"lesson": lesson, "progress": progress[lesson.slug], "first": first.get(lesson.slug)}
+        {"lesson": lesson, "progress": progress[lesson.slug], "first": first[lesson.slug]}
         for lesson in lessons
         if lesson.slug in first
     ]
-    return render(
-        request, "lessons/drills.html", {"rows": rows, "total": sum(1 for _ in selectors.drill_list())}
-    )
+    return render(request, "lessons/drills.html", {"rows": rows, "total": len(drills)})
 
 
 def _next_drill(drill: Drill) -> Drill | None:
@@ -76,8 +76,13 @@ def mistakes(request: HttpRequest) -> HttpResponse:
     Template: ``lessons/mistakes.html``.
     """
     language = current_language()
+    titles = {lesson.slug: lesson.title for lesson in selectors.course_lessons(language=language)}
     items = [
-        {"drill": item, "question": pick(item.question, language)}
+        {
+            "drill": item,
+            "question": pick(item.question, language),
+            "lesson_title": titles.get(item.lesson_slug, ""),
+        }
         for item in selectors.drill_mistakes(learner=learner_from_request(request))
     ]
     return render(request, "lessons/mistakes.html", {"items": items})

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import get_language
 from django.views.decorators.http import require_GET, require_POST
@@ -57,14 +57,23 @@ def detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_POST
 def mark_read(request: HttpRequest, slug: str) -> HttpResponse:
-    """Record the lesson's sections (or one ``anchor``) as read; htmx gets the status fragment."""
+    """Record the lesson's sections (or one ``anchor``) as read.
+
+    The form gets a redirect, htmx the status fragment, and the page's scroll tracker (which asks
+    for ``application/json``) the anchors read so far.
+    """
     view = selectors.lesson_get(slug=slug, language=current_language())
     if view is None:
         raise Http404("No such lesson")
     anchors = [item["anchor"] for item in view.lesson.toc]
     wanted = request.POST.get("anchor")
+    if wanted is not None and wanted not in anchors:
+        return HttpResponseBadRequest("No such section")
     learner = learner_from_request(request, create=True)
-    section_mark_read(learner=learner, lesson_slug=slug, anchors=[wanted] if wanted in anchors else anchors)
+    section_mark_read(learner=learner, lesson_slug=slug, anchors=[wanted] if wanted else anchors)
+    if request.headers.get("Accept") == "application/json":
+        read = selectors.read_anchors(learner=learner, lesson_slug=slug)
+        return JsonResponse({"read": [a for a in anchors if a in read], "all_read": read >= set(anchors)})
     if request.htmx:
         context = {"lesson": view.lesson, "all_read": True}
         return render(request, "lessons/detail.html#read-status", context)
