@@ -9,8 +9,10 @@ import re
 import secrets
 from functools import cache
 from typing import Any
+from urllib.parse import quote
 
 from django.conf import settings
+from django.http import HttpRequest
 
 from gateway_lab.engine.clock import SystemClock
 from gateway_lab.engine.integrations import IntegrationRuntime
@@ -24,6 +26,7 @@ from .models import ApiDefinitionRecord
 from .store import live_store
 
 CLOCK = SystemClock()
+DEMO_WS_ID = "demo-ws"
 _GROUP_SAFE = re.compile(r"[^A-Za-z0-9_.-]")
 
 
@@ -59,6 +62,8 @@ def gateway_for(api_id: str, stage_name: str) -> WebSocketGateway | None:
     stage_json = next((s for s in stages if s.get("stageName") == stage_name), None)
     if stage_json is None or str(definition.get("protocolType", "")).upper() != ApiType.WEBSOCKET:
         return None
+    if api_id == DEMO_WS_ID and "labAccess" not in definition:
+        definition = {**definition, "labAccess": demo_lab_access()}
     version = (definition, stage_json)
     cached = _gateways.get((api_id, stage_name))
     if cached is not None and cached[0] == version:
@@ -85,11 +90,6 @@ def new_connection_id() -> str:
     return base64.urlsafe_b64encode(secrets.token_bytes(11)).decode()
 
 
-def connection_group(connection_id: str) -> str:
-    """Return the channel-layer group a connection's consumer joins (pushes are sent to it)."""
-    return "livegw.conn." + _GROUP_SAFE.sub(".", connection_id)
-
-
 def trace_group(api_id: str, stage: str) -> str:
     """Return the group the demo page's event log listens to."""
     return f"livegw.traces.{_GROUP_SAFE.sub('.', api_id)}.{_GROUP_SAFE.sub('.', stage)}"
@@ -109,6 +109,28 @@ def request_from_scope(scope: dict[str, Any]) -> Request:
     )
 
 
+def management_request(request: HttpRequest) -> tuple[Request, str]:
+    """Return the engine request of an ``@connections`` call and the raw path its signer signed."""
+    scope = getattr(request, "scope", None) or {}
+    raw = scope.get("raw_path")
+    # The signature covers the path as sent (``%3D`` in ids stays encoded); WSGI test requests lack it.
+    raw_path = (
+        raw.decode("latin-1").partition("?")[0] if raw else quote(request.path, safe="/@:=+,;!$&'()*-._~")
+    )
+    client = Client(
+        source_ip=request.META.get("REMOTE_ADDR", ""), user_agent=request.headers.get("User-Agent", "")
+    )
+    engine_request = Request.build(
+        request.method or "GET",
+        request.path,
+        query=request.META.get("QUERY_STRING", ""),
+        headers=list(request.headers.items()),
+        body=request.body,
+        client=client,
+    )
+    return engine_request, raw_path
+
+
 def connections_token() -> str:
     """Return the lab token @connections callers must send (``Authorization: Bearer …``).
 
@@ -126,3 +148,32 @@ def token_valid(header: str) -> bool:
     """Return whether an Authorization header carries the lab token."""
     scheme, _, value = header.partition(" ")
     return scheme.lower() == "bearer" and hmac.compare_digest(value.strip(), connections_token())
+
+
+def _derived(label: bytes) -> bytes:
+    return hmac.new(settings.SECRET_KEY.encode(), label, hashlib.sha256).digest()
+
+
+def demo_credentials() -> tuple[str, str]:
+    """Return the demo API's lab IAM access key (id, secret), derived from SECRET_KEY like the token."""
+    key_id = "AKIA" + base64.b32encode(_derived(b"livegw-demo-iam-id")).decode()[:16]
+    return key_id, base64.b64encode(_derived(b"livegw-demo-iam-secret")).decode()[:40]
+
+
+def demo_lab_access() -> dict[str, Any]:
+    """Return demo-ws's ``labAccess``: one IAM user allowed execute-api:ManageConnections on its stages."""
+    key_id, secret = demo_credentials()
+    statement = {
+        "Effect": "Allow",
+        "Action": "execute-api:ManageConnections",
+        "Resource": f"arn:aws:execute-api:*:*:{DEMO_WS_ID}/*/*/@connections/*",
+    }
+    return {
+        "iamUsers": [
+            {
+                "userName": "demo-backend",
+                "accessKeys": [{"accessKeyId": key_id, "secretAccessKey": secret}],
+                "policy": {"Version": "2012-10-17", "Statement": [statement]},
+            }
+        ]
+    }

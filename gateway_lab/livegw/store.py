@@ -31,6 +31,13 @@ class RedisStore:
         raw = self._redis.get(self._prefix + key)
         return None if raw is None else json.loads(raw)
 
+    def get_many(self, keys: list[str]) -> list[Any | None]:
+        """Return the values of ``keys`` in one round trip (the connection registry's fan-out read)."""
+        if not keys:
+            return []
+        raws = self._redis.mget([self._prefix + key for key in keys])
+        return [None if raw is None else json.loads(raw) for raw in raws]
+
     def put(self, key: str, value: Any, *, ttl_ms: float | None = None) -> None:
         px = None if ttl_ms is None else max(1, int(ttl_ms))
         self._redis.set(self._prefix + key, json.dumps(value), px=px)

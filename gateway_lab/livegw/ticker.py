@@ -41,7 +41,9 @@ def tick(second: int) -> list[Push]:
         {"type": "tick", "second": second, "sent_ms": int(time.time() * 1000), "prices": prices(second)}
     )
     api = gateway.connections_api()
-    for connection_id in table.scan():
+    subscribers = table.scan()
+    api.prefetch(subscribers)
+    for connection_id in subscribers:
         if api.post(connection_id, payload).status == 410:
             table.delete(connection_id)  # the subscriber left without unsubscribing
     return [a for a in api.outbox if isinstance(a, Push)]

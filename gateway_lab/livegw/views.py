@@ -1,6 +1,6 @@
 """HTTP views: the ``@connections`` callback API and the WebSocket demo pages.
 
-The callback view authenticates the caller (a lab bearer token; SigV4 later), asks the engine's
+The callback view authenticates the caller (SigV4 or the lab bearer token), asks the engine's
 ``ConnectionsApi`` what to answer, then delivers the push or close through the channel layer so it
 reaches the client whichever server process holds its socket.
 """
@@ -25,22 +25,40 @@ FORBIDDEN = {"message": "Forbidden"}
 
 @csrf_exempt  # a machine API authenticated by its Authorization header, never by cookies
 def connections(request: HttpRequest, api_id: str, stage: str, connection_id: str) -> HttpResponse:
-    """``POST|GET|DELETE /gw/<api-id>/<stage>/@connections/<id>`` (GATEWAY_FACTS.md §9)."""
-    if not services.token_valid(request.headers.get("Authorization", "")):
-        return JsonResponse(FORBIDDEN, status=403, headers={"x-amzn-ErrorType": "ForbiddenException"})
+    """``POST|GET|DELETE /gw/<api-id>/<stage>/@connections/<id>`` (GATEWAY_FACTS.md §9).
+
+    Callers sign with SigV4 as a lab IAM user allowed ``execute-api:ManageConnections`` (§7.1), or
+    send the lab's bearer token (the demo page's shortcut).
+    """
     gateway = services.gateway_for(api_id, stage)
-    if gateway is None:
-        return JsonResponse({"message": "Not Found"}, status=404)
+    bearer = services.token_valid(request.headers.get("Authorization", ""))
+    if gateway is None:  # unknown to anyone unauthenticated: don't reveal which APIs exist
+        return (
+            _answer(404, {"message": "Not Found"})
+            if bearer
+            else _answer(403, FORBIDDEN, "ForbiddenException")
+        )
+    if not bearer:
+        engine_request, raw_path = services.management_request(request)
+        verdict = gateway.authorize_management(engine_request, connection_id=connection_id, raw_path=raw_path)
+        if verdict.refusal is not None:
+            refusal = verdict.refusal
+            return HttpResponse(refusal.body, status=refusal.status, headers=refusal.headers)
     result = gateway.connections_api().handle(request.method or "GET", connection_id, request.body)
     if result.action is not None:
         async_to_sync(deliver)([result.action])
     return HttpResponse(result.body, status=result.status, headers=result.headers)
 
 
+def _answer(status: int, body: dict[str, str], error_type: str | None = None) -> JsonResponse:
+    return JsonResponse(body, status=status, headers={"x-amzn-ErrorType": error_type} if error_type else None)
+
+
 def demo(request: HttpRequest) -> HttpResponse:
     """The WebSocket demo page: chat, ticker, connection inspector, polling vs push, event traces.
 
-    Template: ``livegw/demo.html``. Context: ``ws_path``, ``token`` (the @connections lab token).
+    Template: ``livegw/demo.html``. Context: ``ws_path``, ``token`` (the @connections lab token),
+    ``access_key_id``/``secret_access_key`` (the demo API's lab IAM user, for SigV4).
     """
     context = {
         "api_id": "demo-ws",
@@ -48,6 +66,7 @@ def demo(request: HttpRequest) -> HttpResponse:
         "ws_path": "/gw/demo-ws/prod",
         "traces_path": "/ws-demo/traces/demo-ws/prod",
         "token": services.connections_token(),
+        **dict(zip(("access_key_id", "secret_access_key"), services.demo_credentials(), strict=True)),
     }
     return render(request, "livegw/demo.html", context)
 

@@ -78,15 +78,39 @@ async def test_connections_post_over_128_kb_is_413() -> None:
     await communicator.disconnect()
 
 
-async def test_connections_without_token_is_403() -> None:
-    """§9: callers must be authorised (ForbiddenException) — the endpoint is never open to anyone."""
+async def test_connections_unsigned_is_403_missing_token() -> None:
+    """§9, §5.3: an unsigned call is refused like any IAM-only call: 403 Missing Authentication Token."""
     communicator, connection_id = await _connected()
     response = await AsyncClient().post(_url(connection_id), data=b"x", content_type="text/plain")
-    assert (response.status_code, response.headers["x-amzn-ErrorType"]) == (403, "ForbiddenException")
+    assert (response.status_code, response.json()) == (403, {"message": "Missing Authentication Token"})
     await communicator.disconnect()
+
+
+async def test_connections_unknown_api_unauthenticated_is_403() -> None:
+    """§9: without credentials an unknown API answers 403 too, so callers can't probe which APIs exist."""
+    response = await AsyncClient().get("/gw/no-such-api/prod/@connections/abc=")
+    assert (response.status_code, response.headers["x-amzn-ErrorType"]) == (403, "ForbiddenException")
 
 
 async def test_connections_wrong_token_is_403() -> None:
     """§9: a wrong bearer token is refused too."""
     response = await AsyncClient().get(_url("abc="), headers={"Authorization": "Bearer wrong"})
     assert response.status_code == 403
+
+
+async def test_connections_demo_api_accepts_demo_sigv4_credentials() -> None:
+    """§7.1, §9: demo-ws's lab IAM user (shown on the demo page) signs @connections calls with SigV4."""
+    from botocore.auth import SigV4Auth
+    from botocore.awsrequest import AWSRequest
+    from botocore.credentials import Credentials
+
+    from gateway_lab.livegw.services import demo_credentials
+
+    communicator, connection_id = await _connected()
+    signed = AWSRequest(method="POST", url=f"http://testserver{_url(connection_id)}", data=b"signed")
+    SigV4Auth(Credentials(*demo_credentials()), "execute-api", "us-east-1").add_auth(signed)
+    headers = {k: v for k, v in signed.headers.items() if k.lower() != "host"}
+    response = await AsyncClient().post(_url(connection_id), data=b"signed", content_type="", headers=headers)
+    assert response.status_code == 200
+    assert await communicator.receive_from() == "signed"
+    await communicator.disconnect()

@@ -7,7 +7,7 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from gateway_lab.livegw.models import ApiDefinitionRecord
-from gateway_lab.livegw.services import connections_token
+from gateway_lab.livegw.services import connections_token, demo_credentials
 
 pytestmark = pytest.mark.django_db
 
@@ -18,6 +18,13 @@ def test_demo_page_renders(client) -> None:
     assert response.status_code == 200
     assert connections_token() in response.content.decode()
     assert b"python -m websockets ws://" in response.content
+
+
+def test_demo_page_shows_sigv4_credentials(client) -> None:
+    """§7.1, §9: the demo page shows a boto3 snippet signing with demo-ws's lab IAM user."""
+    key_id, secret = demo_credentials()
+    page = client.get(reverse("livegw:demo")).content.decode()
+    assert f'aws_access_key_id="{key_id}"' in page and f'aws_secret_access_key="{secret}"' in page
 
 
 def test_connections_fragment_renders(client) -> None:

@@ -19,10 +19,13 @@ from .connections import (
 )
 from .gateway import EventOutcome, WebSocketGateway
 from .limits import Close, WebSocketLimits, check_inbound, check_timeouts, ms_until_timeout
+from .manage_auth import ACTION as MANAGE_CONNECTIONS
+from .manage_auth import ManageAuthorization, authorize_management, connections_arn
 from .selection import DEFAULT_ROUTE, Selection, evaluate, resolve_route, select_route_key
 
 __all__ = [
     "DEFAULT_ROUTE",
+    "MANAGE_CONNECTIONS",
     "CallbackContext",
     "Close",
     "CloseCommand",
@@ -31,13 +34,16 @@ __all__ = [
     "ConnectionTable",
     "ConnectionsApi",
     "EventOutcome",
+    "ManageAuthorization",
     "ManageResult",
     "Push",
     "Selection",
     "WebSocketGateway",
     "WebSocketLimits",
+    "authorize_management",
     "check_inbound",
     "check_timeouts",
+    "connections_arn",
     "current_callbacks",
     "evaluate",
     "ms_until_timeout",

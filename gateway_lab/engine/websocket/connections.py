@@ -3,14 +3,16 @@
 Connections live in the engine Store under ``conn:{api}:{stage}:{id}`` as JSON, so with a shared
 Store (Redis) every server process sees every connection. The callback API decides what
 ``POST|GET|DELETE /@connections/{id}`` answer; it never touches a socket itself: pushes and closes
-go to an outbox that the front end delivers (Channels groups live, a list in tests).
+go to an outbox that the front end delivers. Each record keeps the front end's delivery address
+(``channel``: a Channels channel name live, empty in simulations), so a push names its destination
+and the front end sends it straight there, with no lookup and no per-connection group.
 """
 
 from __future__ import annotations
 
 import contextvars
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -29,12 +31,14 @@ class Connection:
     user_agent: str = ""
     messages: int = 0
     authorizer: dict[str, Any] | None = None  # what $connect's authorizer returned; every later event gets it
+    channel: str = ""  # the front end's delivery address for this client (opaque to the engine)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Push:
     connection_id: str
     data: bytes
+    channel: str = ""  # where the front end delivers it (the connection's ``channel``)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -42,6 +46,7 @@ class CloseCommand:
     connection_id: str
     code: int = CLOSE_NORMAL
     reason: str = ""
+    channel: str = ""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -87,6 +92,7 @@ class ConnectionRegistry:
         source_ip: str,
         user_agent: str = "",
         authorizer: Mapping[str, Any] | None = None,
+        channel: str = "",
     ) -> Connection:
         connection = Connection(
             connection_id=connection_id,
@@ -95,13 +101,25 @@ class ConnectionRegistry:
             source_ip=source_ip,
             user_agent=user_agent,
             authorizer=None if authorizer is None else json.loads(json.dumps(authorizer, default=str)),
+            channel=channel,
         )
         self._save(connection, now_ms)
         return connection
 
     def get(self, connection_id: str, *, now_ms: float) -> Connection | None:
         """Return the live connection, or None when it is unknown, closed or timed out."""
-        raw = self.store.get(self.key(connection_id))
+        return self._live(self.store.get(self.key(connection_id)), now_ms=now_ms)
+
+    def get_many(self, connection_ids: Iterable[str], *, now_ms: float) -> dict[str, Connection | None]:
+        """Return each connection (None when gone), in one read when the Store offers ``get_many``."""
+        ids = list(connection_ids)
+        get_many = getattr(self.store, "get_many", None)  # optional Store extension (Redis: one MGET)
+        raws = (
+            get_many([self.key(i) for i in ids]) if get_many else [self.store.get(self.key(i)) for i in ids]
+        )
+        return {i: self._live(raw, now_ms=now_ms) for i, raw in zip(ids, raws, strict=True)}
+
+    def _live(self, raw: dict[str, Any] | None, *, now_ms: float) -> Connection | None:
         if raw is None:
             return None
         connection = Connection(**raw)
@@ -144,14 +162,29 @@ class ConnectionsApi:
     def __init__(self, registry: ConnectionRegistry, clock: Clock) -> None:
         self.registry, self.clock = registry, clock
         self.outbox: list[Push | CloseCommand] = []
+        self._read: dict[str, Connection | None] = {}  # records prefetched for this event's fan-out
+
+    def prefetch(self, connection_ids: Iterable[str]) -> None:
+        """Read these connections at once; the next ``post`` to each uses that read.
+
+        A fan-out (scan a table, post to every id) would otherwise read the registry once per id:
+        1,000 round trips on Redis. Each prefetched record serves one post, so later calls read afresh.
+        """
+        self._read.update(self.registry.get_many(connection_ids, now_ms=self.clock.now_ms()))
+
+    def _connection(self, connection_id: str) -> Connection | None:
+        if connection_id in self._read:
+            return self._read.pop(connection_id)
+        return self.registry.get(connection_id, now_ms=self.clock.now_ms())
 
     def post(self, connection_id: str, data: bytes | str) -> ManageResult:
         payload = data.encode("utf-8") if isinstance(data, str) else data
         if len(payload) > self.registry.limits.max_message_bytes:  # §9: PayloadTooLargeException
             return _error(413, "PayloadTooLargeException", "Request too large")
-        if self.registry.get(connection_id, now_ms=self.clock.now_ms()) is None:
+        connection = self._connection(connection_id)
+        if connection is None:
             return _error(410, "GoneException", None)  # §9: the id no longer exists
-        push = Push(connection_id=connection_id, data=payload)
+        push = Push(connection_id=connection_id, data=payload, channel=connection.channel)
         self.outbox.append(push)
         return ManageResult(status=200, action=push)
 
@@ -167,10 +200,17 @@ class ConnectionsApi:
         return ManageResult(status=200, body=json.dumps(body).encode())
 
     def delete(self, connection_id: str) -> ManageResult:
-        if self.registry.get(connection_id, now_ms=self.clock.now_ms()) is None:
+        self._read.pop(connection_id, None)
+        connection = self.registry.get(connection_id, now_ms=self.clock.now_ms())
+        if connection is None:
             return _error(410, "GoneException", None)
         self.registry.close(connection_id)
-        close = CloseCommand(connection_id=connection_id, code=CLOSE_NORMAL, reason="Connection deleted")
+        close = CloseCommand(
+            connection_id=connection_id,
+            code=CLOSE_NORMAL,
+            reason="Connection deleted",
+            channel=connection.channel,
+        )
         self.outbox.append(close)
         return ManageResult(status=204, action=close)
 
@@ -192,6 +232,7 @@ class ConnectionTable:
     store: Store
     prefix: str
     ttl_ms: float = field(default=float(2 * 60 * 60 * 1000))
+    on_scan: Callable[[list[str]], None] | None = None  # told the ids a scan returns (to prefetch them)
 
     def put(self, connection_id: str) -> None:
         self.store.put(self.prefix + connection_id, 1, ttl_ms=self.ttl_ms)
@@ -200,7 +241,10 @@ class ConnectionTable:
         self.store.delete(self.prefix + connection_id)
 
     def scan(self) -> list[str]:
-        return sorted(key.removeprefix(self.prefix) for key in self.store.keys(self.prefix))
+        ids = sorted(key.removeprefix(self.prefix) for key in self.store.keys(self.prefix))
+        if self.on_scan is not None:
+            self.on_scan(ids)
+        return ids
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -213,7 +257,10 @@ class CallbackContext:
 
     def table(self, name: str) -> ConnectionTable:
         return ConnectionTable(
-            self.store, f"{self.table_prefix}{name}:", self.api.registry.limits.max_connection_ms
+            self.store,
+            f"{self.table_prefix}{name}:",
+            self.api.registry.limits.max_connection_ms,
+            on_scan=self.api.prefetch,
         )
 
 

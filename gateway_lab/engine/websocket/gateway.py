@@ -17,6 +17,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from ..access import AccessDirectory, load_access
 from ..clock import Clock
 from ..context import AccountSettings, Context
 from ..messages import Client, Request, Response
@@ -35,6 +36,7 @@ from .connections import (
     unbind,
 )
 from .limits import RATE_FIDELITY, Close, WebSocketLimits, check_inbound, check_timeouts, take_message_token
+from .manage_auth import ManageAuthorization, authorize_management, connections_arn
 
 S = StageName
 CONNECT_STAGES = (S.ENDPOINT, S.ROUTING, S.AUTH, S.API_KEY, S.THROTTLE, S.INTEGRATION, S.RESPONSE)
@@ -91,6 +93,7 @@ class WebSocketGateway:
             store, api_id=deployment.api.id, stage=stage.name, limits=self.limits
         )
         self._rng = random.Random(seed)
+        self._access_directory: AccessDirectory | None = None
         self._stages = {
             order: load_stages(order) for order in (CONNECT_STAGES, MESSAGE_STAGES, DISCONNECT_STAGES)
         }
@@ -104,9 +107,43 @@ class WebSocketGateway:
         """Return the ``@connections`` callback API of this stage."""
         return ConnectionsApi(self.registry, self.clock)
 
+    def authorize_management(
+        self, request: Request, *, connection_id: str, raw_path: str
+    ) -> ManageAuthorization:
+        """Check a SigV4-signed ``@connections`` call against the API's lab IAM users (§7.1, §9)."""
+        api = self.deployment.api
+        resource = connections_arn(
+            region=api.region,
+            account_id=self.account.account_id,
+            api_id=api.id,
+            stage=self.stage.name,
+            method=request.method,
+            connection_id=connection_id,
+        )
+        return authorize_management(
+            request,
+            credentials=self._access().credentials,
+            resource_arn=resource,
+            region=api.region,
+            now_ms=self.clock.now_ms(),
+            raw_path=raw_path,
+        )
+
+    def _access(self) -> AccessDirectory:
+        # Loaded once per gateway (one deployed API stage): user pools generate RSA keys.
+        if self._access_directory is None:
+            api = self.deployment.api
+            self._access_directory = load_access(
+                api.raw.get("labAccess"), account_id=self.account.account_id, region=api.region
+            )
+        return self._access_directory
+
     # Events ---------------------------------------------------------------------------------
-    def connect(self, request: Request, *, connection_id: str) -> EventOutcome:
-        """Run $connect; the connection exists only when the result is accepted (2xx)."""
+    def connect(self, request: Request, *, connection_id: str, channel: str = "") -> EventOutcome:
+        """Run $connect; the connection exists only when the result is accepted (2xx).
+
+        ``channel`` is the front end's delivery address for this client; pushes to it carry it.
+        """
         now = self.clock.now_ms()
         request = replace(request, method="CONNECT", time_ms=now)
         event = _Event(
@@ -123,6 +160,7 @@ class WebSocketGateway:
                 source_ip=request.client.source_ip,
                 user_agent=user_agent,
                 authorizer=ctx.authorizer,
+                channel=channel,
             )
         delivery = "accepted: the upgrade completes" if accepted else "refused: no connection is created"
         event.steps.append(self._delivery(ctx, f"$connect {status}: {delivery}", actions, reply=None))

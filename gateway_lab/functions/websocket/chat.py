@@ -40,3 +40,14 @@ def send_message(event: dict[str, Any], context: Any) -> dict[str, Any]:
         except apigw.GoneException:
             chat.delete(connection_id)
     return {"statusCode": 200, "body": "Data sent."}
+
+
+def default(event: dict[str, Any], context: Any) -> dict[str, Any]:
+    """The $default route: a message with no known action gets told what to send (a route response)."""
+    body = {
+        "type": "help",
+        "message": "Unknown action",
+        "actions": ["sendmessage"],
+        "received": event.get("body"),
+    }
+    return {"statusCode": 200, "body": json.dumps(body)}
