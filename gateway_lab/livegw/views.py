@@ -10,6 +10,7 @@ from __future__ import annotations
 import time
 
 from asgiref.sync import async_to_sync
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.csrf import csrf_exempt
@@ -58,15 +59,25 @@ def demo(request: HttpRequest) -> HttpResponse:
     """The WebSocket demo page: chat, ticker, connection inspector, polling vs push, event traces.
 
     Template: ``livegw/demo.html``. Context: ``ws_path``, ``token`` (the @connections lab token),
-    ``access_key_id``/``secret_access_key`` (the demo API's lab IAM user, for SigV4).
+    ``access_key_id``/``secret_access_key`` (the demo API's lab IAM user, for SigV4),
+    ``show_credentials``.
+
+    The credentials let anyone who holds them push to or close any connection, so a public server
+    (``DEBUG`` off) shows them to staff only; a learner's own ``make run`` shows them to everyone.
     """
+    show_credentials = settings.DEBUG or request.user.is_staff
+    access_key_id, secret_access_key = (
+        services.demo_credentials() if show_credentials else ("<access-key-id>", "<secret>")
+    )
     context = {
         "api_id": "demo-ws",
         "stage": "prod",
         "ws_path": "/gw/demo-ws/prod",
         "traces_path": "/ws-demo/traces/demo-ws/prod",
-        "token": services.connections_token(),
-        **dict(zip(("access_key_id", "secret_access_key"), services.demo_credentials(), strict=True)),
+        "show_credentials": show_credentials,
+        "token": services.connections_token() if show_credentials else "<token>",
+        "access_key_id": access_key_id,
+        "secret_access_key": secret_access_key,
     }
     return render(request, "livegw/demo.html", context)
 
