@@ -51,7 +51,9 @@ def via(request_id: str, version: str) -> str:
 def capitalise(headers: Headers) -> tuple[list[tuple[str, str]], list[str]]:
     """Return header pairs with standard names capitalised and cookies sorted by name, plus what changed."""
     changed: list[str] = []
-    pairs = []
+    pairs: list[tuple[str, str]] = []
+    if not headers.pairs:
+        return pairs, changed
     for name, value in headers.pairs:
         canonical = _CANONICAL.get(name.lower(), name)
         if canonical != name:
@@ -64,7 +66,13 @@ def capitalise(headers: Headers) -> tuple[list[tuple[str, str]], list[str]]:
 
 def request_headers(client: Client, *, request_id: str, trace_id: str, host: str) -> list[tuple[str, str]]:
     """Return the headers CloudFront adds on its way to the API (§2, as AWS-recorded events show)."""
-    head, tail = _client_headers(client, host)
+    cached = _by_client.get(id(client))
+    if cached is None or cached[0] is not client or cached[1] != host:
+        # Keyed by identity: hashing a Client (a dataclass) costs more than the lookup it saves.
+        if len(_by_client) > 256:
+            _by_client.clear()
+        cached = _by_client[id(client)] = (client, host, *_client_headers(client, host))
+    head, tail = cached[2], cached[3]
     return [
         *head,
         ("Via", via(request_id, "2.0")),
@@ -74,7 +82,9 @@ def request_headers(client: Client, *, request_id: str, trace_id: str, host: str
     ]
 
 
-@lru_cache(maxsize=256)
+_by_client: dict[int, tuple[Client, str, tuple[tuple[str, str], ...], tuple[tuple[str, str], ...]]] = {}
+
+
 def _client_headers(
     client: Client, host: str
 ) -> tuple[tuple[tuple[str, str], ...], tuple[tuple[str, str], ...]]:
@@ -117,3 +127,9 @@ RESPONSE_NAMES = tuple(name for name, _ in response_headers(Client(), request_id
 ADDED_NAMES = frozenset(
     name.lower() for name, _ in request_headers(Client(), request_id="x", trace_id="x", host="x")
 )
+# Header index of request_headers()'s result alone (its names never change): a request that
+# brought no headers of its own needs no index built per request.
+ADDED_INDEX = {
+    name.lower(): [i]
+    for i, (name, _) in enumerate(request_headers(Client(), request_id="x", trace_id="x", host="x"))
+}

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .clock import Clock
 from .messages import Request, Response
 from .model import Api, Deployment, Method, Stage
 from .state import Store
+
+if TYPE_CHECKING:  # access imports the crypto stack; the hot path never needs the class itself
+    from .access import AccessDirectory
 
 DEFAULT_ACCOUNT_ID = "123456789012"
 
@@ -113,10 +116,14 @@ class Context:
     response: Response | None = None
     response_headers: list[tuple[str, str]] = field(default_factory=list)
     facts: dict[str, Any] = field(default_factory=dict)  # stage-to-stage notes (JSON-safe)
+    access: AccessDirectory | None = None  # the account's keys, users, plans; None: the API's labAccess
 
-    @property
-    def api(self) -> Api:
-        return self.deployment.api
+    # deployment.api, resolved once: stages read it a dozen times per request. Context is built
+    # once per request and its deployment never reassigned (dataclasses.replace re-runs this).
+    api: Api = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        self.api = self.deployment.api
 
     @property
     def t_ms(self) -> float:

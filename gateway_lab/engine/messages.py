@@ -7,6 +7,8 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from urllib.parse import parse_qsl, urlencode
 
+from .fastinit import fast_constructor
+
 
 class Headers(Mapping[str, str]):
     """An immutable, case-insensitive, multi-valued header collection that keeps the original case.
@@ -19,13 +21,14 @@ class Headers(Mapping[str, str]):
     __slots__ = ("_pairs", "_index_cache")
 
     def __init__(self, pairs: Iterable[tuple[str, str]] | Mapping[str, str] | None = None) -> None:
-        if pairs is None:
-            pairs = ()
-        elif isinstance(pairs, Mapping):
-            pairs = pairs.items()
-        self._pairs: tuple[tuple[str, str], ...] = tuple((str(k), str(v)) for k, v in pairs)
         # Built on first lookup: the engine's hot path creates many header sets that nobody searches.
         self._index_cache: dict[str, list[int]] | None = None
+        if pairs is None:
+            self._pairs: tuple[tuple[str, str], ...] = ()
+            return
+        if isinstance(pairs, Mapping):
+            pairs = pairs.items()
+        self._pairs = tuple((str(k), str(v)) for k, v in pairs)
 
     @property
     def _index(self) -> dict[str, list[int]]:
@@ -38,11 +41,17 @@ class Headers(Mapping[str, str]):
         return index
 
     @classmethod
-    def of_pairs(cls, pairs: tuple[tuple[str, str], ...]) -> Headers:
-        """Wrap a tuple of ``(str, str)`` pairs as is (the engine's hot path builds many; no copy)."""
+    def of_pairs(
+        cls, pairs: tuple[tuple[str, str], ...], *, index: dict[str, list[int]] | None = None
+    ) -> Headers:
+        """Wrap a tuple of ``(str, str)`` pairs as is (the engine's hot path builds many; no copy).
+
+        ``index`` may give the lookup table ready-made (lower-case name → positions, never mutated);
+        callers that add a fixed set of headers know it in advance.
+        """
         headers = cls.__new__(cls)
         headers._pairs = pairs
-        headers._index_cache = None
+        headers._index_cache = index
         return headers
 
     # Mapping protocol ---------------------------------------------------------------
@@ -51,6 +60,11 @@ class Headers(Mapping[str, str]):
         if not positions:
             raise KeyError(name)
         return self._pairs[positions[-1]][1]
+
+    def get(self, name: str, default: str | None = None) -> str | None:  # type: ignore[override]
+        """Return the last value of ``name``, or ``default`` (Mapping.get without its extra calls)."""
+        positions = self._index.get(name.lower())
+        return self._pairs[positions[-1]][1] if positions else default
 
     def __iter__(self) -> Iterator[str]:
         for positions in self._index.values():
@@ -110,6 +124,9 @@ class Client:
     vpce_id: str | None = None
 
 
+_DEFAULT_CLIENT = Client()  # immutable, so every request without a client may share it
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Request:
     """An HTTP request as it reaches the gateway.
@@ -147,7 +164,9 @@ class Request:
         """Build a request from loose inputs (a query string, a dict of headers, a text body)."""
         if "?" in path and query is None:
             path, _, query = path.partition("?")
-        if isinstance(query, str):
+        if query is None:
+            query_pairs: tuple[tuple[str, str], ...] = ()
+        elif isinstance(query, str):
             query_pairs = tuple(parse_qsl(query, keep_blank_values=True))
         elif isinstance(query, Mapping):
             query_pairs = tuple((str(k), str(v)) for k, v in query.items())
@@ -155,13 +174,14 @@ class Request:
             query_pairs = tuple((str(k), str(v)) for k, v in (query or ()))
         if isinstance(body, str):
             body = body.encode("utf-8")
-        return cls(
+        make = _make_request if cls is Request else cls  # a subclass keeps its own constructor
+        return make(  # type: ignore[no-any-return]
             method=method.upper(),
             path=path or "/",
             query=query_pairs,
             headers=Headers(headers),
             body=body or b"",
-            client=client or Client(),
+            client=client or _DEFAULT_CLIENT,
             time_ms=time_ms,
             raw_path=raw_path,
         )
@@ -179,18 +199,31 @@ class Request:
 
     def at(self, time_ms: float) -> Request:
         """Return a copy arriving at ``time_ms``."""
-        # Built directly: dataclasses.replace costs more than the engine's cheapest stages.
-        return Request(
-            method=self.method,
-            path=self.path,
-            query=self.query,
-            headers=self.headers,
-            body=self.body,
-            client=self.client,
-            protocol=self.protocol,
-            time_ms=time_ms,
-            raw_path=self.raw_path,
-        )
+        return _copy_request(self, self.headers, time_ms)
+
+    def with_headers(self, headers: Headers) -> Request:
+        """Return a copy carrying ``headers`` instead (the gateway adds and rewrites headers)."""
+        return _copy_request(self, headers, self.time_ms)
+
+
+# The engine copies every request two or three times: fast_constructor builds the same object
+# as Request(...) without the frozen __init__'s per-field object.__setattr__ (see fastinit).
+REQUEST_FIELDS = ("method", "path", "query", "headers", "body", "client", "protocol", "time_ms", "raw_path")
+_make_request = fast_constructor(Request)
+
+
+def _copy_request(request: Request, headers: Headers, time_ms: float | None) -> Request:
+    return _make_request(
+        request.method,
+        request.path,
+        request.query,
+        headers,
+        request.body,
+        request.client,
+        request.protocol,
+        time_ms,
+        request.raw_path,
+    )
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -7,14 +7,16 @@ request ids come from a seeded random generator, so the same inputs replay the s
 
 from __future__ import annotations
 
-import base64
+import binascii
 import random
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import replace
 from typing import Any
 
+from .access import AccessDirectory
 from .clock import Clock
 from .context import AccountSettings, Context
+from .fastinit import fast_constructor
 from .messages import Request
 from .model import Api, ConfigError, Deployment, FrozenDict, Stage
 from .model_load import load_stage
@@ -24,6 +26,7 @@ from .state import Store
 from .trace import Outcome, StageName, Step, Trace
 
 _FINAL = frozenset({Outcome.REJECT, Outcome.ERROR})  # Step.is_final, inlined in run()
+_make_trace = fast_constructor(Trace)  # Trace(...) on the hot path (see fastinit)
 
 
 class Pipeline:
@@ -42,12 +45,15 @@ class Pipeline:
         seed: int,
         origin_ms: float,
         stages: Sequence[PipelineStage],
+        access: AccessDirectory | None = None,
     ) -> None:
         self.deployment, self.stage, self.deployments = deployment, stage, deployments
         self.clock, self.store, self.runtime, self.account = clock, store, runtime, account
         self.origin_ms = origin_ms
+        self.access = access
         self._rng = random.Random(seed)
         self._stages = [s for s in stages if s.name != StageName.RESPONSE]
+        self._evaluators = [s.evaluate for s in self._stages]
         self._response = next(s for s in stages if s.name == StageName.RESPONSE)
 
     @property
@@ -62,8 +68,8 @@ class Pipeline:
         """Run ``request`` through every stage and return its trace."""
         ctx = self._context(request)
         steps = []
-        for stage in self._stages:  # the loop of _steps without a generator: run() is the hot path
-            step = stage.evaluate(ctx)
+        for evaluate in self._evaluators:  # the loop of _steps without a generator: run() is the hot path
+            step = evaluate(ctx)
             steps.append(step)
             if step.outcome in _FINAL or ctx.error is not None or ctx.response is not None:
                 break
@@ -76,7 +82,7 @@ class Pipeline:
             "is_canary": ctx.is_canary,
             "t_ms": round(ctx.arrival_ms - self.origin_ms, 3),
         }
-        return Trace(steps=tuple(steps), response=ctx.response, request_id=ctx.request_id, meta=meta)
+        return _make_trace(tuple(steps), ctx.response, ctx.request_id, meta)
 
     def _steps(self, ctx: Context) -> Iterator[Step]:
         for stage in self._stages:
@@ -90,7 +96,8 @@ class Pipeline:
         arrival = request.time_ms if request.time_ms is not None else self.clock.now_ms()
         deployment, variables, is_canary = self._pick_deployment()
         request_id = _uuid4(self._rng.getrandbits(128))
-        extended = base64.b64encode(self._rng.getrandbits(88).to_bytes(11, "big")).decode()
+        # base64.b64encode without its Python wrapper: 11 random bytes → 16 characters.
+        extended = binascii.b2a_base64(self._rng.getrandbits(88).to_bytes(11, "big"), newline=False).decode()
         return Context(
             request=request,
             deployment=deployment,
@@ -105,6 +112,7 @@ class Pipeline:
             extended_request_id=extended,
             arrival_ms=arrival,
             origin_ms=self.origin_ms,
+            access=self.access,
         )
 
     def _pick_deployment(self) -> tuple[Deployment, Mapping[str, str], bool]:
@@ -135,11 +143,14 @@ def build_pipeline(
     deployments: Sequence[Deployment] = (),
     origin_ms: float | None = None,
     stage_order: Sequence[StageName] = DEFAULT_STAGE_ORDER,
+    access: AccessDirectory | None = None,
 ) -> Pipeline:
     """Return a pipeline for ``api`` (a Deployment, or API JSON to deploy) at ``stage`` (Stage or JSON).
 
-    ``deployments`` are further snapshots the stage or its canary may point at by id. Raises
-    ``ConfigError`` when the stage names a deployment that does not exist.
+    ``deployments`` are further snapshots the stage or its canary may point at by id. ``access`` is
+    the account's access-control directory (IAM users, API keys, usage plans, user pools); without
+    it the stages read the API JSON's ``labAccess`` block. Raises ``ConfigError`` when the stage
+    names a deployment that does not exist.
     """
     deployment = api if isinstance(api, Deployment) else Deployment.create(api)
     known = {d.id: d for d in (deployment, *deployments)}
@@ -170,4 +181,5 @@ def build_pipeline(
         seed=seed,
         origin_ms=clock.now_ms() if origin_ms is None else origin_ms,
         stages=load_stages(stage_order),
+        access=access,
     )

@@ -9,7 +9,7 @@ from gateway_lab.engine.messages import Request
 from gateway_lab.engine.model import ConfigError
 from gateway_lab.engine.trace import StageName, trace_to_dict
 
-from .builders import lambda_integration, make_pipeline, mock_integration, rest_api, send
+from .builders import http_api, lambda_integration, make_pipeline, mock_integration, rest_api, send
 
 VAR_ECHO = rest_api(
     {"/v": {"GET": {"methodIntegration": mock_integration('{"v": "$stageVariables.color"}')}}}
@@ -80,3 +80,25 @@ def test_pipeline_slow_backend_gets_504_after_29_seconds() -> None:
     assert trace.response.status == 504
     assert trace.response.body == b'{"message": "Endpoint request timed out"}'
     assert trace.step(StageName.INTEGRATION).duration_ms == 29_000
+
+
+def test_pipeline_http_api_timeout_answers_503_service_unavailable() -> None:
+    """§5.1/§5.3: an HTTP API integration times out at 30 s with 503 {"message":"Service Unavailable"}."""
+    api = http_api({"GET /slow": {"integration": lambda_integration("slow", payloadFormatVersion="2.0")}})
+    trace = send(make_pipeline(api, {"stageName": "$default"}), "GET", "/slow")
+    assert (trace.response.status, trace.response.body) == (503, b'{"message":"Service Unavailable"}')
+    assert trace.step(StageName.INTEGRATION).duration_ms == 30_000
+
+
+def test_pipeline_http_api_timeout_step_notes_the_vpc_link_observation() -> None:
+    """§5.3/§13: the 503 is observed for VPC-link integrations only, so the step carries a fidelity note."""
+    api = http_api({"GET /slow": {"integration": lambda_integration("slow", payloadFormatVersion="2.0")}})
+    step = send(make_pipeline(api, {"stageName": "$default"}), "GET", "/slow").step(StageName.INTEGRATION)
+    assert step.fidelity is not None and "VPC-link" in step.fidelity
+
+
+def test_pipeline_rest_timeout_step_has_no_vpc_link_note() -> None:
+    """§5.1: REST's 504 is documented behaviour, so its step carries no 503 assumption."""
+    api = rest_api({"/slow": {"GET": {"methodIntegration": lambda_integration("slow")}}})
+    step = send(make_pipeline(api), "GET", "/slow").step(StageName.INTEGRATION)
+    assert "VPC-link" not in (step.fidelity or "")

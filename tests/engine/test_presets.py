@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 import pytest
 
 from gateway_lab.engine.presets import PresetNotFound, list_presets, load_preset, run_preset
@@ -12,13 +15,25 @@ ENGINE_PRESETS = [
     "lambda-proxy-echo", "lambda-proxy-502", "slow-backend-504", "sqs-async-decoupling", "canary-10-percent",
     "edge-vs-regional", "rest-vs-http", "missing-route-403-vs-404", "mock-integration", "request-validation-400",
 ]  # fmt: skip
-LESSON_ANCHORS = {
-    "api-types#comparison", "api-types#pricing", "api-types#routes", "endpoint-types#edge-optimized",
-    "endpoint-types#regional", "integrations#lambda-proxy", "integrations#proxy-response", "integrations#aws-service",
-    "integrations#mock", "integrations#mapping-templates", "integrations#timeouts", "integrations#request-validation",
-    "performance#throttling", "performance#token-bucket", "performance#caching", "performance#cache-invalidation",
-    "deployments#canary", "deployments#stage-variables", "exam-tips#outdated-notes", "exam-tips#scenarios",
-}  # fmt: skip
+PRESETS = [preset["name"] for preset in list_presets()]
+REPO = Path(__file__).resolve().parents[2]
+FACTS_FILE = REPO.parent / "shared" / "GATEWAY_FACTS.md"  # as tests/lessons reads it
+_ANCHOR = re.compile(r"^#{2,6} .*\{#([a-z0-9-]+)\}\s*$", re.MULTILINE)
+_SECTION = re.compile(r"^#{2,3} (\d+(?:\.\d+)?)[. ]", re.MULTILINE)
+
+
+def _lesson_anchors() -> set[str]:
+    """Every ``slug#anchor`` the English lessons define (``## Title {#anchor}``)."""
+    anchors = set()
+    for path in (REPO / "content" / "lessons" / "en").glob("*.md"):
+        text = path.read_text(encoding="utf-8")
+        slug = re.search(r"^slug: *(\S+)", text, re.MULTILINE).group(1)  # type: ignore[union-attr]
+        anchors.update(f"{slug}#{anchor}" for anchor in _ANCHOR.findall(text))
+    return anchors
+
+
+def _fact_sections() -> set[str]:
+    return set(_SECTION.findall(FACTS_FILE.read_text(encoding="utf-8")))
 
 
 def _check(expect: dict, runs: list) -> None:  # type: ignore[type-arg]
@@ -55,13 +70,35 @@ def test_preset_shows_its_documented_expectation(name: str) -> None:
     _check(preset["expect"], run_preset(name))
 
 
-@pytest.mark.parametrize("name", ENGINE_PRESETS)
-def test_preset_links_lessons_and_facts_in_two_languages(name: str) -> None:
-    """Presets link existing lesson anchors and GATEWAY_FACTS sections, in en and zh-hans."""
+@pytest.mark.parametrize("name", PRESETS)
+def test_preset_texts_come_in_english_and_chinese(name: str) -> None:
+    """§14: every preset's title, description and notice exist in en and zh-hans."""
     preset = load_preset(name)
-    assert set(preset["lessons"]) <= LESSON_ANCHORS and preset["facts"]
     for field in ("title", "description", "notice"):
-        assert preset[field]["en"] and preset[field]["zh-hans"]
+        assert isinstance(preset[field], dict), field
+        assert preset[field]["en"].strip() and preset[field]["zh-hans"].strip(), field
+
+
+@pytest.mark.parametrize("name", PRESETS)
+def test_preset_lessons_exist_in_the_course(name: str) -> None:
+    """§11: a preset's lesson anchors (main and list) are headings in content/lessons/en."""
+    preset = load_preset(name)
+    assert {preset["lesson"], *preset["lessons"]} <= _lesson_anchors()
+
+
+@pytest.mark.parametrize("name", PRESETS)
+def test_preset_facts_are_sections_of_the_fact_sheet(name: str) -> None:
+    """§0: a preset cites GATEWAY_FACTS.md sections that exist."""
+    facts = load_preset(name)["facts"]
+    assert facts and set(facts) <= _fact_sections()
+
+
+@pytest.mark.parametrize("name", PRESETS)
+def test_preset_trace_steps_link_existing_lessons(name: str) -> None:
+    """§11: every step a preset's traces show links a lesson section that exists."""
+    anchors = _lesson_anchors()
+    linked = {step.lesson for _, sim in run_preset(name) for trace in sim.traces for step in trace.steps}
+    assert linked - {None} <= anchors
 
 
 @pytest.mark.parametrize("name", ["canary-10-percent", "cache-ttl-expiry"])

@@ -10,6 +10,11 @@ from .types import IntegrationError, IntegrationResult
 TIMEOUT_MESSAGE = "Endpoint request timed out"
 REST_5XX_MESSAGE = "Internal server error"
 HTTP_5XX_MESSAGE = "Internal Server Error"  # HTTP APIs capitalise it (§5.3)
+HTTP_TIMEOUT_MESSAGE = "Service Unavailable"  # §5.3: an HTTP API's timed-out integration answers 503
+HTTP_TIMEOUT_FIDELITY = (
+    "HTTP APIs answering a timed-out integration with 503 Service Unavailable is observed for "
+    "VPC-link integrations; the lab assumes the same for Lambda and HTTP integrations (§13)."
+)
 
 
 def lambda_failure(api_type: str, log: str) -> IntegrationError:
@@ -23,14 +28,23 @@ def lambda_failure(api_type: str, log: str) -> IntegrationError:
     )
 
 
-def timeout(timeout_ms: int) -> IntegrationError:
-    """Return INTEGRATION_TIMEOUT: 504 "Endpoint request timed out" (§5.2)."""
+def timeout(timeout_ms: int, api_type: str = "REST") -> IntegrationError:
+    """Return INTEGRATION_TIMEOUT: REST 504 "Endpoint request timed out" (§5.2), HTTP API 503 (§5.3)."""
+    log = f"Execution failed due to a timeout error (integration timeout {timeout_ms} ms)"
+    if api_type == "HTTP":
+        return IntegrationError(
+            gateway_response_type="INTEGRATION_TIMEOUT", status=503, message=HTTP_TIMEOUT_MESSAGE, log=log
+        )
     return IntegrationError(
-        gateway_response_type="INTEGRATION_TIMEOUT",
-        status=504,
-        message=TIMEOUT_MESSAGE,
-        log=f"Execution failed due to a timeout error (integration timeout {timeout_ms} ms)",
+        gateway_response_type="INTEGRATION_TIMEOUT", status=504, message=TIMEOUT_MESSAGE, log=log
     )
+
+
+def timeout_fidelity(api_type: str, note: str | None) -> str | None:
+    """Return the step's fidelity note for a timeout: HTTP APIs' 503 is observed for VPC links only (§13)."""
+    if api_type != "HTTP":
+        return note
+    return " ".join(part for part in (HTTP_TIMEOUT_FIDELITY, note) if part)
 
 
 def configuration(log: str) -> IntegrationError:

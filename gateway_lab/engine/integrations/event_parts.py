@@ -6,6 +6,7 @@ import base64
 import fnmatch
 from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
+from functools import lru_cache
 from typing import Any
 
 from ..messages import Headers, Request
@@ -18,7 +19,12 @@ IDENTITY_KEYS = (
 
 def request_time(epoch_ms: float) -> str:
     """Format epoch ms the way API Gateway does: ``04/Mar/2020:19:15:17 +0000`` (§6.1)."""
-    return datetime.fromtimestamp(epoch_ms / 1000, tz=UTC).strftime("%d/%b/%Y:%H:%M:%S +0000")
+    return _request_time(int(epoch_ms // 1000))
+
+
+@lru_cache(maxsize=64)  # strftime is slow, and consecutive requests share their second
+def _request_time(epoch_s: int) -> str:
+    return datetime.fromtimestamp(epoch_s, tz=UTC).strftime("%d/%b/%Y:%H:%M:%S +0000")
 
 
 def domain_prefix(domain_name: str) -> str:

@@ -40,6 +40,10 @@ BUILTIN_ALIASES = {
         "flaky": "flaky",
         "broken-response": "broken_response",
         "orders-to-queue": "orders_to_queue",
+        # The built-in Lambda authorizers (gateway_lab/functions/authorizers).
+        "static-token": "authorizers.static_token",
+        "allow-list": "authorizers.allow_list",
+        "oauth-introspection": "authorizers.oauth_introspection",
     }.items()
 }
 DEFAULT_FUNCTION_TIMEOUT_MS = 60_000  # lab default; real functions default to 3 s (fidelity note in traces)

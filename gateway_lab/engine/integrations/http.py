@@ -48,12 +48,20 @@ def _send(
     try:
         reply = runtime.http(method, url, headers, body, timeout_ms / 1000)
     except HttpTimeout:
-        return errors.timeout(timeout_ms), float(timeout_ms), None
+        return (
+            errors.timeout(timeout_ms, call.api_type),
+            float(timeout_ms),
+            errors.timeout_fidelity(call.api_type, None),
+        )
     if runtime.live:
         return reply, runtime.clock.now_ms() - started, None
     duration = runtime.base_latency_ms.get("http", 0.0) + reply.elapsed_ms
     if duration > timeout_ms:
-        return errors.timeout(timeout_ms), float(timeout_ms), None
+        return (
+            errors.timeout(timeout_ms, call.api_type),
+            float(timeout_ms),
+            errors.timeout_fidelity(call.api_type, None),
+        )
     note = f"Simulated latency: {runtime.base_latency_ms.get('http', 0.0):g} ms network time plus the backend's reported time."
     return reply, duration, note
 

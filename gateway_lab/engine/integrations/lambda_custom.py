@@ -49,7 +49,10 @@ def invoke_lambda_custom(call: IntegrationCall, runtime: IntegrationRuntime) -> 
         timed_out=outcome.timed_out,
     )
     if outcome.timed_out:
-        return _failed(errors.timeout(outcome.timeout_ms), detail, outcome.duration_ms, outcome.fidelity)
+        fidelity = errors.timeout_fidelity(call.api_type, outcome.fidelity)
+        return _failed(
+            errors.timeout(outcome.timeout_ms, call.api_type), detail, outcome.duration_ms, fidelity
+        )
     if outcome.error is not None:
         selector, payload = str(outcome.error.get("errorMessage", "")), outcome.error
     else:

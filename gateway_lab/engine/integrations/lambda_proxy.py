@@ -45,7 +45,7 @@ def invoke_lambda_proxy(call: IntegrationCall, runtime: IntegrationRuntime) -> I
     detail = _detail(call, event, outcome)
     result: Any
     if outcome.timed_out:
-        result = errors.timeout(outcome.timeout_ms)
+        result = errors.timeout(outcome.timeout_ms, call.api_type)
     elif outcome.error is not None:
         message = outcome.error.get("errorMessage", "")
         result = errors.lambda_failure(
@@ -62,12 +62,15 @@ def invoke_lambda_proxy(call: IntegrationCall, runtime: IntegrationRuntime) -> I
             accept=call.request.headers.get("Accept", ""),
         )
     if isinstance(result, IntegrationError):
+        timed_out = result.gateway_response_type == "INTEGRATION_TIMEOUT"
         return IntegrationResult(
             response=None,
             error=result,
             detail=detail,
             duration_ms=outcome.duration_ms,
-            fidelity=outcome.fidelity,
+            fidelity=errors.timeout_fidelity(call.api_type, outcome.fidelity)
+            if timed_out
+            else outcome.fidelity,
         )
     return IntegrationResult(
         response=result, error=None, detail=detail, duration_ms=outcome.duration_ms, fidelity=outcome.fidelity

@@ -2,18 +2,39 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
+from collections.abc import Callable, Mapping
+from typing import Any, TypeVar
 
 from . import errors, mapping
 from .event_parts import domain_prefix, request_time, rest_identity
 from .types import IntegrationCall, IntegrationError
 
+T = TypeVar("T")
 DEFAULT_CONTENT_TYPE = "application/json"  # API Gateway assumes JSON when the request has no Content-Type
 
 
+def _once_per_call(build: Callable[[IntegrationCall], T]) -> Callable[[IntegrationCall], T]:
+    """Remember ``build``'s result for the latest call: request and response templates both need it.
+
+    Calls are frozen, so the value cannot go stale; the one-entry memo is read as a whole, so a
+    concurrent call in another thread sees either its own entry or a miss.
+    """
+    last: list[tuple[IntegrationCall, T]] = []
+
+    def once(call: IntegrationCall) -> T:
+        memo = last[0] if last else None
+        if memo is not None and memo[0] is call:
+            return memo[1]
+        value = build(call)
+        last[:] = [(call, value)]
+        return value
+
+    return once
+
+
+@_once_per_call
 def vtl_context(call: IntegrationCall) -> dict[str, Any]:
-    """Return ``$context`` as templates see it (§6.4)."""
+    """Return ``$context`` as templates see it (§6.4); treat the result as read-only."""
     request = call.request
     authorizer = dict(call.authorizer or {})
     # $context.authorizer.<key> reads the Lambda authorizer's context keys directly.
@@ -31,8 +52,9 @@ def vtl_context(call: IntegrationCall) -> dict[str, Any]:
     }  # fmt: skip
 
 
+@_once_per_call
 def vtl_params(call: IntegrationCall) -> dict[str, dict[str, str]]:
-    """Return ``$input.params()``: path, querystring and header maps (single values, last wins)."""
+    """Return ``$input.params()``: path, querystring and header maps (single values, last wins); read-only."""
     return {
         "path": dict(call.path_parameters),
         "querystring": dict(call.request.query),

@@ -1,9 +1,9 @@
 """Scenario files shared by lessons, the visualizer, the docs and the tests.
 
-Each ``<name>.json`` holds ``name``, ``title``/``description``/``notice`` (``{"en": ..., "zh-hans": ...}``
-or a plain English string), ``lesson`` (main anchor) and ``lessons``, ``facts`` (GATEWAY_FACTS.md
-sections), ``api`` and ``stage`` (AWS JSON), ``client``, ``requests`` (``simulate.RequestSpec.from_dict``
-format) and optionally ``compare`` (``{"label", "api", "stage"}``: the same requests against a second
+Each ``<name>.json`` holds ``name``, ``title``/``description``/``notice`` (``{"en": ..., "zh-hans": ...}``),
+``lesson`` (main anchor) and ``lessons``, ``facts`` (GATEWAY_FACTS.md sections), ``api`` and ``stage``
+(AWS JSON), ``client``, ``requests`` (``simulate.RequestSpec.from_dict`` format: ``count`` copies spread
+evenly over ``over_ms`` from ``at_ms``, the one rule every front end and test uses) and optionally ``compare`` (``{"label", "api", "stage"}``: the same requests against a second
 API), ``canary_api`` and ``expect`` (what the tests check, mirroring ``notice``).
 """
 

@@ -6,6 +6,7 @@ from collections.abc import Callable, Mapping
 from typing import Any, Generic, Protocol, TypeVar
 
 from ..context import Context
+from ..fastinit import fast_constructor
 from ..trace import Outcome, StageName, Step
 
 T = TypeVar("T")
@@ -24,34 +25,7 @@ class Stage(Protocol):
     def evaluate(self, ctx: Context) -> Step: ...
 
 
-# Step's slot setters. A frozen dataclass's generated __init__ calls object.__setattr__ once per
-# field, which makes a Step cost as much as the rest of a cheap stage; setting the slots directly
-# builds the identical object (test_stage_base checks equality with the dataclass constructor).
-_FIELDS = (
-    "stage",
-    "outcome",
-    "title",
-    "reason",
-    "detail",
-    "t_ms",
-    "duration_ms",
-    "fact",
-    "lesson",
-    "fidelity",
-)
-(
-    _SET_STAGE,
-    _SET_OUTCOME,
-    _SET_TITLE,
-    _SET_REASON,
-    _SET_DETAIL,
-    _SET_T,
-    _SET_DURATION,
-    _SET_FACT,
-    _SET_LESSON,
-    _SET_FIDELITY,
-) = (Step.__dict__[name].__set__ for name in _FIELDS)
-_new = object.__new__
+_make_step = fast_constructor(Step)  # Step(...) without frozen __setattr__ per field (see fastinit)
 
 
 def record(
@@ -68,26 +42,28 @@ def record(
     fidelity: str | None = None,
 ) -> Step:
     """Return the step starting at the request's current time, and advance that time by ``duration_ms``."""
-    step = _new(Step)
-    _SET_STAGE(step, stage)
-    _SET_OUTCOME(step, outcome)
-    _SET_TITLE(step, title)
-    _SET_REASON(step, reason)
-    _SET_DETAIL(step, detail if detail is not None else {})
-    _SET_T(step, ctx.arrival_ms - ctx.origin_ms + ctx.elapsed_ms)  # ctx.t_ms, inlined
-    _SET_DURATION(step, duration_ms)
-    _SET_FACT(step, fact)
-    _SET_LESSON(step, lesson)
-    _SET_FIDELITY(step, fidelity)
+    t_ms = ctx.arrival_ms - ctx.origin_ms + ctx.elapsed_ms  # ctx.t_ms, inlined
     ctx.elapsed_ms += duration_ms
-    return step
+    return _make_step(
+        stage,
+        outcome,
+        title,
+        reason,
+        {} if detail is None else detail,
+        t_ms,
+        duration_ms,
+        fact,
+        lesson,
+        fidelity,
+    )
 
 
 def fmt(number: float) -> str:
     """Format a number for a learner: ``5`` not ``5.0``, ``0.4`` not ``0.4000001``."""
     if number.__class__ is int:
         return f"{number:,}"
-    return f"{number:,.0f}" if float(number).is_integer() else f"{number:,.2f}".rstrip("0").rstrip(".")
+    value = number if number.__class__ is float else float(number)
+    return f"{value:,.0f}" if value.is_integer() else f"{value:,.2f}".rstrip("0").rstrip(".")
 
 
 class MethodMemo(Generic[T]):

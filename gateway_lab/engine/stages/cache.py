@@ -88,8 +88,12 @@ class CacheStage:
                 lesson=LESSON,
             )
         ctx.response = self._decoded(key, entry)
-        age_s = (ctx.now_ms - entry["stored_ms"]) / 1000.0
-        left_s = (entry["expires_ms"] - ctx.now_ms) / 1000.0
+        now_ms = ctx.arrival_ms + ctx.elapsed_ms  # ctx.now_ms
+        age_s = (now_ms - entry["stored_ms"]) / 1000.0
+        left_s = (entry["expires_ms"] - now_ms) / 1000.0
+        # detail was built for this request alone, so it is completed in place.
+        detail["age_s"] = round(age_s, 3)
+        detail["expires_in_s"] = round(left_s, 3)
         return record(
             ctx,
             self.name,
@@ -97,7 +101,7 @@ class CacheStage:
             "Cache hit",
             f"Served from the stage cache: stored {fmt(age_s)} s ago, expires in {fmt(left_s)} s. "
             "The backend is not called.",
-            detail={**detail, "age_s": round(age_s, 3), "expires_in_s": round(left_s, 3)},
+            detail=detail,
             duration_ms=HIT_MS,
             fact="4",
             lesson=LESSON,

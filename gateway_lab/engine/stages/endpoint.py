@@ -7,7 +7,7 @@ from typing import Any
 
 from .. import cloudfront, latency
 from ..context import Context, GatewayError
-from ..messages import Headers, Request
+from ..messages import Headers
 from ..model import EndpointType
 from ..trace import Outcome, StageName, Step
 from .base import fmt, record
@@ -33,7 +33,7 @@ class EndpointStage:
         if api.endpoint_type == EndpointType.EDGE:
             return self._edge(ctx, host, trace_id)
         rtt = latency.internet_rtt_ms(client.region, api.region)
-        ctx.request = with_headers(ctx.request, _forwarded(ctx, host, trace_id))
+        ctx.request = ctx.request.with_headers(_forwarded(ctx, host, trace_id))
         return record(
             ctx,
             self.name,
@@ -53,7 +53,8 @@ class EndpointStage:
         added = cloudfront.request_headers(client, request_id=ctx.request_id, trace_id=trace_id, host=host)
         dropped = cloudfront.ADDED_NAMES
         kept = [(k, v) for k, v in pairs if k.lower() not in dropped]
-        ctx.request = with_headers(ctx.request, Headers.of_pairs((*kept, *added)))
+        index = None if kept else cloudfront.ADDED_INDEX
+        ctx.request = ctx.request.with_headers(Headers.of_pairs((*kept, *added), index=index))
         ctx.edge = True
         rtt, reason, detail = _edge_explanation(client.region, api.region, host)
         if changed:
@@ -92,7 +93,7 @@ class EndpointStage:
                 lesson=LESSONS[EndpointType.PRIVATE],
                 fidelity="In AWS the private DNS name does not even resolve outside the VPC; the lab answers 403.",
             )
-        ctx.request = with_headers(ctx.request, _forwarded(ctx, host, trace_id))
+        ctx.request = ctx.request.with_headers(_forwarded(ctx, host, trace_id))
         ctx.identity["vpceId"] = client.vpce_id
         ctx.identity["vpcId"] = client.vpc_id
         return record(
@@ -153,21 +154,6 @@ def _keep_client_view(ctx: Context) -> None:
 def _host(api_id: str, region: str) -> str:
     """The API's default execute-api host name."""
     return f"{api_id}.execute-api.{region}.amazonaws.com"
-
-
-def with_headers(request: Request, headers: Headers) -> Request:
-    """Return ``request`` with new headers (built directly: ``dataclasses.replace`` is slow on the hot path)."""
-    return Request(
-        method=request.method,
-        path=request.path,
-        query=request.query,
-        headers=headers,
-        body=request.body,
-        client=request.client,
-        protocol=request.protocol,
-        time_ms=request.time_ms,
-        raw_path=request.raw_path,
-    )
 
 
 @lru_cache(maxsize=256)

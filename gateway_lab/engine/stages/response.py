@@ -7,12 +7,14 @@ from functools import lru_cache
 
 from .. import cloudfront, responses
 from ..context import Context
+from ..fastinit import fast_constructor
 from ..messages import Headers, Response
 from ..model import ApiType
 from ..trace import Outcome, StageName, Step
 from .base import record
 
 RESPONSE_MS = 0.2
+_make_response = fast_constructor(Response)  # Response(...) on the hot path (see fastinit)
 
 
 class ResponseStage:
@@ -35,12 +37,9 @@ class ResponseStage:
             response = ctx.response or Response(
                 status=200, headers=Headers({"Content-Type": "application/json"})
             )
-            title = f"Response {response.status}"
-            reason = f"The client receives the {response.status} response."
+            title, reason = _delivered_text(response.status)
             detail = {}
-        response = Response(
-            status=response.status, headers=_with_gateway_headers(ctx, response), body=response.body
-        )
+        response = _make_response(response.status, _with_gateway_headers(ctx, response), response.body)
         ctx.response = response
         detail["status"] = response.status  # headers and body are in the trace's response
         return record(
@@ -54,6 +53,11 @@ class ResponseStage:
             fact="5.2",
             lesson="integrations#gateway-responses" if ctx.error else "integrations#proxy-response",
         )
+
+
+@lru_cache(maxsize=64)
+def _delivered_text(status: int) -> tuple[str, str]:
+    return f"Response {status}", f"The client receives the {status} response."
 
 
 @lru_cache(maxsize=8)

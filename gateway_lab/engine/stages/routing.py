@@ -7,12 +7,14 @@ import re
 from typing import Any
 
 from ..context import Context, GatewayError, RouteMatch
+from ..fastinit import fast_constructor
 from ..model import Api, ApiType
 from ..router import Router
 from ..trace import Outcome, StageName, Step
 from .base import record
 
 ROUTING_MS = 0.2
+_make_match = fast_constructor(RouteMatch)  # RouteMatch(...) on the hot path (see fastinit)
 _SELECTION_PART = re.compile(r"\$\{?request\.body\.([A-Za-z0-9_.]+)\}?")
 
 
@@ -41,13 +43,7 @@ class RoutingStage:
                 route_key = (
                     "" if ctx.api.api_type == ApiType.REST else f"{chosen.http_method} {resource.path}"
                 )
-                ctx.match = RouteMatch(
-                    method=chosen,
-                    resource_id=resource.id,
-                    resource_path=resource.path,
-                    route_key=route_key,
-                    path_parameters=params,
-                )
+                ctx.match = _make_match(chosen, resource.id, resource.path, route_key, params)
                 label = route_key or f"{chosen.http_method} {resource.path}"
                 return record(
                     ctx,

@@ -1,18 +1,16 @@
-"""The issue-6 presets run through the real pipeline and show what their notes promise (§3.3, §7)."""
+"""The issue-6 presets run through ``simulate`` and show what their notes promise (§3.3, §7).
+
+They run exactly as the visualizer and the API run them (``run_preset``): one rule spreads a
+request spec's ``count`` copies evenly over ``over_ms`` (``simulate.RequestSpec.times``).
+"""
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
-
 import pytest
 
-from gateway_lab.engine.clock import VIRTUAL_EPOCH_MS
-from gateway_lab.engine.messages import Client, Request
+from gateway_lab.engine.presets import load_preset, run_preset
+from gateway_lab.engine.simulate import RequestSpec
 
-from .pipelines import pipeline
-
-PRESETS = Path(__file__).resolve().parents[3] / "gateway_lab" / "engine" / "presets"
 EXPECTED = {
     "cognito-mobile-app": [200, 401, 401, 401],
     "iam-internal-service": [200, 403, 403, 403, 403, 403],
@@ -24,35 +22,16 @@ EXPECTED = {
 }
 
 
-def _requests(spec: dict) -> list[Request]:
-    """Expand one request spec like the simulation API does: ``count`` copies spread over ``over_ms``."""
-    count, over = spec.get("count", 1), spec.get("over_ms", 0.0)
-    step = over / (count - 1) if count > 1 else 0.0
-    return [
-        Request.build(
-            spec.get("method", "GET"),
-            spec["path"],
-            headers=spec.get("headers"),
-            body=spec.get("body"),
-            client=Client(**spec.get("client", {})),
-            time_ms=VIRTUAL_EPOCH_MS + spec.get("at_ms", 0.0) + i * step,
-        )
-        for i in range(count)
-    ]
-
-
-def _statuses(name: str) -> list[int]:
-    preset = json.loads((PRESETS / f"{name}.json").read_text())
-    p, clock = pipeline(preset["api"], stage=preset["stage"]["stageName"])
-    statuses = []
-    for spec in preset["requests"]:
-        for request in _requests(spec):
-            clock.set(max(clock.now_ms(), request.time_ms))
-            statuses.append(p.run(request).response.status)
-    return statuses
-
-
 @pytest.mark.parametrize("name", sorted(EXPECTED))
 def test_preset_statuses_match_its_notice(name: str) -> None:
     """§3.3, §7: each access-control preset produces the statuses its notice describes."""
-    assert _statuses(name) == EXPECTED[name]
+    ((_, simulation),) = run_preset(name)
+    assert [entry["status"] for entry in simulation.timeline] == EXPECTED[name]
+
+
+def test_preset_spread_copies_arrive_as_simulate_schedules_them() -> None:
+    """§3.3: api-keys-saas's "spread out" copies arrive count-evenly over over_ms, as for every preset."""
+    spec = next(s for s in load_preset("api-keys-saas")["requests"] if s.get("over_ms"))
+    ((_, simulation),) = run_preset("api-keys-saas")
+    arrivals = [entry["t_ms"] for entry in simulation.timeline if entry["label"] == spec["label"]]
+    assert arrivals == RequestSpec.from_dict(spec).times() == [5000.0, 7000.0, 9000.0, 11000.0]

@@ -56,6 +56,19 @@ def test_invoke_http_proxy_slow_backend_times_out(make_call, runtime):
     assert (result.error.status, result.duration_ms) == (504, 29_000)
 
 
+def test_invoke_http_proxy_timeout_on_an_http_api_is_503(make_call, runtime):
+    """§5.1/§5.3: an HTTP API's timed-out integration answers 503 Service Unavailable, with a fidelity note."""
+    backend = FakeBackend(HttpReply(status=200, elapsed_ms=31_000))
+    call = make_call({"type": "HTTP_PROXY", "uri": "http://127.0.0.1:8080/"}, api_type="HTTP")
+    result = invoke(call, _runtime(runtime, backend))
+    assert (result.error.status, result.error.message, result.duration_ms) == (
+        503,
+        "Service Unavailable",
+        30_000,
+    )
+    assert "VPC-link" in result.fidelity
+
+
 def test_invoke_http_maps_status_with_selection_pattern(make_call, runtime):
     """§6.4: for HTTP integrations selectionPattern matches the backend status code."""
     backend = FakeBackend(HttpReply(status=404, body=b'{"msg": "gone"}'))

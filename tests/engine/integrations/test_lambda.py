@@ -54,6 +54,13 @@ def test_function_registry_refuses_names_imported_into_a_module():
         FunctionRegistry().resolve("gateway_lab.functions.lab.current_invocation")
 
 
+@pytest.mark.parametrize("alias", ["static-token", "allow-list", "oauth-introspection"])
+def test_function_registry_resolves_built_in_authorizer_aliases(alias):
+    """§7.2: the three built-in Lambda authorizers have short aliases, like `echo`."""
+    module = alias.replace("-", "_")
+    assert FunctionRegistry().resolve(alias).__module__ == f"gateway_lab.functions.authorizers.{module}"
+
+
 def test_invoke_with_disallowed_handler_is_configuration_error(make_call, runtime):
     """§5.2: a bad handler reference answers API_CONFIGURATION_ERROR 500, it never runs."""
     result = invoke(make_call(proxy("subprocess.run")), runtime)
