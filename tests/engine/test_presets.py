@@ -17,7 +17,8 @@ ENGINE_PRESETS = [
 ]  # fmt: skip
 PRESETS = [preset["name"] for preset in list_presets()]
 REPO = Path(__file__).resolve().parents[2]
-FACTS_FILE = REPO.parent / "shared" / "GATEWAY_FACTS.md"  # as tests/lessons reads it
+from tests.shared_files import FACTS_FILE  # noqa: E402
+
 _ANCHOR = re.compile(r"^#{2,6} .*\{#([a-z0-9-]+)\}\s*$", re.MULTILINE)
 _SECTION = re.compile(r"^#{2,3} (\d+(?:\.\d+)?)[. ]", re.MULTILINE)
 

@@ -10,7 +10,6 @@ import pytest
 FIXTURES = Path(__file__).parent / "fixtures"
 CONTENT = FIXTURES / "content"
 NOTES = FIXTURES / "notes"
-REFERENCE_NOTE = Path("/work/shared/reference/000_92027130cd0244f3.txt")
 
 
 @pytest.fixture

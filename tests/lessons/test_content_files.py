@@ -21,7 +21,8 @@ from gateway_lab.lessons import content
 
 REPO = Path(__file__).resolve().parents[2]
 CONTENT = REPO / "content"
-FACTS_FILE = Path(__file__).resolve().parents[3] / "shared" / "GATEWAY_FACTS.md"
+from tests.shared_files import FACTS_FILE  # noqa: E402
+
 LANGUAGES = content.LANGUAGES
 
 # The contracts' lesson-anchor list: trace steps' `lesson` field and drills point at these.

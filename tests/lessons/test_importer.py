@@ -14,8 +14,9 @@ from django.core.management import CommandError, call_command
 
 from gateway_lab.lessons.models import Lesson, LessonSection, Source
 from gateway_lab.lessons.services import notes_import, notes_import_paths
+from tests.shared_files import REFERENCE_NOTE
 
-from .conftest import NOTES, REFERENCE_NOTE
+from .conftest import NOTES
 
 pytestmark = pytest.mark.django_db
 

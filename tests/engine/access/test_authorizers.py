@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 from aws_lambda_powertools.utilities.parser.models import (
@@ -17,8 +16,8 @@ from gateway_lab.engine.iam_policy import Effect
 from gateway_lab.engine.integrations.events import http_v2_event, rest_event
 from gateway_lab.engine.integrations.types import IntegrationCall
 from gateway_lab.engine.messages import Client, Request
+from tests.shared_files import SAMPLES  # noqa: E402
 
-SAMPLES = Path("/work/shared/reference/samples")
 ARN = "arn:aws:execute-api:us-east-1:123456789012:abc123/prod/GET/pets/1"
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -12,8 +11,8 @@ import pytest
 from gateway_lab.engine.clock import VirtualClock
 from gateway_lab.engine.integrations import IntegrationCall, IntegrationRuntime
 from gateway_lab.engine.messages import Request
+from tests.shared_files import SAMPLES  # noqa: E402
 
-SAMPLES = Path(__file__).resolve().parents[4] / "shared" / "reference" / "samples"
 REQUEST_TIME_MS = 1_767_225_600_000.0
 
 
