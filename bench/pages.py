@@ -39,7 +39,7 @@ def main() -> None:
         client = Client()
         lesson_ms = _time(client, ["/lessons/performance/"], args.runs)
         search_ms = _time(client, [f"/lessons/search?q={q}" for q in QUERIES], args.runs)
-    print(f"runs: {args.runs}")
+    print(f"runs: {args.runs} requests")
     print(f"lesson_page_ms_median: {lesson_ms:.2f} ms")
     print(f"search_ms_median: {search_ms:.2f} ms")
 

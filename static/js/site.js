@@ -26,5 +26,15 @@
     media.addEventListener("change", render);
     render();
   }
+  // Our views answer invalid input with 400 and the form re-rendered with its errors: swap it in
+  // (htmx 2 ignores 4xx bodies by default). Server errors still do not replace the page.
+  if (window.htmx) {
+    htmx.config.responseHandling = [
+      { code: "204", swap: false },
+      { code: "[23]..", swap: true },
+      { code: "4..", swap: true, error: false },
+      { code: "...", swap: false, error: true },
+    ];
+  }
   document.body.dataset.ready = "true";
 })();

@@ -211,3 +211,18 @@ def test_import_form_reports_each_file(admin_client, loaded):
     assert 'data-testid="import-report"' in body and "3 headings, 3 table rows, 2 callouts" in body
     assert "Line 1:" in body and not Lesson.objects.filter(title="").exists()
     assert Lesson.objects.filter(slug="serverless-queues").exists()
+
+
+def test_drill_answer_without_a_choice_is_a_400_with_the_field_error(client, settings):
+    """Bad input gets a clear error: 400 with field errors, never a 500 or a silent 200."""
+    from gateway_lab.lessons.models import Drill
+
+    drill = Drill.objects.first()
+    if drill is None:
+        from django.core.management import call_command
+
+        call_command("load_lessons", verbosity=0)
+        drill = Drill.objects.first()
+    response = client.post(f"/lessons/drills/{drill.drill_id}/", {})
+    assert response.status_code == 400
+    assert b"errorlist" in response.content or b'role="alert"' in response.content

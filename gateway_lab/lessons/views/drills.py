@@ -61,7 +61,8 @@ def drill(request: HttpRequest, drill_id: str) -> HttpResponse:
         "lesson_title": _lesson_title(item.lesson_slug, language),
     }
     template = "lessons/drill.html#drill-card" if request.htmx else "lessons/drill.html"
-    return render(request, template, context)
+    status = 400 if request.method == "POST" and form.errors else 200
+    return render(request, template, context, status=status)
 
 
 def _lesson_title(slug: str, language: str) -> str:

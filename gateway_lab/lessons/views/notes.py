@@ -24,4 +24,5 @@ def import_notes(request: HttpRequest) -> HttpResponse:
         results = [
             notes_import(name=upload.name, data=upload.read()) for upload in form.cleaned_data["files"]
         ]
-    return render(request, "lessons/import.html", {"form": form, "results": results})
+    status = 400 if request.method == "POST" and form.errors else 200
+    return render(request, "lessons/import.html", {"form": form, "results": results}, status=status)
