@@ -1,4 +1,4 @@
-"""Shared fixtures: a real ASGI server (Daphne, in a child process) and Debian's Chromium.
+"""Shared fixtures: a real ASGI server (uvicorn, as ``make run`` serves) and Debian's Chromium.
 
 Browser tests (``@pytest.mark.browser``) run last: the sync Playwright API runs an event loop in
 the test thread, which would break pytest-asyncio tests that came after it (TOOLCHAIN.md).
@@ -6,18 +6,20 @@ the test thread, which would break pytest-asyncio tests that came after it (TOOL
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
 from collections.abc import Iterator
-from functools import partial
+from pathlib import Path
 from typing import Any
 
 import pytest
 
-# A Daphne child forked after an async test hangs on sync_to_async: always spawn (TOOLCHAIN.md).
-multiprocessing.set_start_method("spawn", force=True)
-
+ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = os.environ.get("GATEWAY_LAB_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--disable-gpu",
@@ -45,45 +47,73 @@ def _database_url_for_child(settings_dict: dict[str, Any]) -> str:
     auth = f"{user}:{password}@" if password else (f"{user}@" if user else "")
     host = settings_dict.get("HOST") or "localhost"
     if host.startswith("/"):
-        return f"postgres://{auth}/{settings_dict['NAME']}?host={host}&port={settings_dict.get('PORT') or 5432}"
+        return (
+            f"postgres://{auth}/{settings_dict['NAME']}?host={host}&port={settings_dict.get('PORT') or 5432}"
+        )
     return f"postgres://{auth}{host}:{settings_dict.get('PORT') or 5432}/{settings_dict['NAME']}"
 
 
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
 class AsgiServer:
-    """A Daphne process serving the project's ASGI application (HTTP and WebSocket)."""
+    """A uvicorn process serving the project's ASGI application (HTTP, WebSocket, static files).
+
+    The same server ``make run`` uses: Daphne cannot send AWS's close codes 1001/1003/1009 nor
+    answer a refused upgrade with 401, so tests against it would pass for the wrong server.
+    """
+
+    START_TIMEOUT_S = 30
 
     def __init__(self, *, env: dict[str, str] | None = None) -> None:
-        from channels.testing.live import make_application
-        from daphne.testing import DaphneProcess
-        from django.contrib.staticfiles.handlers import ASGIStaticFilesHandler
         from django.db import connections
 
-        self._saved = {k: os.environ.get(k) for k in ("DATABASE_URL", *(env or {}))}
-        os.environ["DATABASE_URL"] = _database_url_for_child(connections["default"].settings_dict)
-        os.environ.update(env or {})
-        try:
-            self.process = DaphneProcess(
-                "127.0.0.1", partial(make_application, static_wrapper=ASGIStaticFilesHandler)
-            )
-            self.process.start()
-        finally:
-            for key, value in self._saved.items():
-                if value is None:
-                    os.environ.pop(key, None)
-                else:
-                    os.environ[key] = value
-        while not self.process.ready.wait(timeout=1):
-            if not self.process.is_alive():
-                raise RuntimeError("The Daphne test server stopped before it was ready")
-        self.port = self.process.port.value
+        child_env = {
+            **os.environ,
+            "DATABASE_URL": _database_url_for_child(connections["default"].settings_dict),
+            "DEBUG": "true",  # as `make run`: servestatic's middleware serves static/ from the finders
+            **(env or {}),
+        }
+        child_env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)  # the test process's Playwright workaround only
+        self._log = tempfile.TemporaryFile()  # noqa: SIM115 -- read on failure, closed in stop()
+        self.port = _free_port()
+        command = [sys.executable, "-m", "uvicorn", "gateway_lab.asgi:application", "--host", "127.0.0.1",
+                   "--port", str(self.port), "--lifespan", "off", "--no-access-log"]  # fmt: skip
+        self.process = subprocess.Popen(command, cwd=ROOT, env=child_env, stdout=self._log, stderr=self._log)
         self.url = f"http://127.0.0.1:{self.port}"
         self.ws_url = f"ws://127.0.0.1:{self.port}"
+        self._wait_until_ready()
+
+    def _wait_until_ready(self) -> None:
+        deadline = time.monotonic() + self.START_TIMEOUT_S
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                break
+            try:
+                socket.create_connection(("127.0.0.1", self.port), timeout=0.2).close()
+                return
+            except OSError:
+                time.sleep(0.05)
+        output = self.output()
+        self.stop()
+        raise RuntimeError(f"The uvicorn test server did not start:\n{output}")
+
+    def output(self) -> str:
+        """Return what the server wrote to stdout and stderr so far."""
+        self._log.seek(0)
+        return self._log.read().decode("utf-8", "replace")
 
     def stop(self) -> None:
         self.process.terminate()
-        self.process.join(timeout=10)
-        if self.process.is_alive():
+        try:
+            self.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
             self.process.kill()
+            self.process.wait(timeout=10)
+        self._log.close()
 
 
 @pytest.fixture(scope="session")

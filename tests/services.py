@@ -51,20 +51,37 @@ def postgres() -> Iterator[dict[str, str]]:
         os.chown(folder, account.pw_uid, account.pw_gid)
     data, port = os.path.join(folder, "data"), free_port()
     subprocess.run(
-        _as_service_user([_pg_bin("initdb"), "-D", data, "-U", "postgres", "--auth=trust", "-E", "UTF8",
-                          "--locale=C.UTF-8"]),
-        check=True, stdout=subprocess.DEVNULL,
+        _as_service_user(
+            [
+                _pg_bin("initdb"),
+                "-D",
+                data,
+                "-U",
+                "postgres",
+                "--auth=trust",
+                "-E",
+                "UTF8",
+                "--locale=C.UTF-8",
+            ]
+        ),
+        check=True,
+        stdout=subprocess.DEVNULL,
     )
     pg_ctl = _pg_bin("pg_ctl")
     options = f"-p {port} -k {folder} -c listen_addresses=127.0.0.1 -c fsync=off -c full_page_writes=off"
     subprocess.run(
-        _as_service_user([pg_ctl, "-D", data, "-o", options, "-l", os.path.join(folder, "log"), "-w", "start"]),
-        check=True, stdout=subprocess.DEVNULL,
+        _as_service_user(
+            [pg_ctl, "-D", data, "-o", options, "-l", os.path.join(folder, "log"), "-w", "start"]
+        ),
+        check=True,
+        stdout=subprocess.DEVNULL,
     )
     try:
         yield {"DATABASE_URL": f"postgres://postgres@127.0.0.1:{port}/postgres"}
     finally:
-        subprocess.run(_as_service_user([pg_ctl, "-D", data, "-m", "immediate", "stop"]), stdout=subprocess.DEVNULL)
+        subprocess.run(
+            _as_service_user([pg_ctl, "-D", data, "-m", "immediate", "stop"]), stdout=subprocess.DEVNULL
+        )
         shutil.rmtree(folder, ignore_errors=True)
 
 

@@ -57,7 +57,9 @@ def nav_items(current_path: str) -> list[dict[str, object]]:
             url = reverse(section.url_name)
         except NoReverseMatch:
             continue
-        items.append({"url": url, "label": section.label, "description": section.description, "current": False})
+        items.append(
+            {"url": url, "label": section.label, "description": section.description, "current": False}
+        )
     matches = [item for item in items if current_path.startswith(str(item["url"]))]
     if matches:
         max(matches, key=lambda item: len(str(item["url"])))["current"] = True

@@ -53,4 +53,6 @@ def healthz(request: HttpRequest) -> JsonResponse:
         except Exception as exc:  # a health check reports failures, it does not raise them
             checks[name] = f"error: {exc.__class__.__name__}"
     healthy = all(value == "ok" for value in checks.values())
-    return JsonResponse({"status": "ok" if healthy else "error", "checks": checks}, status=200 if healthy else 503)
+    return JsonResponse(
+        {"status": "ok" if healthy else "error", "checks": checks}, status=200 if healthy else 503
+    )

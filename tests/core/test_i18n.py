@@ -21,8 +21,9 @@ def test_there_is_a_chinese_catalogue():
 def test_catalogue_has_no_untranslated_or_fuzzy_strings(po_file):
     msgfmt = shutil.which("msgfmt")
     assert msgfmt, "GNU gettext's msgfmt is needed (apt package gettext)"
-    result = subprocess.run([msgfmt, "--statistics", "-o", "/dev/null", str(po_file)],
-                            capture_output=True, text=True, check=True)
+    result = subprocess.run(
+        [msgfmt, "--statistics", "-o", "/dev/null", str(po_file)], capture_output=True, text=True, check=True
+    )
     assert "untranslated" not in result.stderr and "fuzzy" not in result.stderr, result.stderr
 
 
@@ -38,7 +39,10 @@ def test_catalogue_covers_every_string_in_the_templates_and_code(tmp_path):
             shutil.copy(source, tmp_path / name)
     subprocess.run(
         [sys.executable, "manage.py", "makemessages", "-l", "zh_Hans", "--no-obsolete", "--no-location"],
-        cwd=tmp_path, capture_output=True, text=True, check=True,
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=True,
     )
     fresh = polib.pofile(str(tmp_path / "gateway_lab/locale/zh_Hans/LC_MESSAGES/django.po"))
     missing = [entry.msgid for entry in fresh if not entry.translated()]

@@ -13,7 +13,12 @@ ROOT = Path(__file__).resolve().parents[2]
 def _run_django(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
     clean = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "DATABASE_URL", "REDIS_URL", "HTTPS"}}
     return subprocess.run(
-        [sys.executable, "manage.py", *args], cwd=ROOT, env={**clean, **env}, capture_output=True, text=True, timeout=60
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env={**clean, **env},
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
 
 
@@ -21,7 +26,11 @@ def _settings_value(expr: str, env: dict[str, str]) -> str:
     code = f"import django; django.setup(); from django.conf import settings; print({expr})"
     clean = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "DATABASE_URL", "REDIS_URL", "HTTPS"}}
     result = subprocess.run(
-        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60,
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
         env={**clean, "DJANGO_SETTINGS_MODULE": "gateway_lab.settings", **env},
     )
     assert result.returncode == 0, result.stderr
@@ -30,9 +39,16 @@ def _settings_value(expr: str, env: dict[str, str]) -> str:
 
 def test_check_deploy_is_clean_with_the_documented_production_variables():
     result = _run_django(
-        "check", "--deploy", "--fail-level", "WARNING",
-        env={"DEBUG": "false", "SECRET_KEY": "x" * 20 + "a-long-random-production-secret-key-value",
-             "ALLOWED_HOSTS": "lab.example.org", "HTTPS": "true"},
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        env={
+            "DEBUG": "false",
+            "SECRET_KEY": "x" * 20 + "a-long-random-production-secret-key-value",
+            "ALLOWED_HOSTS": "lab.example.org",
+            "HTTPS": "true",
+        },
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
@@ -45,8 +61,10 @@ def test_production_refuses_to_start_without_a_secret_key():
 
 
 def test_database_url_switches_to_postgresql():
-    engine = _settings_value("settings.DATABASES['default']['ENGINE']",
-                             {"DATABASE_URL": "postgres://lab:pw@db.internal:5432/gatewaylab"})
+    engine = _settings_value(
+        "settings.DATABASES['default']['ENGINE']",
+        {"DATABASE_URL": "postgres://lab:pw@db.internal:5432/gatewaylab"},
+    )
     assert engine == "django.db.backends.postgresql"
 
 

@@ -24,7 +24,9 @@ def test_home_renders_in_chinese(client):
 
 
 def test_language_switch_keeps_the_page(client):
-    response = client.post(reverse("set_language"), {"language": "zh-hans", "next": "/accounts/login/?next=/"})
+    response = client.post(
+        reverse("set_language"), {"language": "zh-hans", "next": "/accounts/login/?next=/"}
+    )
     assert response.status_code == 302
     assert response["Location"] == "/accounts/login/?next=/"
     page = client.get(response["Location"])
@@ -53,8 +55,12 @@ def test_healthz_checks_database_and_channel_layer(client):
 
 
 def test_healthz_reports_a_broken_channel_layer(client, settings):
-    settings.CHANNEL_LAYERS = {"default": {"BACKEND": "channels_redis.core.RedisChannelLayer",
-                                           "CONFIG": {"hosts": ["redis://127.0.0.1:1/0"]}}}
+    settings.CHANNEL_LAYERS = {
+        "default": {
+            "BACKEND": "channels_redis.core.RedisChannelLayer",
+            "CONFIG": {"hosts": ["redis://127.0.0.1:1/0"]},
+        }
+    }
     from channels.layers import channel_layers
 
     channel_layers.backends.clear()
