@@ -54,3 +54,17 @@ def test_layout_fits_a_phone(page):
     page.goto("/")
     page.wait_for_selector("body[data-ready=true]")
     assert page.evaluate("document.documentElement.scrollWidth") <= 375
+
+
+def test_home_page_renders_in_chinese_for_a_chinese_browser(chromium, asgi_server):
+    context = chromium.new_context(base_url=asgi_server.url, locale="zh-CN")
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("console", lambda msg: msg.type == "error" and errors.append(msg.text))
+    page.goto("/")
+    page.wait_for_selector("body[data-ready=true]")
+    assert page.get_attribute("html", "lang") == "zh-hans"
+    assert page.get_by_test_id("home-title").inner_text() == "观看 Amazon API Gateway 如何工作"
+    assert page.get_by_test_id("language-en").inner_text() == "English"
+    assert errors == []
+    context.close()
