@@ -65,6 +65,19 @@ class RequestSpecSerializer(serializers.Serializer):
     count = serializers.IntegerField(min_value=1, max_value=LIMITS["max_requests"], default=1)
     over_ms = serializers.FloatField(min_value=0, max_value=LIMITS["max_virtual_duration_ms"], default=0.0)
     label = serializers.CharField(max_length=100, allow_blank=True, required=False)
+    # WebSocket APIs play a session (§9): each spec is an event of a named client's connection.
+    event = serializers.ChoiceField(
+        choices=("connect", "message", "disconnect", "post"),
+        required=False,
+        help_text="WEBSOCKET APIs only: the event (method, path and count do not apply).",
+    )
+    connection = serializers.RegexField(
+        r"^[A-Za-z0-9_-]{1,64}$", required=False, help_text="WEBSOCKET APIs only: the client's name."
+    )
+    to = serializers.RegexField(
+        r"^[A-Za-z0-9_-]{1,64}$", required=False, help_text="WEBSOCKET post: the client to push to."
+    )
+    code = serializers.IntegerField(min_value=1000, max_value=4999, required=False)
 
     def validate_headers(self, value: dict[str, str]) -> dict[str, str]:
         if len(value) > 100 or any(not name or len(name) > 256 for name in value):
@@ -85,7 +98,10 @@ class SimulationCreateApi(APIView):
         api = serializers.JSONField(
             required=False, help_text="API definition in AWS JSON (see engine/model.py)."
         )
-        stage = serializers.JSONField(required=False, help_text="Stage JSON: stageName, methodSettings, ...")
+        stage = serializers.JSONField(
+            required=False,
+            help_text="Stage JSON: stageName, methodSettings, ... Without it: $default for HTTP APIs, else prod.",
+        )
         canary_api = serializers.JSONField(required=False, help_text="API JSON of the canary's deployment.")
         requests = RequestSpecSerializer(
             many=True, required=False, max_length=MAX_REQUEST_SPECS, min_length=1
@@ -143,7 +159,7 @@ class SimulationCreateApi(APIView):
         try:
             result = services.simulation_run(
                 api=data["api"],
-                stage=data.get("stage") or {"stageName": "prod"},
+                stage=data.get("stage"),
                 requests=data["requests"],
                 seed=data["seed"],
                 canary_api=data.get("canary_api"),

@@ -76,7 +76,7 @@ def _all_presets() -> list[Mapping[str, Any]]:
 def simulation_run(
     *,
     api: Mapping[str, Any],
-    stage: Mapping[str, Any],
+    stage: Mapping[str, Any] | None,
     requests: Sequence[Mapping[str, Any]],
     seed: int = 0,
     canary_api: Mapping[str, Any] | None = None,
@@ -85,6 +85,7 @@ def simulation_run(
 ) -> dict[str, Any]:
     """Simulate ``requests`` on the virtual clock; return per-request results, timeline and summary.
 
+    Without ``stage`` the engine runs the API type's default stage (``$default`` for HTTP APIs).
     Raises ``ConfigError`` (field errors) for invalid definitions or work beyond the limits.
     """
     total = sum(int(r.get("count", 1)) for r in requests)

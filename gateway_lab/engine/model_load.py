@@ -32,13 +32,17 @@ _STAGE_VAR_NAME = re.compile(r"^[A-Za-z0-9_]{1,64}$")  # §8
 
 
 class _Errors:
-    """Collects (field_path, message) pairs so one ConfigError reports every problem."""
+    """Collects (field_path, message) pairs so one ConfigError reports every problem.
 
-    def __init__(self) -> None:
+    ``prefix`` names the document (``"stage."``), so a 400 says which of api/stage is wrong.
+    """
+
+    def __init__(self, prefix: str = "") -> None:
         self.items: list[tuple[str, str]] = []
+        self.prefix = prefix
 
     def add(self, path: str, message: str) -> None:
-        self.items.append((path, message))
+        self.items.append((self.prefix + path, message))
 
     def raise_if_any(self) -> None:
         if self.items:
@@ -178,6 +182,8 @@ def _routes(raw: Mapping[str, Any], api_type: ApiType, errors: _Errors) -> dict[
         by_path.setdefault(path, {})[verb.upper()] = _method(
             route, verb.upper(), integration, f"{where}.integration", errors
         )
+    if api_type == ApiType.HTTP:
+        _refuse_mock(raw.get("routes") or (), integrations, errors)
     resources = tuple(
         Resource(id=content_id(path), path=path, methods=FrozenDict(methods))
         for path, methods in by_path.items()
@@ -187,6 +193,20 @@ def _routes(raw: Mapping[str, Any], api_type: ApiType, errors: _Errors) -> dict[
         "default_route": specials.pop("$default", None),
         "special_routes": FrozenDict(specials),
     }
+
+
+def _refuse_mock(routes: Any, integrations: Mapping[str, Any], errors: _Errors) -> None:
+    """HTTP APIs have no MOCK integration (§1.1: "Mock integration: HTTP API No")."""
+    for i, route in enumerate(routes):
+        if route.get("integration") is not None:
+            where, integration = f"routes[{i}].integration.type", route["integration"]
+        else:  # a route that targets an integration of the API's "integrations" list
+            target = str(route.get("target", "")).removeprefix("integrations/")
+            where, integration = f"routes[{i}].target", integrations.get(target) or {}
+        if str(integration.get("type", "")).upper() == "MOCK":
+            errors.add(
+                where, "HTTP APIs have no MOCK integration (§1.1); use a REST API or a Lambda function"
+            )
 
 
 def load_stage(data: Mapping[str, Any], api: Api) -> Stage:
@@ -202,7 +222,7 @@ def load_stage(data: Mapping[str, Any], api: Api) -> Stage:
 
 
 def _load_stage(data: Mapping[str, Any], api: Api) -> Stage:
-    errors = _Errors()
+    errors = _Errors(prefix="stage.")
     raw = freeze(data)
     is_rest = api.api_type == ApiType.REST
     variables = raw.get("variables") or FrozenDict()

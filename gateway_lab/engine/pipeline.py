@@ -1,13 +1,18 @@
 """The composition root: ``build_pipeline(...)`` wires a deployment, a stage and the ports together.
 
 ``Pipeline.iter_steps(request)`` is a generator of steps (front ends that animate a request use it);
-``Pipeline.run(request)`` returns the whole ``Trace``. Both run the same code. Canary routing and
-request ids come from a seeded random generator, so the same inputs replay the same traces.
+``Pipeline.run(request)`` returns the whole ``Trace``. Both run the same code, and both take
+``facts`` to seed the request's ``ctx.facts`` (the WebSocket gateway passes the connection there).
+A front end that must read what the stages decided (the WebSocket gateway keeps the authorizer's
+result with the connection) uses ``start(request)`` and ``steps(ctx)``, the two halves of
+``iter_steps``. Canary routing and request ids come from a seeded random generator, so the same
+inputs replay the same traces.
 """
 
 from __future__ import annotations
 
 import binascii
+import copy
 import random
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import replace
@@ -60,15 +65,15 @@ class Pipeline:
     def api(self) -> Api:
         return self.deployment.api
 
-    def iter_steps(self, request: Request) -> Iterator[Step]:
+    def iter_steps(self, request: Request, *, facts: Mapping[str, Any] | None = None) -> Iterator[Step]:
         """Yield each stage's step in order; stops after the response step."""
-        yield from self._steps(self._context(request))
+        yield from self.steps(self.start(request, facts=facts))
 
-    def run(self, request: Request) -> Trace:
-        """Run ``request`` through every stage and return its trace."""
-        ctx = self._context(request)
+    def run(self, request: Request, *, facts: Mapping[str, Any] | None = None) -> Trace:
+        """Run ``request`` (with ``facts`` seeded into ``ctx.facts``) through every stage; return its trace."""
+        ctx = self.start(request, facts=facts)
         steps = []
-        for evaluate in self._evaluators:  # the loop of _steps without a generator: run() is the hot path
+        for evaluate in self._evaluators:  # the loop of steps() without a generator: run() is the hot path
             step = evaluate(ctx)
             steps.append(step)
             if step.outcome in _FINAL or ctx.error is not None or ctx.response is not None:
@@ -84,7 +89,21 @@ class Pipeline:
         }
         return _make_trace(tuple(steps), ctx.response, ctx.request_id, meta)
 
-    def _steps(self, ctx: Context) -> Iterator[Step]:
+    def with_stages(self, order: Sequence[StageName]) -> Pipeline:
+        """Return a pipeline over the same API stage, ports and id generator that runs only ``order``.
+
+        The WebSocket gateway runs different stages for $connect, messages and $disconnect; sharing
+        the generator keeps request ids unique across the three.
+        """
+        sibling = copy.copy(self)
+        stages = load_stages(order)
+        sibling._stages = [s for s in stages if s.name != StageName.RESPONSE]
+        sibling._evaluators = [s.evaluate for s in sibling._stages]
+        sibling._response = next(s for s in stages if s.name == StageName.RESPONSE)
+        return sibling
+
+    def steps(self, ctx: Context) -> Iterator[Step]:
+        """Yield each stage's step for a started request; stops after the response step."""
         for stage in self._stages:
             step = stage.evaluate(ctx)
             yield step
@@ -92,13 +111,14 @@ class Pipeline:
                 break
         yield self._response.evaluate(ctx)
 
-    def _context(self, request: Request) -> Context:
+    def start(self, request: Request, *, facts: Mapping[str, Any] | None = None) -> Context:
+        """Return a new request's context: arrival time, ids, canary pick, and ``facts`` seeded."""
         arrival = request.time_ms if request.time_ms is not None else self.clock.now_ms()
         deployment, variables, is_canary = self._pick_deployment()
         request_id = _uuid4(self._rng.getrandbits(128))
         # base64.b64encode without its Python wrapper: 11 random bytes → 16 characters.
         extended = binascii.b2a_base64(self._rng.getrandbits(88).to_bytes(11, "big"), newline=False).decode()
-        return Context(
+        ctx = Context(
             request=request,
             deployment=deployment,
             stage=self.stage,
@@ -114,6 +134,9 @@ class Pipeline:
             origin_ms=self.origin_ms,
             access=self.access,
         )
+        if facts:
+            ctx.facts.update(facts)
+        return ctx
 
     def _pick_deployment(self) -> tuple[Deployment, Mapping[str, str], bool]:
         """Route a request to the canary with probability percentTraffic/100 (§8), else production."""

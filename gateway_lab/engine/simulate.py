@@ -1,7 +1,9 @@
 """Virtual-time simulations: the helper every front end uses to replay "N requests over T seconds".
 
 ``simulate(api=..., stage=..., requests=[...])`` deploys the API JSON, runs every request on a
-``VirtualClock`` in time order and returns the traces plus a timeline for charts. Work is bounded
+``VirtualClock`` in time order and returns the traces plus a timeline for charts. A WEBSOCKET API
+plays a session instead: ``requests`` are connect/message/disconnect/post events
+(``websocket.session``), and each timeline row also says the route selected and who received what. Work is bounded
 (``MAX_*`` constants); beyond the bounds it raises ``ConfigError`` with the offending field.
 """
 
@@ -19,7 +21,7 @@ from .messages import Client, Request
 from .model import ConfigError, Deployment
 from .pipeline import Pipeline, build_pipeline
 from .state import MemoryStore
-from .trace import Outcome, StageName, Trace, trace_to_dict
+from .trace import Outcome, StageName, Step, Trace, trace_to_dict
 
 MAX_REQUESTS_PER_SIMULATION = 10_000
 MAX_BODY_BYTES = 1_048_576
@@ -75,7 +77,7 @@ class Simulation:
     traces: tuple[Trace, ...]
     timeline: tuple[dict[str, Any], ...]
     summary: dict[str, Any]
-    pipeline: Pipeline = field(repr=False)
+    pipeline: Pipeline | None = field(repr=False)  # None for WebSocket sessions (one pipeline per event kind)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -88,7 +90,7 @@ class Simulation:
 def simulate(
     *,
     api: Mapping[str, Any],
-    stage: Mapping[str, Any],
+    stage: Mapping[str, Any] | None = None,
     requests: Sequence[RequestSpec | Mapping[str, Any]],
     seed: int = 0,
     account: AccountSettings | None = None,
@@ -99,7 +101,15 @@ def simulate(
     """Run ``requests`` against ``api`` at ``stage`` on a virtual clock; deterministic for a given seed.
 
     ``canary_api`` is the API JSON of the canary's deployment (its id is ``stage.canarySettings.deploymentId``).
+    Without ``stage`` the API type's default stage runs: ``$default`` for HTTP APIs (§1.1), ``prod`` otherwise.
     """
+    stage = stage or {}
+    if str(api.get("protocolType", "")).upper() == "WEBSOCKET":  # sessions, not lone requests (§9)
+        from .websocket.session import simulate_session
+
+        return simulate_session(
+            api=api, stage=stage, events=requests, seed=seed, client=client, runtime=runtime
+        )  # type: ignore[arg-type]
     specs = [
         r if isinstance(r, RequestSpec) else RequestSpec.from_dict(r, client=client, where=f"requests[{i}]")
         for i, r in enumerate(requests)
@@ -140,7 +150,7 @@ def simulate(
         if gc_was_enabled:
             gc.enable()
     return Simulation(
-        traces=tuple(traces), timeline=tuple(timeline), summary=_summary(timeline), pipeline=pipeline
+        traces=tuple(traces), timeline=tuple(timeline), summary=summarise(timeline), pipeline=pipeline
     )
 
 
@@ -165,19 +175,35 @@ def _schedule(specs: list[RequestSpec]) -> list[tuple[float, RequestSpec]]:
     return [(t, spec) for t, _, spec in timed]
 
 
-def _timeline_entry(index: int, t_ms: float, spec: RequestSpec, trace: Trace) -> dict[str, Any]:
-    throttle, cache = trace.step(StageName.THROTTLE), trace.step(StageName.CACHE)
-    status = trace.response.status
+def timeline_kind(trace: Trace) -> str:
+    """Return how the timeline counts a request: throttled, cached, error, rejected or admitted.
+
+    A 429 from the throttle stage or from a usage plan (per-key throttle or "Limit Exceeded" quota)
+    is throttling (§3.2, §3.3); other refusals are ``rejected``; 5xx answers are ``error``.
+    """
+    return _kind(trace, trace.step(StageName.THROTTLE))
+
+
+def _kind(trace: Trace, throttle: Step | None) -> str:
+    # Ordered for the common case of a big burst: most requests end at the throttle stage.
     if throttle is not None and throttle.outcome == Outcome.REJECT:
-        kind = "throttled"
-    elif cache is not None and cache.outcome == Outcome.HIT:
-        kind = "cached"
-    elif status >= 500:
-        kind = "error"
-    elif any(step.is_final for step in trace.steps):
-        kind = "rejected"
-    else:
-        kind = "admitted"
+        return "throttled"
+    cache = trace.step(StageName.CACHE)
+    if cache is not None and cache.outcome == Outcome.HIT:
+        return "cached"
+    status = trace.response.status
+    if status >= 500:
+        return "error"
+    refusal = next((step for step in trace.steps if step.is_final), None)
+    if refusal is None:
+        return "admitted"
+    return "throttled" if refusal.stage == StageName.API_KEY and status == 429 else "rejected"
+
+
+def _timeline_entry(index: int, t_ms: float, spec: RequestSpec, trace: Trace) -> dict[str, Any]:
+    throttle = trace.step(StageName.THROTTLE)
+    status = trace.response.status
+    kind = _kind(trace, throttle)
     buckets = {
         layer["level"]: layer["tokens_after"]
         for layer in (throttle.detail.get("layers", ()) if throttle else ())
@@ -196,7 +222,8 @@ def _timeline_entry(index: int, t_ms: float, spec: RequestSpec, trace: Trace) ->
     }
 
 
-def _summary(timeline: list[dict[str, Any]]) -> dict[str, Any]:
+def summarise(timeline: list[dict[str, Any]]) -> dict[str, Any]:
+    """Return the counts the summary shows: requests, kinds, statuses, canary share."""
     kinds = Counter(entry["kind"] for entry in timeline)
     statuses = Counter(str(entry["status"]) for entry in timeline)
     return {

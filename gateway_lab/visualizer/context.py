@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from gateway_lab.engine.trace import trace_to_dict
 
-from . import presenters, runs, svg
+from . import presenters, runs, session, svg
 from .forms import VisualizerForm
 from .lesson_refs import lesson_refs
 from .pricing import compare_costs
@@ -148,6 +148,11 @@ def page_data(request: HttpRequest, form: VisualizerForm) -> dict[str, Any]:
     )
     if _htmx_target(request) != "trace":  # a step partial draws no chart: skip its 1,000 marks
         data["timeline"] = _timeline(state, simulation, req)
+    if session.is_session(simulation.timeline):  # a WebSocket API: the engine played a session
+        prefix = state.href_prefix("req", "step", "guess")
+        data["session"] = session.session_rows(
+            simulation.timeline, selected=req, href_for=lambda i: f"{prefix}req={i}"
+        )
     if state.data.get("compare"):
         data["compare"] = _compare(state, req)
     return data

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from gateway_lab.engine.simulate import MAX_REQUESTS_PER_SIMULATION
 
+from .conftest import LAMBDA_URI
+
 URL = "/api/v1/simulations"
 
 
@@ -112,3 +114,54 @@ def test_simulations_are_deterministic(api_client, rest_api, throttled_stage):
     }
     first = api_client.post(URL, body, format="json").json()
     assert api_client.post(URL, body, format="json").json() == first
+
+
+def test_simulations_http_api_without_stage_runs_the_default_stage(api_client):
+    """§1.1 (DG:http-api-stages): an HTTP API posted without a stage runs on $default."""
+    api = {
+        "id": "h",
+        "protocolType": "HTTP",
+        "routes": [{"routeKey": "GET /pets", "integration": {"type": "AWS_PROXY", "uri": LAMBDA_URI}}],
+    }
+    data = api_client.post(URL, {"api": api, "requests": [{"path": "/pets"}]}, format="json").json()
+    assert data["results"][0]["trace"]["meta"]["stage"] == "$default"
+
+
+def test_simulations_stage_error_names_the_stage_document(api_client, rest_api):
+    """§4: a TTL above 3600 s is a 400 whose field path starts with "stage."."""
+    stage = {"stageName": "prod", "methodSettings": {"*/*": {"cacheTtlInSeconds": 4000}}}
+    response = api_client.post(URL, {"api": rest_api, "stage": stage, "requests": [{}]}, format="json")
+    assert response.status_code == 400
+    assert list(response.json()) == ["stage.methodSettings.*/*.cacheTtlInSeconds"]
+
+
+def test_simulations_mock_on_http_api_is_a_field_error(api_client):
+    """§1.1: "Mock integration: HTTP API No" → 400 naming the route's integration type."""
+    api = {"protocolType": "HTTP", "routes": [{"routeKey": "GET /x", "integration": {"type": "MOCK"}}]}
+    response = api_client.post(URL, {"api": api, "requests": [{"path": "/x"}]}, format="json")
+    assert response.status_code == 400
+    assert "routes[0].integration.type" in response.json()
+
+
+def test_simulations_websocket_preset_plays_its_session(api_client):
+    """§9: the websocket-chat preset runs as a session: one result per event, with its route."""
+    data = api_client.post(URL, {"preset": "websocket-chat"}, format="json").json()
+    routes = [r["route_key"] for r in data["results"]]
+    assert routes[:3] == ["$connect", "$connect", "sendmessage"] and data["results"][-1]["status"] == 410
+
+
+def test_simulations_websocket_events_can_be_posted(api_client):
+    """§9: a posted session (connect, then a message) routes the message by its action."""
+    api = {
+        "protocolType": "WEBSOCKET",
+        "routes": [{"routeKey": "join", "integration": {"type": "AWS_PROXY", "uri": LAMBDA_URI}}],
+    }
+    events = [
+        {"event": "connect", "connection": "ann"},
+        {"event": "message", "connection": "ann", "body": '{"action": "join"}', "at_ms": 10},
+    ]
+    data = api_client.post(URL, {"api": api, "requests": events}, format="json").json()
+    assert [(r["event"], r["route_key"], r["status"]) for r in data["results"]] == [
+        ("connect", None, 200),
+        ("message", "join", 200),
+    ]

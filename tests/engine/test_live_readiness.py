@@ -60,9 +60,7 @@ def test_live_iam_without_the_raw_path_is_a_signature_mismatch() -> None:
 def test_live_endpoint_keeps_the_client_host_before_replacing_it() -> None:
     """§2: the integration sees the API's execute-api Host, while the client's Host is kept for SigV4."""
     pipeline = make_pipeline(rest_api({"/pets": {"GET": {}}}))
-    ctx = pipeline._context(
-        Request.build("GET", "/pets", headers={"Host": "localhost:8000"}, raw_path="/gw/x")
-    )
+    ctx = pipeline.start(Request.build("GET", "/pets", headers={"Host": "localhost:8000"}, raw_path="/gw/x"))
     pipeline._stages[0].evaluate(ctx)
     assert ctx.facts["client_host"] == "localhost:8000" and ctx.facts["client_path"] == "/gw/x"
     assert ctx.request.headers["Host"] == "testapi.execute-api.us-east-1.amazonaws.com"

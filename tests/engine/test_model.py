@@ -32,7 +32,7 @@ def test_model_refuses_cache_on_http_api() -> None:
     api = load_api(http_api({"GET /x": {}}))
     with pytest.raises(ConfigError) as exc:
         load_stage({"stageName": "$default", "cacheClusterEnabled": True}, api)
-    assert _fields(exc) == ["cacheClusterEnabled"]
+    assert _fields(exc) == ["stage.cacheClusterEnabled"]
 
 
 def test_model_refuses_canary_on_http_api() -> None:
@@ -40,7 +40,7 @@ def test_model_refuses_canary_on_http_api() -> None:
     api = load_api(http_api({"GET /x": {}}))
     with pytest.raises(ConfigError) as exc:
         load_stage({"canarySettings": {"percentTraffic": 10}}, api)
-    assert _fields(exc) == ["canarySettings"]
+    assert _fields(exc) == ["stage.canarySettings"]
 
 
 def test_model_refuses_ttl_above_3600() -> None:
@@ -48,7 +48,7 @@ def test_model_refuses_ttl_above_3600() -> None:
     api = load_api(rest_api({"/x": {"GET": {}}}))
     with pytest.raises(ConfigError) as exc:
         load_stage({"methodSettings": {"*/*": {"cacheTtlInSeconds": 3601}}}, api)
-    assert _fields(exc) == ["methodSettings.*/*.cacheTtlInSeconds"]
+    assert _fields(exc) == ["stage.methodSettings.*/*.cacheTtlInSeconds"]
 
 
 def test_model_refuses_unknown_integration_type() -> None:
@@ -99,3 +99,43 @@ def test_deployment_id_is_stable_for_the_same_content() -> None:
     """§8: the lab derives deployment ids from content, so reruns replay."""
     api = rest_api({"/x": {"GET": {}}})
     assert Deployment.create(api).id == Deployment.create(api).id
+
+
+def test_model_refuses_mock_integration_on_http_api() -> None:
+    """§1.1: "Mock integration: HTTP API No" — the error names the route's integration type."""
+    with pytest.raises(ConfigError) as exc:
+        load_api(http_api({"GET /x": {"integration": mock_integration()}}))
+    assert _fields(exc) == ["routes[0].integration.type"]
+
+
+def test_model_refuses_mock_integration_targeted_by_an_http_route() -> None:
+    """§1.1: a MOCK in the API's integrations list, targeted by an HTTP route, is refused too."""
+    api = {
+        "protocolType": "HTTP",
+        "integrations": [{"integrationId": "m1", **mock_integration()}],
+        "routes": [{"routeKey": "GET /x", "target": "integrations/m1"}],
+    }
+    with pytest.raises(ConfigError) as exc:
+        load_api(api)
+    assert _fields(exc) == ["routes[0].target"]
+
+
+def test_model_keeps_mock_integration_on_websocket_api() -> None:
+    """§1.1: WebSocket APIs do have MOCK integrations."""
+    api = load_api(
+        {"protocolType": "WEBSOCKET", "routes": [{"routeKey": "$default", "integration": mock_integration()}]}
+    )
+    assert api.default_route is not None
+
+
+def test_model_stage_errors_name_the_stage_document() -> None:
+    """§8: stage field errors start with "stage." so a 400 says the stage JSON is wrong, not the API's."""
+    api = load_api(rest_api({"/x": {"GET": {}}}))
+    with pytest.raises(ConfigError) as exc:
+        load_stage({"variables": {"bad name": "x"}}, api)
+    assert _fields(exc) == ["stage.variables.bad name"]
+
+
+def test_model_http_api_without_stage_name_runs_default_stage() -> None:
+    """§1.1 (DG:http-api-stages): an HTTP API's stage without a name is the $default stage."""
+    assert load_stage({}, load_api(http_api({"GET /x": {}}))).name == "$default"

@@ -102,3 +102,53 @@ def test_pipeline_rest_timeout_step_has_no_vpc_link_note() -> None:
     api = rest_api({"/slow": {"GET": {"methodIntegration": lambda_integration("slow")}}})
     step = send(make_pipeline(api), "GET", "/slow").step(StageName.INTEGRATION)
     assert "VPC-link" not in (step.fidelity or "")
+
+
+WS_ECHO = {
+    "id": "ws",
+    "protocolType": "WEBSOCKET",
+    "routes": [{"routeKey": "$default", "integration": lambda_integration()}],
+}
+CONNECTION = {
+    "connectionId": "Zm9vYmFyYmF6cXV4=",
+    "eventType": "MESSAGE",
+    "messageId": "m1",
+    "connectedAt": 0,
+}
+
+
+def _event_connection_id(steps) -> str:  # type: ignore[no-untyped-def]
+    event = next(s for s in steps if s.stage == StageName.INTEGRATION).detail["event"]
+    return str(event["requestContext"]["connectionId"])
+
+
+def test_pipeline_run_seeds_facts_the_integration_reads() -> None:
+    """§9: facts["connection"] passed to run() becomes the WebSocket event's requestContext.connectionId."""
+    pipeline = make_pipeline(WS_ECHO)
+    request = Request.build("MESSAGE", "/", body="hi", time_ms=pipeline.origin_ms)
+    trace = pipeline.run(request, facts={"connection": CONNECTION})
+    assert _event_connection_id(trace.steps) == CONNECTION["connectionId"]
+
+
+def test_pipeline_iter_steps_seeds_facts_too() -> None:
+    """§9: iter_steps() takes the same facts as run()."""
+    pipeline = make_pipeline(WS_ECHO)
+    request = Request.build("MESSAGE", "/", body="hi", time_ms=pipeline.origin_ms)
+    assert (
+        _event_connection_id(pipeline.iter_steps(request, facts={"connection": CONNECTION}))
+        == (CONNECTION["connectionId"])
+    )
+
+
+def test_pipeline_with_stages_runs_only_the_given_stages() -> None:
+    """§9: a sibling pipeline (a WebSocket message) runs only its stages, then the response."""
+    sibling = make_pipeline(VAR_ECHO).with_stages((StageName.ROUTING, StageName.RESPONSE))
+    trace = send(sibling, "GET", "/v")
+    assert [stage for stage, _ in trace.outcomes()] == ["routing", "response"]
+
+
+def test_pipeline_with_stages_shares_the_request_id_generator() -> None:
+    """§11: siblings draw from one seeded generator, so their request ids never repeat each other."""
+    first = make_pipeline(VAR_ECHO, seed=3)
+    second = first.with_stages((StageName.ROUTING, StageName.RESPONSE))
+    assert send(first, "GET", "/v").request_id != send(second, "GET", "/v").request_id

@@ -8,7 +8,7 @@ from gateway_lab.engine.messages import Request
 from gateway_lab.engine.model import ConfigError
 from gateway_lab.engine.simulate import MAX_REQUESTS_PER_SIMULATION, RequestSpec, simulate
 
-from .builders import rest_api
+from .builders import http_api, rest_api
 
 API = rest_api({"/x": {"GET": {}}})
 STAGE = {
@@ -62,3 +62,54 @@ def test_simulate_bad_request_spec_is_a_field_error() -> None:
     with pytest.raises(ConfigError) as exc:
         simulate(api=API, stage=STAGE, requests=[{"path": "/x", "count": "many"}])
     assert exc.value.errors[0][0] == "requests[0]"
+
+
+def _keyed_api(*, rate: float, burst: int, quota: int) -> dict:  # type: ignore[type-arg]
+    plan = {
+        "id": "plan",
+        "apiStages": [{"apiId": "testapi", "stage": "prod"}],
+        "keys": ["key-a"],
+        "throttle": {"rateLimit": rate, "burstLimit": burst},
+        "quota": {"limit": quota, "period": "DAY", "offset": 0},
+    }
+    keys = [{"id": "key-a", "value": "customerKeyA0123456789", "name": "a"}]
+    return rest_api(
+        {"/x": {"GET": {"apiKeyRequired": True}}}, labAccess={"apiKeys": keys, "usagePlans": [plan]}
+    )
+
+
+def _kinds(api: dict, requests: list[dict]) -> dict:  # type: ignore[type-arg]
+    return simulate(api=api, stage={"stageName": "prod"}, requests=requests).summary["kinds"]
+
+
+KEYED = {"path": "/x", "headers": {"x-api-key": "customerKeyA0123456789"}}
+
+
+def test_simulate_usage_plan_key_throttle_counts_as_throttled() -> None:
+    """§3.3: a per-key usage-plan throttle answers 429, which the timeline counts as throttling."""
+    assert _kinds(_keyed_api(rate=1, burst=2, quota=100), [{**KEYED, "count": 3}]) == {
+        "admitted": 2,
+        "throttled": 1,
+    }
+
+
+def test_simulate_usage_plan_quota_limit_exceeded_counts_as_throttled() -> None:
+    """§3.3: an exhausted quota ("Limit Exceeded", 429) is throttling too, not a refusal."""
+    requests = [{**KEYED, "count": 3, "over_ms": 3000}]
+    assert _kinds(_keyed_api(rate=100, burst=100, quota=2), requests) == {"admitted": 2, "throttled": 1}
+
+
+def test_simulate_missing_api_key_counts_as_rejected() -> None:
+    """§3.3: a missing key is 403 Forbidden: refused, not throttled."""
+    assert _kinds(_keyed_api(rate=1, burst=2, quota=100), [{"path": "/x"}]) == {"rejected": 1}
+
+
+def test_simulate_http_api_without_stage_uses_default_stage() -> None:
+    """§1.1 (DG:http-api-stages): simulating an HTTP API with no stage runs its $default stage."""
+    result = simulate(api=http_api({"GET /x": {}}), requests=[{"path": "/x"}])
+    assert result.traces[0].meta["stage"] == "$default"
+
+
+def test_simulate_rest_api_without_stage_uses_prod() -> None:
+    """§8: a REST API has no $default stage; the lab's default stage for it is prod."""
+    assert simulate(api=API, requests=[{"path": "/x"}]).traces[0].meta["stage"] == "prod"

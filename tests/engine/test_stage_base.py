@@ -55,7 +55,7 @@ def test_record_advances_the_request_clock() -> None:
 
 def _matched_context() -> Context:
     pipeline = make_pipeline(rest_api({"/pets": {"GET": {}}}))
-    ctx = pipeline._context(Request.build("GET", "/pets"))
+    ctx = pipeline.start(Request.build("GET", "/pets"))
     RoutingStage().evaluate(ctx)
     return ctx
 

@@ -1,10 +1,9 @@
-"""Routing stage (§10, §14.2): REST answers an unknown path or method with 403, HTTP APIs with 404."""
+"""Routing stage (§10, §14.2): REST answers an unknown path or method with 403, HTTP APIs with 404.
+
+WebSocket events are routed by ``routing_ws`` (§9).
+"""
 
 from __future__ import annotations
-
-import json
-import re
-from typing import Any
 
 from ..context import Context, GatewayError, RouteMatch
 from ..fastinit import fast_constructor
@@ -12,10 +11,9 @@ from ..model import Api, ApiType
 from ..router import Router
 from ..trace import Outcome, StageName, Step
 from .base import record
+from .routing_ws import ROUTING_MS, route_websocket
 
-ROUTING_MS = 0.2
 _make_match = fast_constructor(RouteMatch)  # RouteMatch(...) on the hot path (see fastinit)
-_SELECTION_PART = re.compile(r"\$\{?request\.body\.([A-Za-z0-9_.]+)\}?")
 
 
 class RoutingStage:
@@ -33,7 +31,7 @@ class RoutingStage:
 
     def evaluate(self, ctx: Context) -> Step:
         if ctx.api.api_type == ApiType.WEBSOCKET:
-            return self._websocket(ctx)
+            return route_websocket(ctx)
         method, path = ctx.request.method, ctx.request.path
         path_matched = False
         for resource, params in self._router(ctx.api).candidates(path):
@@ -120,70 +118,3 @@ class RoutingStage:
             fact="10",
             lesson="exam-tips#outdated-notes",
         )
-
-    def _websocket(self, ctx: Context) -> Step:
-        api, request = ctx.api, ctx.request
-        event = (
-            request.method.upper()
-        )  # CONNECT | MESSAGE | DISCONNECT (the WebSocket front end's convention)
-        key = {"CONNECT": "$connect", "DISCONNECT": "$disconnect"}.get(event) or select_route(
-            api, request.body
-        )
-        route = api.special_routes.get(key) or (api.default_route if event == "MESSAGE" else None)
-        if route is None and event != "MESSAGE":
-            ctx.facts["no_route"] = key
-            return record(
-                ctx,
-                self.name,
-                Outcome.SKIP,
-                f"No {key} route",
-                f"The API defines no {key} route; API Gateway proceeds without calling an integration.",
-                detail={"route_key": key},
-                fact="9",
-                lesson="websocket#routes",
-            )
-        if route is None:
-            ctx.error = GatewayError(
-                response_type="RESOURCE_NOT_FOUND",
-                status=404,
-                body=b'{"message": "Forbidden", "connectionId":"", "requestId":""}',
-            )
-            return record(
-                ctx,
-                self.name,
-                Outcome.REJECT,
-                "No route for this message",
-                f"The selection expression gives {key!r}; no such route and no $default route.",
-                detail={"route_key": key},
-                fact="9",
-                lesson="websocket#routes",
-            )
-        final_key = key if key in api.special_routes else "$default"
-        ctx.match = RouteMatch(method=route, resource_id=final_key, resource_path="", route_key=final_key)
-        return record(
-            ctx,
-            self.name,
-            Outcome.PASS,
-            f"Route {final_key}",
-            f"{api.route_selection_expression} selects {key!r} → route {final_key}.",
-            detail={"route_key": final_key, "selected": key},
-            duration_ms=ROUTING_MS,
-            fact="9",
-            lesson="websocket#routes",
-        )
-
-
-def select_route(api: Api, body: bytes) -> str:
-    """Evaluate the route selection expression on a message body (§9); non-JSON selects $default."""
-    try:
-        data: Any = json.loads(body or b"null")
-    except ValueError:
-        return "$default"
-
-    def lookup(match: re.Match[str]) -> str:
-        value: Any = data
-        for part in match.group(1).split("."):
-            value = value.get(part) if isinstance(value, dict) else None
-        return "" if value is None else str(value)
-
-    return _SELECTION_PART.sub(lookup, api.route_selection_expression) or "$default"

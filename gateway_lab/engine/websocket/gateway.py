@@ -1,9 +1,9 @@
 """One WebSocket API stage: $connect, messages and $disconnect through the engine's stages (§9).
 
-Each event runs the same stage modules as HTTP requests (routing, auth and API keys on $connect,
-throttling, the integration, the response), on a ``Context`` whose request method names the event
-(``CONNECT``/``MESSAGE``/``DISCONNECT``, the routing stage's convention) and whose
-``facts["connection"]`` carries what the integration puts in ``requestContext``. What the client
+Each event runs through the engine's ``Pipeline`` (one per event kind, sharing one id generator):
+routing, auth and API keys on $connect, throttling, the integration, the response. The request
+method names the event (``CONNECT``/``MESSAGE``/``DISCONNECT``, the routing stage's convention) and
+the seeded ``facts["connection"]`` carries what the integration puts in ``requestContext``. What the client
 sees (the upgrade's status, a route response, an error message, a close) is decided here.
 """
 
@@ -12,7 +12,6 @@ from __future__ import annotations
 import base64
 import json
 import random
-import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -22,7 +21,7 @@ from ..clock import Clock
 from ..context import AccountSettings, Context
 from ..messages import Client, Request, Response
 from ..model import Deployment, Stage
-from ..stages import load_stages
+from ..pipeline import Pipeline, build_pipeline
 from ..state import Store
 from ..trace import Outcome, StageName, Step, Trace
 from .connections import (
@@ -79,6 +78,7 @@ class WebSocketGateway:
         account: AccountSettings | None = None,
         seed: int = 0,
         limits: WebSocketLimits | None = None,
+        origin_ms: float | None = None,
     ) -> None:
         self.deployment, self.stage, self.store, self.clock, self.runtime = (
             deployment,
@@ -92,10 +92,23 @@ class WebSocketGateway:
         self.registry = ConnectionRegistry(
             store, api_id=deployment.api.id, stage=stage.name, limits=self.limits
         )
-        self._rng = random.Random(seed)
+        self._rng = random.Random(f"messageId:{seed}")  # apart from the pipeline's request-id generator
         self._access_directory: AccessDirectory | None = None
-        self._stages = {
-            order: load_stages(order) for order in (CONNECT_STAGES, MESSAGE_STAGES, DISCONNECT_STAGES)
+        connect = build_pipeline(
+            api=deployment,
+            stage=stage,
+            clock=clock,
+            store=store,
+            runtime=runtime,
+            account=self.account,
+            seed=seed,
+            origin_ms=origin_ms,
+            stage_order=CONNECT_STAGES,
+        )
+        self._pipelines: dict[tuple[StageName, ...], Pipeline] = {
+            CONNECT_STAGES: connect,
+            MESSAGE_STAGES: connect.with_stages(MESSAGE_STAGES),
+            DISCONNECT_STAGES: connect.with_stages(DISCONNECT_STAGES),
         }
 
     @property
@@ -190,7 +203,7 @@ class WebSocketGateway:
             },
             authorizer=connection.authorizer if connection else None,
         )
-        ctx = self._context(event)
+        ctx = self._start(event, MESSAGE_STAGES)
         refusal = self._admit(ctx, event, data, frames)
         if refusal is not None:
             return refusal
@@ -236,6 +249,47 @@ class WebSocketGateway:
             actions=actions,
         )
 
+    def post(self, connection_id: str, data: bytes | str) -> EventOutcome:
+        """Run a backend's ``POST @connections/{id}`` (§9): push to a live connection, else 410 Gone."""
+        api = self.connections_api()
+        result = api.post(connection_id, data)
+        actions = tuple(api.outbox)
+        pushed = [a for a in actions if isinstance(a, Push)]
+        title = f"POST @connections → {result.status}" + (
+            f" {result.error_type}" if result.error_type else ""
+        )
+        reason = (
+            f"The callback API pushes {len(pushed[0].data)} bytes to connection {connection_id}."
+            if pushed
+            else f"The callback API answers {result.status} {result.error_type}: nothing is delivered."
+        )
+        step = Step(
+            stage=S.RESPONSE,
+            outcome=Outcome.PASS if result.status == 200 else Outcome.REJECT,
+            title=title,
+            reason=reason,
+            detail={
+                "actions": [as_json(a) for a in actions],
+                "status": result.status,
+                "error": result.error_type,
+            },
+            t_ms=self.clock.now_ms() - self._pipelines[CONNECT_STAGES].origin_ms,
+            fact="9",
+            lesson="websocket#connections",
+        )
+        meta = {
+            "api_id": self.deployment.api.id,
+            "stage": self.stage.name,
+            "event": "POST",
+            "t_ms": step.t_ms,
+        }
+        trace = Trace(
+            steps=(step,),
+            response=Response.build(result.status, headers=result.headers, body=result.body),
+            meta={**meta, "connection_id": connection_id, "route_key": None},
+        )
+        return EventOutcome(trace=trace, accepted=result.status == 200, status=result.status, actions=actions)
+
     def timeout_due(self, connection_id: str) -> Close | None:
         """Return the close due now for idleness or maximum duration (None while the connection may live)."""
         raw = self.store.get(self.registry.key(connection_id))
@@ -249,33 +303,15 @@ class WebSocketGateway:
         )
 
     # Internals ------------------------------------------------------------------------------
-    def _context(self, event: _Event) -> Context:
-        arrival = event.request.time_ms if event.request.time_ms is not None else self.clock.now_ms()
-        request_id = str(uuid.UUID(int=self._rng.getrandbits(128), version=4))
-        extended = base64.b64encode(self._rng.getrandbits(64).to_bytes(8, "big")).decode()
-        ctx = Context(
-            request=event.request,
-            deployment=self.deployment,
-            stage=self.stage,
-            stage_variables=self.stage.variables,
-            is_canary=False,
-            account=self.account,
-            clock=self.clock,
-            store=self.store,
-            runtime=self.runtime,
-            request_id=request_id,
-            extended_request_id=extended,
-            arrival_ms=arrival,
-            origin_ms=arrival,
-        )
-        ctx.facts["connection"] = event.connection
-        ctx.authorizer = event.authorizer
+    def _start(self, event: _Event, order: tuple[StageName, ...]) -> Context:
+        ctx = self._pipelines[order].start(event.request, facts={"connection": event.connection})
+        ctx.authorizer = event.authorizer  # $connect's authorizer result goes with every later event (§9)
         return ctx
 
     def _run(
         self, event: _Event, order: tuple[StageName, ...], *, ctx: Context | None = None
     ) -> tuple[Context, tuple]:
-        ctx = ctx or self._context(event)
+        ctx = ctx or self._start(event, order)
         api = self.connections_api()
         token = bind(
             CallbackContext(
@@ -283,15 +319,7 @@ class WebSocketGateway:
             )
         )
         try:
-            stages = self._stages[order]
-            for stage in stages:
-                if stage.name == StageName.RESPONSE:
-                    continue
-                step = stage.evaluate(ctx)
-                event.steps.append(step)
-                if step.is_final or ctx.error is not None or ctx.response is not None:
-                    break
-            event.steps.extend(s.evaluate(ctx) for s in stages if s.name == StageName.RESPONSE)
+            event.steps.extend(self._pipelines[order].steps(ctx))
         finally:
             unbind(token)
         return ctx, tuple(api.outbox)
@@ -309,6 +337,7 @@ class WebSocketGateway:
                     title=f"Closed with {close.code}",
                     reason=f"{close.reason}: API Gateway closes the connection with code {close.code}.",
                     detail={"close_code": close.code, "bytes": len(data)},
+                    t_ms=ctx.t_ms,
                     fact="5.1",
                     lesson="websocket#limits",
                 )
@@ -330,6 +359,7 @@ class WebSocketGateway:
                 reason=f"This connection may send {self.limits.message_rate:g} messages/s with a burst of "
                 f"{self.limits.message_burst}; the message is dropped with 429.",
                 detail={"tokens_before": round(took.tokens_before, 3)},
+                t_ms=ctx.t_ms,
                 fact="3.2",
                 lesson="websocket#limits",
                 fidelity=RATE_FIDELITY,
@@ -396,6 +426,7 @@ class WebSocketGateway:
             "event": event.kind,
             "connection_id": event.connection["connectionId"],
             "route_key": ctx.match.route_key if ctx.match else None,
+            "t_ms": round(ctx.arrival_ms - ctx.origin_ms, 3),
         }
         return Trace(
             steps=tuple(event.steps),

@@ -79,6 +79,7 @@ def recorded() -> dict[str, dict[str, Any]]:
     return json.loads(DIGESTS.read_text(encoding="utf-8"))  # type: ignore[no-any-return]
 
 
-if __name__ == "__main__":
+def record() -> None:
+    """Write the current digests (``python -m tests.engine.snapshots`` runs this)."""
     DIGESTS.write_text(json.dumps(current(), indent=1, sort_keys=True) + "\n", encoding="utf-8")
     print(f"wrote {DIGESTS}")
