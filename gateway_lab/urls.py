@@ -17,4 +17,5 @@ urlpatterns = [
     path("visualizer/", include("gateway_lab.visualizer.urls")),
     path("lessons/", include("gateway_lab.lessons.urls")),
     path("", include("gateway_lab.livegw.urls")),
+    path("lab/", include("gateway_lab.labaccess.urls")),
 ]

@@ -41,6 +41,11 @@ SECTIONS: tuple[Section, ...] = (
         _("WebSocket demo"),
         _("$connect, route selection and @connections push, live in your browser."),
     ),
+    Section(
+        "labaccess:home",
+        _("Lab identities"),
+        _("Sign up lab users, read their RS256 tokens decoded, and create IAM keys the engine accepts."),
+    ),
     Section("api-docs", _("API"), _("Run simulations from scripts: the REST API and its OpenAPI schema.")),
 )
 
