@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "gateway_lab.visualizer.apps.VisualizerConfig",
     "gateway_lab.lessons.apps.LessonsConfig",
     "gateway_lab.livegw.apps.LivegwConfig",
+    "gateway_lab.labaccess.apps.LabaccessConfig",
 ]
 
 MIDDLEWARE = [
