@@ -25,7 +25,12 @@ def policy(
 
 
 def stage_wildcard(arn: str) -> str:
-    """Turn ``…:api/stage/GET/pets/1`` into ``…:api/stage/*/*``: the whole stage, safe to cache."""
+    """Turn ``…:api/stage/GET/pets/1`` (or ``…:api/stage/$connect``) into ``…:api/stage/*``.
+
+    ``*`` in an execute-api ARN matches across ``/``, so this allows every method and path of the
+    stage — and a WebSocket API's ``$connect`` route, whose ARN has no method part — which makes the
+    policy safe to cache for the whole stage.
+    """
     prefix, _, rest = arn.partition("/")
     stage = rest.split("/", 1)[0]
-    return f"{prefix}/{stage}/*/*"
+    return f"{prefix}/{stage}/*"

@@ -40,7 +40,7 @@ def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
     if not answer.get("active"):
         raise Exception("Unauthorized")  # noqa: TRY002 - 401, as AWS does for this exact message
     arn = event.get("methodArn") or event.get("routeArn", "")
-    prefix = stage_wildcard(arn).removesuffix("/*/*")
+    prefix = stage_wildcard(arn).removesuffix("/*")
     methods = [m for scope in answer["scope"].split() for m in METHODS.get(scope, ())]
     statements = [
         {"Action": "execute-api:Invoke", "Effect": "Allow", "Resource": f"{prefix}/{m}/*"} for m in methods
