@@ -41,8 +41,11 @@ setup: $(VENV)/.installed messages
 
 setup-dev: $(VENV)/.installed-dev setup
 
+# uvicorn, not Daphne's runserver: Daphne (autobahn) cannot close with AWS's 1001/1003/1009 nor refuse an
+# upgrade with 401. DEBUG is on, so servestatic's middleware serves static/ as runserver did.
 run: setup
-	$(PY) manage.py runserver $(HOST):$(PORT)
+	$(VENV)/bin/uvicorn gateway_lab.asgi:application --host $(HOST) --port $(PORT) --reload \
+		--reload-dir gateway_lab --reload-dir templates --reload-include '*.html' --lifespan off
 
 test: setup-dev
 	$(VENV)/bin/ruff check .

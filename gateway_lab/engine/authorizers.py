@@ -28,6 +28,11 @@ def method_arn(*, region: str, account_id: str, api_id: str, stage: str, method:
     return f"arn:aws:execute-api:{region}:{account_id}:{api_id}/{stage}/{method}/{path.lstrip('/')}"
 
 
+def route_arn(*, region: str, account_id: str, api_id: str, stage: str, route_key: str) -> str:
+    """Return a WebSocket route's ARN, ``…:{api-id}/{stage}/{route-key}`` (no HTTP method, §7.1, §9)."""
+    return f"arn:aws:execute-api:{region}:{account_id}:{api_id}/{stage}/{route_key}"
+
+
 def ttl_seconds(authorizer: Mapping[str, Any]) -> int:
     """Return the result-cache TTL: default 300 s, 0 turns caching off, at most 3600 s (§7.2)."""
     raw = authorizer.get("authorizerResultTtlInSeconds", DEFAULT_TTL_S)
@@ -44,8 +49,9 @@ def identity_sources(authorizer: Mapping[str, Any]) -> list[str]:
 def identity_value(
     source: str, *, request: Request, stage_variables: Mapping[str, str], context: Mapping[str, Any]
 ) -> str | None:
-    """Resolve one identity source (REST ``method.request.header.X`` or HTTP ``$request.header.X`` form)."""
-    name = source.removeprefix("$").removeprefix("method.")
+    """Resolve one identity source: REST ``method.request.header.X``, WebSocket ``route.request.header.X``
+    or HTTP ``$request.header.X`` (``querystring`` likewise)."""
+    name = source.removeprefix("$").removeprefix("method.").removeprefix("route.")
     kind, _, rest = name.partition(".")
     if kind == "request":
         where, _, key = rest.partition(".")
@@ -91,7 +97,7 @@ def token_event(*, token: str, arn: str) -> dict[str, Any]:
 
 
 def rest_request_event(proxy_event: Mapping[str, Any], *, arn: str) -> dict[str, Any]:
-    """The REST REQUEST authorizer event: the proxy event's request parts, no body (§7.2)."""
+    """The REST or WebSocket REQUEST authorizer event: the proxy event's request parts, no body (§7.2, §9)."""
     parts = {k: v for k, v in proxy_event.items() if k not in ("body", "isBase64Encoded")}
     return {"type": "REQUEST", "methodArn": arn, **parts}
 

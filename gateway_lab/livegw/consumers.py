@@ -15,10 +15,14 @@ from asgiref.sync import sync_to_async
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 
+from gateway_lab.engine.messages import Response
 from gateway_lab.engine.websocket import EventOutcome, ms_until_timeout
 
 from . import services, ticker
 from .delivery import deliver, publish_trace
+
+# ASGI's WebSocket Denial Response extension (uvicorn has it; Daphne does not).
+DENIAL_EXTENSION = "websocket.http.response"
 
 
 def _engine(fn: Any) -> Any:
@@ -47,8 +51,7 @@ class GatewayConsumer(AsyncWebsocketConsumer):
         )
         await publish_trace(self.api_id, self.stage_name, outcome.trace)
         if not outcome.accepted:
-            # Daphne answers every refused upgrade with 403; the close code carries the real status for tests.
-            await self.close(code=outcome.status)
+            await self._refuse(outcome.status, outcome.trace.response)
             return
         self.connection_id = connection_id
         self.connected_at = self.last_active = services.CLOCK.now_ms()
@@ -57,6 +60,20 @@ class GatewayConsumer(AsyncWebsocketConsumer):
         self._watchdog = asyncio.create_task(self._watch_timeouts())
         if self.api_id == ticker.API_ID:
             ticker.ensure_running()
+
+    async def _refuse(self, status: int, response: Response) -> None:
+        """Refuse the upgrade with the engine's status and body (401, 403, 500...), as AWS does (§9)."""
+        if DENIAL_EXTENSION not in self.scope.get("extensions", {}):
+            # Without the ASGI Denial Response extension the server answers every refusal with 403;
+            # the close code then carries the real status (Channels' test communicator reports it).
+            await self.close(code=status)
+            return
+        headers = [
+            (name.lower().encode("latin-1"), value.encode("latin-1"))
+            for name, value in response.headers.pairs
+        ]
+        await self.base_send({"type": "websocket.http.response.start", "status": status, "headers": headers})
+        await self.base_send({"type": "websocket.http.response.body", "body": response.body})
 
     async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
         if not self.connection_id:

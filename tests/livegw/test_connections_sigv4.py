@@ -1,7 +1,7 @@
 """@connections callers signed with SigV4 and authorized for execute-api:ManageConnections (§7.1, §9).
 
 Requests are signed by botocore's own ``SigV4Auth`` (what boto3's ``apigatewaymanagementapi`` client
-uses) and sent to a real Daphne server, so the signed path and Host are the ones on the wire.
+uses) and sent to a real uvicorn server, so the signed path and Host are the ones on the wire.
 """
 
 from __future__ import annotations

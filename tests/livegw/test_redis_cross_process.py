@@ -21,7 +21,7 @@ pytestmark = [pytest.mark.redis]
 
 @pytest.fixture
 def two_servers(redis_url: str, tmp_path: Path) -> Iterator[tuple[AsgiServer, AsgiServer]]:
-    """Two Daphne processes sharing one (flushed) Redis for the channel layer and the Store.
+    """Two uvicorn processes sharing one (flushed) Redis for the channel layer and the Store.
 
     They get a private, migrated SQLite file: the servers only read API definitions, and a database
     of their own keeps them independent of whatever else uses the shared test database.

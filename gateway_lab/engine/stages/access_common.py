@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from ..authorizers import method_arn
+from ..authorizers import method_arn, route_arn
 from ..context import Context, GatewayError
-from ..model import EndpointType
+from ..model import ApiType, EndpointType
 from ..trace import Outcome, StageName, Step
 from .base import record
 
@@ -15,7 +15,18 @@ ACCESS_MS = 0.3  # modelled time of a policy evaluation or signature check
 
 
 def request_arn(ctx: Context) -> str:
-    """The execute-api ARN of this request: ``…:{api-id}/{stage}/{METHOD}/{path}`` (§7.1)."""
+    """The execute-api ARN of this request: ``…:{api-id}/{stage}/{METHOD}/{path}`` (§7.1).
+
+    A WebSocket route has no method: its ARN ends in the route key, ``…/{stage}/$connect`` (§9).
+    """
+    if ctx.api.api_type == ApiType.WEBSOCKET and ctx.match is not None:
+        return route_arn(
+            region=ctx.api.region,
+            account_id=ctx.account.account_id,
+            api_id=ctx.api.id,
+            stage=ctx.stage.name,
+            route_key=ctx.match.route_key,
+        )
     return method_arn(
         region=ctx.api.region,
         account_id=ctx.account.account_id,

@@ -20,10 +20,37 @@ from .base import fmt, record
 LESSON, STAGE = "security#api-keys", StageName.API_KEY
 
 
+# WebSocket APIs name the key's source with apiKeySelectionExpression; these are its two values (§1.1).
+WS_KEY_FROM_HEADER = "$request.header.x-api-key"
+WS_KEY_FROM_AUTHORIZER = "$context.authorizer.usageIdentifierKey"
+
+
 def _key_value(ctx: Context) -> str | None:
-    if ctx.api.api_key_source == "AUTHORIZER":
+    if ctx.api.api_type == ApiType.WEBSOCKET:
+        from_authorizer = ctx.api.raw.get("apiKeySelectionExpression") == WS_KEY_FROM_AUTHORIZER
+    else:
+        from_authorizer = ctx.api.api_key_source == "AUTHORIZER"
+    if from_authorizer:
         return ctx.facts.get("usage_identifier_key")
     return ctx.request.headers.get("x-api-key")
+
+
+def _skip_reason(ctx: Context) -> str | None:
+    """Say why this request needs no key, or return None when it needs one (§1.1, §3.3)."""
+    method = ctx.match.method if ctx.match else None
+    if ctx.api.api_type == ApiType.HTTP:
+        return "HTTP APIs have no API keys."
+    if ctx.api.api_type == ApiType.WEBSOCKET:
+        if method is None or ctx.match is None or ctx.match.route_key != "$connect":
+            return "WebSocket APIs check API keys on the $connect route only."
+        return None if method.api_key_required else "The $connect route does not require an API key."
+    if method is not None and method.api_key_required:
+        return None
+    label = f"{ctx.request.method} {ctx.match.resource_path if ctx.match else ctx.request.path}"
+    return (
+        f"API Key authorized because method '{label}' does not require API Key. "
+        "Request will not contribute to throttle or quota limits."
+    )
 
 
 def _forbidden(ctx: Context, reason: str) -> Step:
@@ -44,17 +71,8 @@ class ApiKeyStage:
     name = STAGE
 
     def evaluate(self, ctx: Context) -> Step:
-        method = ctx.match.method if ctx.match else None
-        if ctx.api.api_type != ApiType.REST or method is None or not method.api_key_required:
-            label = f"{ctx.request.method} {ctx.match.resource_path if ctx.match else ctx.request.path}"
-            why = (
-                "HTTP and WebSocket APIs have no API keys."
-                if ctx.api.api_type != ApiType.REST
-                else (
-                    f"API Key authorized because method '{label}' does not require API Key. "
-                    "Request will not contribute to throttle or quota limits."
-                )
-            )
+        why = _skip_reason(ctx)
+        if why is not None:
             return record(ctx, STAGE, Outcome.SKIP, "No API key needed", why, fact="3.3", lesson=LESSON)
         access = access_of(ctx)
         value = _key_value(ctx)

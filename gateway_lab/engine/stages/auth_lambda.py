@@ -20,17 +20,26 @@ STAGE, LESSON, FACT = StageName.AUTH, "security#lambda-authorizers", "7.2"
 
 
 def _event(ctx: Context, authorizer: Mapping[str, Any], values: list[str], arn: str) -> dict[str, Any]:
-    from ..integrations.events import http_v2_event, rest_event
+    from ..integrations.events import http_v2_event, rest_event, websocket_event_for_call
     from .integration import build_call
 
     call = build_call(ctx)
-    if ctx.api.api_type != ApiType.REST:
+    if ctx.api.api_type == ApiType.WEBSOCKET:  # REQUEST only: the $connect event's request parts (§9)
+        return az.rest_request_event(websocket_event_for_call(call), arn=arn)
+    if ctx.api.api_type == ApiType.HTTP:
         version = str(authorizer.get("authorizerPayloadFormatVersion", "2.0"))
         base = http_v2_event(call) if version == "2.0" else rest_event(call)
         return az.http_request_event(base, arn=arn, version=version, values=values)
     if str(authorizer.get("type", "TOKEN")).upper() == "TOKEN":
         return az.token_event(token=values[0], arn=arn)
     return az.rest_request_event(rest_event(call), arn=arn)
+
+
+def _payload_version(ctx: Context, authorizer: Mapping[str, Any]) -> str:
+    """HTTP APIs choose 1.0 or 2.0 (default 2.0); a WebSocket event has one shape, REST's (§7.3, §9)."""
+    if ctx.api.api_type == ApiType.WEBSOCKET:
+        return "1.0"
+    return str(authorizer.get("authorizerPayloadFormatVersion", "2.0"))
 
 
 def _invoke(ctx: Context, authorizer: Mapping[str, Any], event: dict[str, Any]) -> Any:
@@ -123,7 +132,7 @@ def lambda_step(ctx: Context, authorizer: Mapping[str, Any]) -> Step:
     )
     cached = ctx.store.get(key) if ttl else None
     detail: dict[str, Any] = {
-        "payload_version": str(authorizer.get("authorizerPayloadFormatVersion", "2.0")),
+        "payload_version": _payload_version(ctx, authorizer),
         "method_arn": arn,
         "ttl_s": ttl,
         "cache": "hit" if cached else ("miss" if ttl else "off"),
@@ -139,7 +148,7 @@ def lambda_step(ctx: Context, authorizer: Mapping[str, Any]) -> Step:
             return failed
         cached = run.output
     simple = bool(authorizer.get("enableSimpleResponses"))
-    output = az.parse_output(cached, simple=simple, strict_context=ctx.api.api_type == ApiType.REST)
+    output = az.parse_output(cached, simple=simple, strict_context=ctx.api.api_type != ApiType.HTTP)
     if output.problem:
         return _broken(ctx, f"Malformed authorizer output: {output.problem}.", detail, duration)
     if ttl and detail["cache"] == "miss":
@@ -147,6 +156,15 @@ def lambda_step(ctx: Context, authorizer: Mapping[str, Any]) -> Step:
     effect, decision = az.decide(output, arn=arn)
     detail["policy"] = decision.to_dict() if decision else {"isAuthorized": output.is_authorized}
     return _verdict(ctx, output, combined_with_policy(ctx, effect), detail, duration)
+
+
+def _authorizer_context(ctx: Context, output: az.AuthorizerOutput, version: str) -> dict[str, Any]:
+    """Return ``requestContext.authorizer`` for the integration, shaped per API type (§7.2, §7.3)."""
+    if ctx.api.api_type != ApiType.HTTP:  # REST and WebSocket: principalId plus string context values
+        return {"principalId": output.principal_id, **az.stringified(output.context)}
+    if version == "1.0":
+        return {**output.context, "principalId": output.principal_id}
+    return {"lambda": dict(output.context)}
 
 
 def _verdict(
@@ -172,12 +190,7 @@ def _verdict(
             lesson="security#authorizer-cache" if hit else LESSON,
         )
     ctx.principal = output.principal_id
-    if ctx.api.api_type == ApiType.REST:
-        ctx.authorizer = {"principalId": output.principal_id, **az.stringified(output.context)}
-    elif detail["payload_version"] == "1.0":
-        ctx.authorizer = {**output.context, "principalId": output.principal_id}
-    else:
-        ctx.authorizer = {"lambda": dict(output.context)}
+    ctx.authorizer = _authorizer_context(ctx, output, detail["payload_version"])
     if output.usage_identifier_key:
         ctx.facts["usage_identifier_key"] = output.usage_identifier_key
     source = "from the result cache, no invocation" if hit else f"after a {fmt(duration)} ms invocation"
