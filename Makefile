@@ -49,6 +49,7 @@ run: setup
 
 test: setup-dev
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check --quiet .
 	$(PY) -m pytest $(PYTEST_ARGS)
 	$(PY) tests/services.py postgres -- $(PY) -m pytest -m postgres
 
@@ -59,6 +60,7 @@ serve: setup
 
 lint: $(VENV)/.installed-dev
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check --quiet .
 
 format: $(VENV)/.installed-dev
 	$(VENV)/bin/ruff format .

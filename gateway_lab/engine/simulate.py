@@ -72,12 +72,15 @@ class RequestSpec:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Simulation:
-    """Traces in time order, a per-request timeline for charts, and counts."""
+    """Traces in time order, a per-request timeline for charts, counts, and what the lab stores hold after."""
 
     traces: tuple[Trace, ...]
     timeline: tuple[dict[str, Any], ...]
     summary: dict[str, Any]
     pipeline: Pipeline | None = field(repr=False)  # None for WebSocket sessions (one pipeline per event kind)
+    # ``LabServices.snapshot()`` once the last request ran: the queue messages, stream records and
+    # table items the run produced (taken once per simulation, so it costs the hot path nothing).
+    services: Mapping[str, Any] = field(default_factory=dict, repr=False)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -150,7 +153,11 @@ def simulate(
         if gc_was_enabled:
             gc.enable()
     return Simulation(
-        traces=tuple(traces), timeline=tuple(timeline), summary=summarise(timeline), pipeline=pipeline
+        traces=tuple(traces),
+        timeline=tuple(timeline),
+        summary=summarise(timeline),
+        pipeline=pipeline,
+        services=runtime.services.snapshot(),
     )
 
 

@@ -15,6 +15,7 @@ from gateway_lab.engine.trace import trace_to_dict
 
 from . import presenters, runs, session, svg
 from .forms import VisualizerForm
+from .lab_services import lab_stores
 from .lesson_refs import lesson_refs
 from .pricing import compare_costs
 
@@ -145,6 +146,7 @@ def page_data(request: HttpRequest, form: VisualizerForm) -> dict[str, Any]:
         predict=_predict(state, view),
         summary=simulation.summary,
         request_count=len(simulation.traces),
+        lab_services=lab_stores(simulation.services),
     )
     if _htmx_target(request) != "trace":  # a step partial draws no chart: skip its 1,000 marks
         data["timeline"] = _timeline(state, simulation, req)

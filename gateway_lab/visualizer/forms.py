@@ -5,8 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils.functional import lazy
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from .authorization import LAB_KEY
 from .scenario import FUNCTIONS
 
 MAX_BURST = 1_000  # requests one page may simulate (the REST API allows more)
@@ -27,7 +30,7 @@ REGIONS = [
 ]
 KEEP = ("", _("as the scenario says"))
 # Builder fields that, when present in the URL, change the preset's definition.
-OVERRIDE_FIELDS = ("api_type", "endpoint", "integration", "rate", "burst", "cache", "ttl")
+OVERRIDE_FIELDS = ("api_type", "endpoint", "integration", "auth", "rate", "burst", "cache", "ttl")
 FIELDSETS = (
     (
         _("Scenario"),
@@ -44,10 +47,18 @@ FIELDSETS = (
             "vpce",
         ),
     ),
-    (_("Credentials"), ("api_key", "token", "sigv4")),
+    (_("Credentials"), ("auth", "api_key", "token", "sigv4")),
     (_("Request"), ("method", "path", "query", "headers", "body")),
     (_("Time and compare"), ("count", "over", "at", "compare", "volume", "size_kb", "predict")),
 )
+
+
+def _auth_help() -> str:
+    # Translated per request (lazy), with the lab key filled in after translation.
+    return gettext(
+        "Then send: the API key %(key)s; a SigV4 signature; or a token: allow, deny or "
+        "unauthorized for the Lambda authorizer, a lab user pool ID token for Cognito or JWT."
+    ) % {"key": LAB_KEY["value"]}
 
 
 class VisualizerForm(forms.Form):
@@ -79,7 +90,21 @@ class VisualizerForm(forms.Form):
     region = forms.ChoiceField(label=_("Client Region"), required=False, choices=[KEEP, *REGIONS])
     source_ip = forms.GenericIPAddressField(label=_("Source IP"), required=False)
     vpce = forms.RegexField(label=_("VPC endpoint"), required=False, regex=r"^vpce-[0-9a-z]{1,40}$")
-    # Credentials: what the client adds to every request ------------------------------------
+    # Authorization: what the API demands (config), then what the client adds to every request --------
+    auth = forms.ChoiceField(
+        label=_("Authorization"),
+        required=False,
+        choices=[
+            KEEP,
+            ("none", _("none")),
+            ("api_key", _("API key required (usage plan with one lab key)")),
+            ("iam", _("IAM (AWS_IAM, the lab IAM user)")),
+            ("cognito", _("Cognito user pool authorizer (REST)")),
+            ("jwt", _("JWT authorizer (HTTP API)")),
+            ("lambda", _("Lambda authorizer (static-token)")),
+        ],
+        help_text=lazy(_auth_help, str)(),
+    )
     api_key = forms.CharField(label=_("API key (x-api-key header)"), required=False, max_length=128)
     token = forms.CharField(label=_("Token (Authorization header)"), required=False, max_length=4096)
     sigv4 = forms.ChoiceField(

@@ -55,6 +55,14 @@ def preset_choices() -> list[tuple[str, list[tuple[str, str]]]]:
     return [(_group_label(ref), choices) for ref, choices in ordered]
 
 
+def api_type_of(data: Mapping[str, Any]) -> str:
+    """Return the API type the form's scenario will have: the builder's choice, else the preset's."""
+    if data.get("api_type"):
+        return str(data["api_type"])
+    preset = next((p for p in preset_summaries() if p["name"] == data.get("preset")), None)
+    return str((preset or {}).get("api_type") or "REST")
+
+
 def _main_lesson(preset: Mapping[str, Any]) -> str | None:
     return preset.get("lesson") or next(iter(preset.get("lessons") or ()), None)
 

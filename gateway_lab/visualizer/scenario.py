@@ -14,6 +14,8 @@ from typing import Any
 
 from gateway_lab.api import services
 
+from .authorization import with_authorization
+
 LAMBDA_URI = (
     "arn:aws:apigateway:{region}:lambda:path/2015-03-31/functions/"
     "arn:aws:lambda:{region}:123456789012:function:{name}/invocations"
@@ -106,7 +108,7 @@ def preset_scenario(name: str) -> Scenario:
 
 
 def with_overrides(scenario: Scenario, overrides: Mapping[str, Any]) -> Scenario:
-    """Apply builder fields (api_type, endpoint, integration, rate/burst, cache/ttl) to a scenario."""
+    """Apply builder fields (api_type, endpoint, integration, auth, rate/burst, cache/ttl) to a scenario."""
     result = scenario
     if "api_type" in overrides and overrides["api_type"] != result.api_type:
         result = to_http(result) if overrides["api_type"] == "HTTP" else to_rest(result)
@@ -119,6 +121,8 @@ def with_overrides(scenario: Scenario, overrides: Mapping[str, Any]) -> Scenario
         _set_throttle(api, stage, rate=overrides.get("rate"), burst=overrides.get("burst"))
     if "cache" in overrides or "ttl" in overrides:
         _set_cache(stage, enabled=overrides.get("cache"), ttl=overrides.get("ttl"))
+    if "auth" in overrides:
+        api = with_authorization(api, stage, overrides["auth"])
     return replace(result, api=api, stage=stage, changes=result.changes + tuple(sorted(overrides)))
 
 

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET
 
 from gateway_lab.engine.trace import trace_to_dict
 
-from . import context, runs
+from . import authorization, context, runs
 from .forms import VisualizerForm
 
 PARTIALS = ("trace", "timeline", "compare")
@@ -27,11 +27,23 @@ def _form(request: HttpRequest) -> VisualizerForm:
     return VisualizerForm(request.GET, preset_choices=runs.preset_choices())
 
 
+def _valid(form: VisualizerForm) -> bool:
+    """Validate the form, then the choices that depend on the preset's API type (an auth it lacks)."""
+    if not form.is_valid():
+        return False
+    auth = form.cleaned_data.get("auth")
+    problem = auth and authorization.unsupported(auth, runs.api_type_of(form.cleaned_data))
+    if problem:
+        form.add_error("auth", problem)
+        return False
+    return True
+
+
 @require_GET
 def page(request: HttpRequest) -> HttpResponse:
     """Render the visualizer at the step, request and clock the URL names."""
     form = _form(request)
-    if not form.is_valid():
+    if not _valid(form):
         return render(
             request,
             "visualizer/page.html",
@@ -55,7 +67,7 @@ def page(request: HttpRequest) -> HttpResponse:
 def export(request: HttpRequest) -> HttpResponse:
     """Return the selected request's trace as JSON (``trace_to_dict``), as a download."""
     form = _form(request)
-    if not form.is_valid():
+    if not _valid(form):
         return JsonResponse({"errors": form.errors.get_json_data()}, status=400)
     state = context.resolve(request, form)
     if state.run.simulation is None:
