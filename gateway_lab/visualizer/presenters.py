@@ -1,4 +1,7 @@
-"""Turn engine traces (``trace_to_dict`` JSON) into view data: labels, panels, diagram nodes, timeline marks.
+"""Turn engine traces (``trace_to_dict`` JSON) into step and trace views (labels, panels, diagram nodes).
+
+Labels live in ``labels``, diagram nodes in ``nodes`` and timeline marks in ``marks``; the names
+callers use are re-exported here.
 
 Display logic only: what a step *decided* always comes from the engine's trace. Nothing here
 invents a step; stages the request never reached are shown as "not reached", never guessed.
@@ -6,47 +9,30 @@ invents a step; stages the request never reached are shown as "not reached", nev
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from django.utils.translation import gettext_lazy as _
-
-from gateway_lab.engine.stages import DEFAULT_STAGE_ORDER
-
 from . import panels
+from .labels import KIND_LABELS, OUTCOME_LABELS, STAGE_LABELS
 from .lesson_refs import LessonRef, lesson_url
-from .svg import Mark, Node
+from .marks import tightest_level, timeline_marks
+from .nodes import diagram_nodes
+from .svg import Node
 
-STAGE_LABELS = {
-    "endpoint": _("Endpoint"),
-    "routing": _("Routing"),
-    "resource_policy": _("Resource policy"),
-    "auth": _("Auth"),
-    "api_key": _("API key"),
-    "throttle": _("Throttling"),
-    "validation": _("Validation"),
-    "cache": _("Cache"),
-    "integration": _("Integration"),
-    "response": _("Response"),
-}
-OUTCOME_LABELS = {
-    "pass": _("pass"),
-    "reject": _("reject"),
-    "hit": _("hit"),
-    "miss": _("miss"),
-    "skip": _("skip"),
-    "error": _("error"),
-    "pending": _("next?"),
-    "unreached": _("not reached"),
-}
-KIND_LABELS = {
-    "admitted": _("admitted"),
-    "cached": _("cached"),
-    "throttled": _("throttled (429)"),
-    "rejected": _("refused (4xx)"),
-    "error": _("error (5xx)"),
-}
+# Re-exported: callers read labels and timeline marks from here.
+__all__ = [
+    "KIND_LABELS",
+    "OUTCOME_LABELS",
+    "STAGE_LABELS",
+    "StepView",
+    "TraceView",
+    "clamp_step",
+    "step_view",
+    "timeline_marks",
+    "tightest_level",
+    "trace_view",
+]
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -151,83 +137,8 @@ def trace_view(
     return TraceView(
         steps=views,
         step=current,
-        nodes=tuple(_nodes(views, current, href_for)),
+        nodes=tuple(diagram_nodes(views, current, href_for)),
         response=trace["response"],
         request_id=trace.get("request_id", ""),
         finished=current == len(views),
     )
-
-
-def _nodes(views: Sequence[StepView], current: int, href_for: Callable[[int], str]) -> list[Node]:
-    """Return diagram nodes: every step in the trace plus, in pipeline order, the stages it never reached."""
-    by_stage = {v.stage: v for v in views}
-    last_index = max(DEFAULT_STAGE_ORDER.index(v.stage) for v in views if v.stage in DEFAULT_STAGE_ORDER)
-    nodes = []
-    for position, stage in enumerate(DEFAULT_STAGE_ORDER):
-        view = by_stage.get(stage)
-        if view is None:
-            if position < last_index and stage != "response" and _stage_was_cut(views, stage):
-                nodes.append(
-                    Node(
-                        stage=stage,
-                        label=str(STAGE_LABELS[stage]),
-                        outcome="unreached",
-                        outcome_label=str(OUTCOME_LABELS["unreached"]),
-                        state="unreached",
-                        href=None,
-                    )
-                )
-            continue
-        state = "done" if view.number < current else ("current" if view.number == current else "pending")
-        outcome = view.outcome if state != "pending" else "pending"
-        nodes.append(
-            Node(
-                stage=stage,
-                label=view.label,
-                outcome=outcome,
-                outcome_label=str(OUTCOME_LABELS[outcome]),
-                state=state,
-                href=href_for(view.number),
-            )
-        )
-    return nodes
-
-
-def _stage_was_cut(views: Sequence[StepView], stage: str) -> bool:
-    """True when an earlier step ended the request before ``stage`` (so it was skipped, not missing)."""
-    position = DEFAULT_STAGE_ORDER.index(stage)
-    return any(
-        v.outcome in ("reject", "error") and DEFAULT_STAGE_ORDER.index(v.stage) < position
-        for v in views
-        if v.stage in DEFAULT_STAGE_ORDER and v.stage != "response"
-    )
-
-
-def timeline_marks(
-    points: Sequence[Mapping[str, Any]], *, selected: int | None, href_for: Callable[[int], str]
-) -> list[Mark]:
-    """Return one timeline mark per simulated request (``points``: the engine's timeline entries)."""
-    labels = {kind: str(label) for kind, label in KIND_LABELS.items()}  # one gettext per kind, not per mark
-    marks = []
-    for i, point in enumerate(points):
-        kind = point.get("kind", "admitted")
-        kind = kind if kind in labels else "error"
-        t_ms = float(point.get("t_ms", 0))
-        marks.append(
-            Mark(
-                index=i,
-                t_ms=t_ms,
-                kind=kind,
-                title=f"#{i + 1} · {t_ms:g} ms · {point.get('status', '')} · {labels[kind]}",
-                href=href_for(i),
-                level=tightest_level(point.get("buckets") or {}),
-                selected=i == selected,
-            )
-        )
-    return marks
-
-
-def tightest_level(buckets: Mapping[str, float]) -> float | None:
-    """Tokens left in the most drained bucket (the one that throttles first); the account's is shared by all."""
-    values = [float(tokens) for level, tokens in buckets.items() if level != "account"]
-    return min(values) if values else None

@@ -3,6 +3,7 @@
 This writes configuration the way a learner would type it into AWS; it decides nothing about how
 the gateway behaves. A configuration AWS would refuse (a MOCK integration on an HTTP API, a cache
 on an HTTP API) is handed to the engine as is, and the engine's ``ConfigError`` is what the page shows.
+Switching an API between REST and HTTP lives in ``api_types``.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from typing import Any
 
 from gateway_lab.api import services
 
+from .api_types import to_http, to_rest
 from .authorization import with_authorization
 
 LAMBDA_URI = (
@@ -31,15 +33,6 @@ MOCK_INTEGRATION = {
         }
     },
 }
-REST_ONLY_KEYS = (
-    "resources",
-    "policy",
-    "requestValidators",
-    "models",
-    "gatewayResponses",
-    "apiKeySource",
-    "binaryMediaTypes",
-)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -155,61 +148,6 @@ def _set_cache(stage: dict[str, Any], *, enabled: bool | None, ttl: int | None) 
         settings["cachingEnabled"] = enabled
     if ttl is not None:
         settings["cacheTtlInSeconds"] = ttl
-
-
-def to_http(scenario: Scenario) -> Scenario:
-    """Return the same API as an HTTP API: each REST method becomes a route; REST-only features go."""
-    api = {k: copy.deepcopy(v) for k, v in scenario.api.items() if k not in REST_ONLY_KEYS}
-    routes = []
-    for resource in scenario.api.get("resources") or []:
-        for verb, method in (resource.get("resourceMethods") or {}).items():
-            integration = copy.deepcopy(dict(method.get("methodIntegration") or {}))
-            if integration.get("type") == "AWS_PROXY":
-                integration["payloadFormatVersion"] = "2.0"
-            integration.pop("cacheKeyParameters", None)
-            routes.append(
-                {
-                    "routeKey": f"{verb} {resource['path']}",
-                    "authorizationType": "NONE",
-                    "integration": integration,
-                }
-            )
-    api.update(protocolType="HTTP", routes=routes, endpointConfiguration={"types": ["REGIONAL"]})
-    throttle = (scenario.stage.get("methodSettings") or {}).get("*/*") or {}
-    stage: dict[str, Any] = {"stageName": "$default"}
-    limits = {k: throttle[k] for k in ("throttlingRateLimit", "throttlingBurstLimit") if k in throttle}
-    if limits:
-        stage["defaultRouteSettings"] = limits
-    return replace(scenario, api=api, stage=stage, canary_api=None)
-
-
-def to_rest(scenario: Scenario) -> Scenario:
-    """Return the same API as a REST API: routes grouped into resources, ``$default`` as ``/{proxy+}``."""
-    api = {
-        k: copy.deepcopy(v)
-        for k, v in scenario.api.items()
-        if k not in ("routes", "routeSelectionExpression")
-    }
-    resources: dict[str, dict[str, Any]] = {}
-    for route in scenario.api.get("routes") or []:
-        verb, _sep, path = str(route.get("routeKey", "$default")).partition(" ")
-        verb, path = ("ANY", "/{proxy+}") if not path else (verb, path)
-        integration = {
-            k: v for k, v in dict(route.get("integration") or {}).items() if k != "payloadFormatVersion"
-        }
-        integration.setdefault("httpMethod", "POST")
-        resources.setdefault(path, {"path": path, "resourceMethods": {}})["resourceMethods"][verb] = {
-            "authorizationType": "NONE",
-            "methodIntegration": integration,
-        }
-    api.update(
-        protocolType="REST", resources=list(resources.values()), endpointConfiguration={"types": ["REGIONAL"]}
-    )
-    limits = dict(scenario.stage.get("defaultRouteSettings") or {})
-    stage: dict[str, Any] = {"stageName": "prod"}
-    if limits:
-        stage["methodSettings"] = {"*/*": limits}
-    return replace(scenario, api=api, stage=stage, canary_api=None)
 
 
 COMPARISONS = {

@@ -1,0 +1,64 @@
+"""Build the pipeline diagram's nodes from a trace's step views (reached stages and the ones a step cut off)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
+
+from gateway_lab.engine.stages import DEFAULT_STAGE_ORDER
+
+from .labels import OUTCOME_LABELS, STAGE_LABELS
+from .svg import Node
+
+if TYPE_CHECKING:  # presenters imports this module: only the annotation needs StepView
+    from .presenters import StepView
+
+
+def diagram_nodes(views: Sequence[StepView], current: int, href_for: Callable[[int], str]) -> list[Node]:
+    """Return diagram nodes: every step in the trace plus, in pipeline order, the stages it never reached."""
+    by_stage = {v.stage: v for v in views}
+    last_index = max(DEFAULT_STAGE_ORDER.index(v.stage) for v in views if v.stage in DEFAULT_STAGE_ORDER)
+    nodes = []
+    for position, stage in enumerate(DEFAULT_STAGE_ORDER):
+        view = by_stage.get(stage)
+        if view is not None:
+            nodes.append(_reached_node(view, current, href_for))
+        elif position < last_index and stage != "response" and _stage_was_cut(views, stage):
+            nodes.append(_unreached_node(stage))
+    return nodes
+
+
+def _reached_node(view: StepView, current: int, href_for: Callable[[int], str]) -> Node:
+    """Return the node of a step in the trace: done, current, or pending (its outcome still hidden)."""
+    state = "done" if view.number < current else ("current" if view.number == current else "pending")
+    outcome = view.outcome if state != "pending" else "pending"
+    return Node(
+        stage=view.stage,
+        label=view.label,
+        outcome=outcome,
+        outcome_label=str(OUTCOME_LABELS[outcome]),
+        state=state,
+        href=href_for(view.number),
+    )
+
+
+def _unreached_node(stage: str) -> Node:
+    """Return the unlinked node of a stage an earlier step stopped the request before."""
+    return Node(
+        stage=stage,
+        label=str(STAGE_LABELS[stage]),
+        outcome="unreached",
+        outcome_label=str(OUTCOME_LABELS["unreached"]),
+        state="unreached",
+        href=None,
+    )
+
+
+def _stage_was_cut(views: Sequence[StepView], stage: str) -> bool:
+    """True when an earlier step ended the request before ``stage`` (so it was skipped, not missing)."""
+    position = DEFAULT_STAGE_ORDER.index(stage)
+    return any(
+        v.outcome in ("reject", "error") and DEFAULT_STAGE_ORDER.index(v.stage) < position
+        for v in views
+        if v.stage in DEFAULT_STAGE_ORDER and v.stage != "response"
+    )

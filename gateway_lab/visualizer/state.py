@@ -1,0 +1,108 @@
+"""The visualizer's URL state: parse it, run the scenario it describes, and build links from it."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from django.http import HttpRequest, QueryDict
+
+from . import runs
+from .forms import VisualizerForm
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class State:
+    """The canonical URL state: every link on the page is built from it."""
+
+    query: QueryDict
+    data: Mapping[str, Any]
+    sends: list[runs.Send]
+    clock_s: float
+    req: int
+    run: runs.Run
+    requests: list[dict[str, Any]]
+
+    def href(self, **changes: Any) -> str:
+        """Return ``?…`` with ``changes`` applied (None removes a parameter; lists replace)."""
+        query = self.query.copy()
+        for key, value in changes.items():
+            if value is None:
+                query.pop(key, None)
+            elif isinstance(value, list):
+                query.setlist(key, [str(v) for v in value])
+            else:
+                query[key] = str(value)
+        return "?" + query.urlencode()
+
+    def href_prefix(self, *drop: str) -> str:
+        """Return ``?…&`` without ``drop``, to append one changing parameter cheaply (1,000 timeline links)."""
+        query = without(self.query, *drop)
+        return "?" + (query.urlencode() + "&" if query else "")
+
+    def hidden(self, *exclude: str) -> list[tuple[str, str]]:
+        """Return (name, value) of every URL parameter but ``exclude``: a GET form's hidden inputs."""
+        return hidden_inputs(self.query, exclude)
+
+
+def hidden_inputs(query: QueryDict, exclude: tuple[str, ...]) -> list[tuple[str, str]]:
+    """Return (name, value) of every parameter in ``query`` but ``exclude``."""
+    return [(key, value) for key, values in query.lists() if key not in exclude for value in values]
+
+
+VIEW_KEYS = ("req", "step", "guess")  # where the learner is; a new run starts over
+
+
+def forms_data(form: VisualizerForm, query: QueryDict) -> dict[str, Any]:
+    """Return the picker's groups and each GET form's hidden inputs (the URL state it must carry on)."""
+    groups = [(g, opts) for g, opts in form.fields["preset"].choices if isinstance(opts, list | tuple)]
+    return {
+        "picker": {"groups": groups, "current": form["preset"].value() or ""},
+        "builder_hidden": hidden_inputs(query, (*form.field_names(), *VIEW_KEYS, "build")),
+        "burst_hidden": hidden_inputs(query, ("count", "over", *VIEW_KEYS)),
+        "scrub_hidden": hidden_inputs(query, VIEW_KEYS),
+        "compare_hidden": hidden_inputs(query, ("compare", "volume", "size_kb", "guess")),
+    }
+
+
+def resolve(request: HttpRequest, form: VisualizerForm) -> State:
+    """Fold a "send" form submission into the ``s`` list, then run the scenario the URL describes."""
+    data = form.cleaned_data
+    query = request.GET.copy()
+    sends = runs.parse_sends(query.getlist("s"))
+    clock = data.get("at") or 0.0
+    if data.get("count"):
+        over = data.get("over") or 0.0
+        sends = runs.parse_sends(
+            [*map(runs.format_send, sends), runs.format_send((clock, data["count"], over))]
+        )
+        clock += over
+        for key in ("count", "over", "req", "step"):
+            query.pop(key, None)
+        query.setlist("s", [runs.format_send(s) for s in sends])
+        query["at"] = f"{clock:g}"
+    scenario = runs.build_scenario(data, form.overrides())
+    requests = runs.requests_for(scenario, data, sends)
+    refused = runs.credential_errors(scenario, data)
+    if refused:
+        run = runs.Run(scenario=scenario, simulation=None, errors=refused)
+    else:
+        run = runs.run(scenario, requests, client=runs.client_for(data, scenario))
+    return State(
+        query=query,
+        data=data,
+        sends=sends,
+        clock_s=clock,
+        req=data.get("req") or 0,
+        run=run,
+        requests=requests,
+    )
+
+
+def without(query: QueryDict, *keys: str) -> QueryDict:
+    """Return a copy of ``query`` without ``keys``."""
+    copy = query.copy()
+    for key in keys:
+        copy.pop(key, None)
+    return copy
