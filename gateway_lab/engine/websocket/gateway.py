@@ -5,63 +5,45 @@ routing, auth and API keys on $connect, throttling, the integration, the respons
 method names the event (``CONNECT``/``MESSAGE``/``DISCONNECT``, the routing stage's convention) and
 the seeded ``facts["connection"]`` carries what the integration puts in ``requestContext``. What the client
 sees (the upgrade's status, a route response, an error message, a close) is decided here.
+
+Events and their pipelines are built in ``event``, a message's frame and rate checks run in
+``admission``, the closing steps in ``steps``, traces and replies in ``outcome``; this module wires
+them to the connection registry and the ``@connections`` callback API.
 """
 
 from __future__ import annotations
 
 import base64
-import json
 import random
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from collections.abc import Sequence
 from typing import Any
 
 from ..access import AccessDirectory, load_access
 from ..clock import Clock
 from ..context import AccountSettings, Context
-from ..messages import Client, Request, Response
+from ..messages import Request, Response
 from ..model import Deployment, Stage
-from ..pipeline import Pipeline, build_pipeline
+from ..pipeline import Pipeline
 from ..state import Store
-from ..trace import Outcome, StageName, Step, Trace
-from .connections import (
-    CallbackContext,
-    CloseCommand,
-    ConnectionRegistry,
-    ConnectionsApi,
-    Push,
-    as_json,
-    bind,
-    unbind,
+from ..trace import StageName, Trace
+from .admission import admit
+from .connections import CallbackContext, ConnectionRegistry, ConnectionsApi, bind, unbind
+from .event import (
+    CONNECT_STAGES,
+    DISCONNECT_STAGES,
+    MESSAGE_STAGES,
+    WsEvent,
+    connect_event,
+    disconnect_event,
+    event_pipelines,
+    message_event,
 )
-from .limits import RATE_FIDELITY, Close, WebSocketLimits, check_inbound, check_timeouts, take_message_token
+from .limits import Close, WebSocketLimits, check_timeouts
 from .manage_auth import ManageAuthorization, authorize_management, connections_arn
+from .outcome import Actions, EventOutcome, event_trace, post_outcome, reply_of
+from .steps import delivery_step
 
-S = StageName
-CONNECT_STAGES = (S.ENDPOINT, S.ROUTING, S.AUTH, S.API_KEY, S.THROTTLE, S.INTEGRATION, S.RESPONSE)
-MESSAGE_STAGES = (S.ROUTING, S.THROTTLE, S.INTEGRATION, S.RESPONSE)
-DISCONNECT_STAGES = (S.ROUTING, S.INTEGRATION, S.RESPONSE)
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class EventOutcome:
-    """What one WebSocket event did: its trace, and what the front end must do on the socket."""
-
-    trace: Trace
-    accepted: bool = True  # $connect: upgrade accepted; message: handled without error
-    status: int = 200
-    reply: bytes | None = None  # sent back to this client (route response or error message)
-    close: Close | None = None  # close this client's socket
-    actions: tuple[Push | CloseCommand, ...] = ()  # @connections pushes/closes to deliver
-
-
-@dataclass(slots=True)
-class _Event:
-    kind: str  # CONNECT | MESSAGE | DISCONNECT
-    request: Request
-    connection: dict[str, Any]
-    authorizer: Mapping[str, Any] | None = None
-    steps: list[Step] = field(default_factory=list)
+__all__ = ["CONNECT_STAGES", "DISCONNECT_STAGES", "MESSAGE_STAGES", "EventOutcome", "WebSocketGateway"]
 
 
 class WebSocketGateway:
@@ -80,13 +62,8 @@ class WebSocketGateway:
         limits: WebSocketLimits | None = None,
         origin_ms: float | None = None,
     ) -> None:
-        self.deployment, self.stage, self.store, self.clock, self.runtime = (
-            deployment,
-            stage,
-            store,
-            clock,
-            runtime,
-        )
+        self.deployment, self.stage, self.store, self.clock = deployment, stage, store, clock
+        self.runtime = runtime
         self.account = account or AccountSettings()
         self.limits = limits or WebSocketLimits.from_stage(stage.raw)
         self.registry = ConnectionRegistry(
@@ -94,7 +71,7 @@ class WebSocketGateway:
         )
         self._rng = random.Random(f"messageId:{seed}")  # apart from the pipeline's request-id generator
         self._access_directory: AccessDirectory | None = None
-        connect = build_pipeline(
+        self._pipelines: dict[tuple[StageName, ...], Pipeline] = event_pipelines(
             api=deployment,
             stage=stage,
             clock=clock,
@@ -103,13 +80,7 @@ class WebSocketGateway:
             account=self.account,
             seed=seed,
             origin_ms=origin_ms,
-            stage_order=CONNECT_STAGES,
         )
-        self._pipelines: dict[tuple[StageName, ...], Pipeline] = {
-            CONNECT_STAGES: connect,
-            MESSAGE_STAGES: connect.with_stages(MESSAGE_STAGES),
-            DISCONNECT_STAGES: connect.with_stages(DISCONNECT_STAGES),
-        }
 
     @property
     def domain_name(self) -> str:
@@ -158,10 +129,8 @@ class WebSocketGateway:
         ``channel`` is the front end's delivery address for this client; pushes to it carry it.
         """
         now = self.clock.now_ms()
-        request = replace(request, method="CONNECT", time_ms=now)
-        event = _Event(
-            "CONNECT", request, {"connectionId": connection_id, "connectedAt": now, "eventType": "CONNECT"}
-        )
+        event = connect_event(request, connection_id=connection_id, now_ms=now)
+        request = event.request
         ctx, actions = self._run(event, CONNECT_STAGES)
         status = ctx.response.status if ctx.response else 500
         accepted = 200 <= status < 300
@@ -176,7 +145,7 @@ class WebSocketGateway:
                 channel=channel,
             )
         delivery = "accepted: the upgrade completes" if accepted else "refused: no connection is created"
-        event.steps.append(self._delivery(ctx, f"$connect {status}: {delivery}", actions, reply=None))
+        event.steps.append(delivery_step(ctx, f"$connect {status}: {delivery}", actions, reply=None))
         return EventOutcome(trace=self._trace(ctx, event), accepted=accepted, status=status, actions=actions)
 
     def message(
@@ -185,23 +154,10 @@ class WebSocketGateway:
         """Run one client message: limits, route selection, integration, route response."""
         now = self.clock.now_ms()
         connection = self.registry.get(connection_id, now_ms=now)
-        client = Client(
-            source_ip=connection.source_ip if connection else "",
-            user_agent=connection.user_agent if connection else "",
-        )
         body = data if isinstance(data, bytes) else data.encode("utf-8")
-        request = Request(method="MESSAGE", path="/", body=body, client=client, time_ms=now)
         message_id = base64.b64encode(self._rng.getrandbits(64).to_bytes(8, "big")).decode()
-        event = _Event(
-            "MESSAGE",
-            request,
-            {
-                "connectionId": connection_id,
-                "eventType": "MESSAGE",
-                "messageId": message_id,
-                "connectedAt": connection.connected_at_ms if connection else now,
-            },
-            authorizer=connection.authorizer if connection else None,
+        event = message_event(
+            connection, connection_id=connection_id, body=body, message_id=message_id, now_ms=now
         )
         ctx = self._start(event, MESSAGE_STAGES)
         refusal = self._admit(ctx, event, data, frames)
@@ -209,8 +165,8 @@ class WebSocketGateway:
             return refusal
         self.registry.touch(connection_id, now_ms=now)
         ctx, actions = self._run(event, MESSAGE_STAGES, ctx=ctx)
-        reply = self._reply(ctx, connection_id)
-        event.steps.append(self._delivery(ctx, "Message handled", actions, reply=reply))
+        reply = reply_of(ctx, connection_id)
+        event.steps.append(delivery_step(ctx, "Message handled", actions, reply=reply))
         return EventOutcome(
             trace=self._trace(ctx, event),
             accepted=ctx.error is None,
@@ -224,25 +180,11 @@ class WebSocketGateway:
         now = self.clock.now_ms()
         connection = self.registry.get(connection_id, now_ms=now)
         self.registry.close(connection_id)
-        client = Client(
-            source_ip=connection.source_ip if connection else "",
-            user_agent=connection.user_agent if connection else "",
-        )
-        request = Request(method="DISCONNECT", path="/", client=client, time_ms=now)
-        event = _Event(
-            "DISCONNECT",
-            request,
-            {
-                "connectionId": connection_id,
-                "eventType": "DISCONNECT",
-                "connectedAt": connection.connected_at_ms if connection else now,
-                "disconnectStatusCode": code,
-                "disconnectReason": reason,
-            },
-            authorizer=connection.authorizer if connection else None,
+        event = disconnect_event(
+            connection, connection_id=connection_id, code=code, reason=reason, now_ms=now
         )
         ctx, actions = self._run(event, DISCONNECT_STAGES)
-        event.steps.append(self._delivery(ctx, f"Disconnected ({code})", actions, reply=None))
+        event.steps.append(delivery_step(ctx, f"Disconnected ({code})", actions, reply=None))
         return EventOutcome(
             trace=self._trace(ctx, event),
             status=ctx.response.status if ctx.response else 200,
@@ -253,42 +195,15 @@ class WebSocketGateway:
         """Run a backend's ``POST @connections/{id}`` (§9): push to a live connection, else 410 Gone."""
         api = self.connections_api()
         result = api.post(connection_id, data)
-        actions = tuple(api.outbox)
-        pushed = [a for a in actions if isinstance(a, Push)]
-        title = f"POST @connections → {result.status}" + (
-            f" {result.error_type}" if result.error_type else ""
+        t_ms = self.clock.now_ms() - self._pipelines[CONNECT_STAGES].origin_ms
+        return post_outcome(
+            result,
+            tuple(api.outbox),
+            connection_id=connection_id,
+            t_ms=t_ms,
+            api_id=self.deployment.api.id,
+            stage=self.stage.name,
         )
-        reason = (
-            f"The callback API pushes {len(pushed[0].data)} bytes to connection {connection_id}."
-            if pushed
-            else f"The callback API answers {result.status} {result.error_type}: nothing is delivered."
-        )
-        step = Step(
-            stage=S.RESPONSE,
-            outcome=Outcome.PASS if result.status == 200 else Outcome.REJECT,
-            title=title,
-            reason=reason,
-            detail={
-                "actions": [as_json(a) for a in actions],
-                "status": result.status,
-                "error": result.error_type,
-            },
-            t_ms=self.clock.now_ms() - self._pipelines[CONNECT_STAGES].origin_ms,
-            fact="9",
-            lesson="websocket#connections",
-        )
-        meta = {
-            "api_id": self.deployment.api.id,
-            "stage": self.stage.name,
-            "event": "POST",
-            "t_ms": step.t_ms,
-        }
-        trace = Trace(
-            steps=(step,),
-            response=Response.build(result.status, headers=result.headers, body=result.body),
-            meta={**meta, "connection_id": connection_id, "route_key": None},
-        )
-        return EventOutcome(trace=trace, accepted=result.status == 200, status=result.status, actions=actions)
 
     def timeout_due(self, connection_id: str) -> Close | None:
         """Return the close due now for idleness or maximum duration (None while the connection may live)."""
@@ -303,14 +218,14 @@ class WebSocketGateway:
         )
 
     # Internals ------------------------------------------------------------------------------
-    def _start(self, event: _Event, order: tuple[StageName, ...]) -> Context:
+    def _start(self, event: WsEvent, order: tuple[StageName, ...]) -> Context:
         ctx = self._pipelines[order].start(event.request, facts={"connection": event.connection})
         ctx.authorizer = event.authorizer  # $connect's authorizer result goes with every later event (§9)
         return ctx
 
     def _run(
-        self, event: _Event, order: tuple[StageName, ...], *, ctx: Context | None = None
-    ) -> tuple[Context, tuple]:
+        self, event: WsEvent, order: tuple[StageName, ...], *, ctx: Context | None = None
+    ) -> tuple[Context, Actions]:
         ctx = ctx or self._start(event, order)
         api = self.connections_api()
         token = bind(
@@ -325,112 +240,21 @@ class WebSocketGateway:
         return ctx, tuple(api.outbox)
 
     def _admit(
-        self, ctx: Context, event: _Event, data: bytes | str, frames: Sequence[int] | None
+        self, ctx: Context, event: WsEvent, data: bytes | str, frames: Sequence[int] | None
     ) -> EventOutcome | None:
         """Apply the frame rules and the per-connection rate; return the refusal, or None to go on."""
-        close = check_inbound(data, limits=self.limits, frames=frames)
-        if close is not None:
-            event.steps.append(
-                Step(
-                    stage=S.ENDPOINT,
-                    outcome=Outcome.REJECT,
-                    title=f"Closed with {close.code}",
-                    reason=f"{close.reason}: API Gateway closes the connection with code {close.code}.",
-                    detail={"close_code": close.code, "bytes": len(data)},
-                    t_ms=ctx.t_ms,
-                    fact="5.1",
-                    lesson="websocket#limits",
-                )
-            )
-            return self._refused(ctx, event, close=close)
-        took = take_message_token(
-            self.store,
-            self.registry.key(event.connection["connectionId"]),
-            now_ms=ctx.now_ms,
-            limits=self.limits,
-        )
-        if took.admitted:
+        key = self.registry.key(event.connection["connectionId"])
+        refusal = admit(ctx, event, data, frames, store=self.store, connection_key=key, limits=self.limits)
+        if refusal is None:
             return None
-        event.steps.append(
-            Step(
-                stage=S.THROTTLE,
-                outcome=Outcome.REJECT,
-                title="Connection message rate exceeded",
-                reason=f"This connection may send {self.limits.message_rate:g} messages/s with a burst of "
-                f"{self.limits.message_burst}; the message is dropped with 429.",
-                detail={"tokens_before": round(took.tokens_before, 3)},
-                t_ms=ctx.t_ms,
-                fact="3.2",
-                lesson="websocket#limits",
-                fidelity=RATE_FIDELITY,
-            )
-        )
-        reply = self._error_body("Too Many Requests", event.connection["connectionId"], ctx.request_id)
-        return self._refused(ctx, event, reply=reply, status=429)
-
-    def _refused(
-        self,
-        ctx: Context,
-        event: _Event,
-        *,
-        close: Close | None = None,
-        reply: bytes | None = None,
-        status: int = 400,
-    ) -> EventOutcome:
-        ctx.response = Response.build(status, body=reply or b"")
+        ctx.response = Response.build(refusal.status, body=refusal.reply or b"")
         return EventOutcome(
-            trace=self._trace(ctx, event), accepted=False, status=status, reply=reply, close=close
+            trace=self._trace(ctx, event),
+            accepted=False,
+            status=refusal.status,
+            reply=refusal.reply,
+            close=refusal.close,
         )
 
-    def _reply(self, ctx: Context, connection_id: str) -> bytes | None:
-        """Return what goes back to the sender: an error message, a two-way route's response, or nothing."""
-        response = ctx.response
-        if ctx.error is not None:
-            try:
-                message = json.loads(response.body or b"{}").get("message") if response else None
-            except (ValueError, AttributeError):
-                message = None
-            return self._error_body(message or "Internal server error", connection_id, ctx.request_id)
-        two_way = ctx.match is not None and ctx.match.method.raw.get("routeResponseSelectionExpression")
-        if two_way and response is not None and response.body:
-            return response.body
-        return None
-
-    @staticmethod
-    def _error_body(message: str, connection_id: str, request_id: str) -> bytes:
-        return json.dumps(
-            {"message": message, "connectionId": connection_id, "requestId": request_id}
-        ).encode()
-
-    def _delivery(self, ctx: Context, title: str, actions: tuple, *, reply: bytes | None) -> Step:
-        pushes = [a for a in actions if isinstance(a, Push)]
-        parts = [
-            f"{len(pushes)} push(es) through @connections" if pushes else "no @connections push",
-            f"a {len(reply)}-byte reply to the sender" if reply else "no reply to the sender",
-        ]
-        return Step(
-            stage=S.RESPONSE,
-            outcome=Outcome.PASS if ctx.error is None else Outcome.ERROR,
-            title=title,
-            reason="Delivered: " + ", ".join(parts) + ".",
-            t_ms=ctx.t_ms,
-            fact="9",
-            lesson="websocket#connections",
-            detail={"actions": [as_json(a) for a in actions], "reply_bytes": len(reply or b"")},
-        )
-
-    def _trace(self, ctx: Context, event: _Event) -> Trace:
-        meta = {
-            "api_id": self.deployment.api.id,
-            "stage": self.stage.name,
-            "event": event.kind,
-            "connection_id": event.connection["connectionId"],
-            "route_key": ctx.match.route_key if ctx.match else None,
-            "t_ms": round(ctx.arrival_ms - ctx.origin_ms, 3),
-        }
-        return Trace(
-            steps=tuple(event.steps),
-            response=ctx.response or Response(status=200),
-            request_id=ctx.request_id,
-            meta=meta,
-        )
+    def _trace(self, ctx: Context, event: WsEvent) -> Trace:
+        return event_trace(ctx, event, api_id=self.deployment.api.id, stage=self.stage.name)
