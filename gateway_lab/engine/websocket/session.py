@@ -35,9 +35,10 @@ def simulate_session(
 ) -> Simulation:
     """Play ``events`` on a virtual clock; return their traces and a timeline of who got what."""
     _check(events)
-    played = run_events(api=api, stage=stage, events=events, seed=seed, client=client, runtime=runtime)
-    order = sorted(range(len(events)), key=lambda i: float(events[i].get("at_ms", 0)))  # run_events' order
-    timeline = [_entry(n, events[i], event) for n, (i, event) in enumerate(zip(order, played, strict=True))]
+    # run_events plays in time order (a stable sort); sorting here first pairs each spec with its result.
+    ordered = sorted(events, key=lambda spec: float(spec.get("at_ms", 0)))
+    played = run_events(api=api, stage=stage, events=ordered, seed=seed, client=client, runtime=runtime)
+    timeline = [_entry(n, spec, event) for n, (spec, event) in enumerate(zip(ordered, played, strict=True))]
     return Simulation(
         traces=tuple(event.trace for event in played),
         timeline=tuple(timeline),
