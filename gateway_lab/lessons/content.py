@@ -14,6 +14,8 @@ from typing import Any
 import yaml
 
 LANGUAGES = ("en", "zh-hans")
+DIFFICULTIES = ("easy", "medium", "hard")
+DEFAULT_DIFFICULTY = "medium"  # a drill without ``difficulty:`` is neither a warm-up nor a trap
 LESSON_KEYS = {"slug", "title", "order", "summary", "presets", "facts", "updated"}
 
 
@@ -135,6 +137,37 @@ def validate_drill(item: dict[str, Any], *, path: str) -> None:
         "fewer than two options" if len(options) < 2 else "",
         "no correct option" if not any(o.get("correct") for o in options) else "",
         "an option has no explanation" if not all(o.get("explanation") for o in options) else "",
+        f"difficulty must be one of {', '.join(DIFFICULTIES)}"
+        if item.get("difficulty") is not None and drill_difficulty(item) not in DIFFICULTIES
+        else "",
     ]
     if any(problems):
         raise ContentError(path, 1, f"drill {name}: " + ", ".join(p for p in problems if p))
+
+
+def drill_difficulty(item: dict[str, Any]) -> str:
+    """Return a drill's ``difficulty:`` (``easy``, ``medium`` or ``hard``), ``medium`` when absent."""
+    value = item.get("difficulty")
+    return DEFAULT_DIFFICULTY if value is None else str(value).strip().lower()
+
+
+def glossary_aliases(item: dict[str, Any]) -> dict[str, list[str]]:
+    """Return a glossary entry's ``aliases`` per language.
+
+    Accepted forms: a mapping ``{en: [...], zh-hans: [...]}`` (a single string per language is fine),
+    or a plain list, whose names then belong to no language in particular (stored under ``"*"``).
+    """
+    raw = item.get("aliases")
+    if not raw:
+        return {}
+    if isinstance(raw, (list, str)):
+        raw = {"*": raw}
+    if not isinstance(raw, dict):
+        return {}
+    aliases: dict[str, list[str]] = {}
+    for language, names in raw.items():
+        names = [names] if isinstance(names, str) else list(names or [])
+        cleaned = [str(name).strip() for name in names if str(name or "").strip()]
+        if cleaned:
+            aliases[str(language)] = cleaned
+    return aliases

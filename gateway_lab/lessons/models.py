@@ -70,9 +70,17 @@ class GlossaryTerm(models.Model):
     terms = models.JSONField(default=dict)  # language -> term as written in that language
     definitions = models.JSONField(default=dict)  # language -> definition
     lesson = models.CharField(max_length=200, blank=True)  # "slug#anchor"
+    # language -> other names for the term (AWS's own zh-CN wording, …): search finds them too.
+    aliases = models.JSONField(default=dict, blank=True)
 
     def __str__(self) -> str:
         return self.key
+
+
+class Difficulty(models.TextChoices):
+    EASY = "easy", "easy"
+    MEDIUM = "medium", "medium"
+    HARD = "hard", "hard"
 
 
 class Drill(models.Model):
@@ -82,6 +90,7 @@ class Drill(models.Model):
     preset = models.CharField(max_length=100, blank=True)
     fact = models.CharField(max_length=20, blank=True)
     multiple = models.BooleanField(default=False)
+    difficulty = models.CharField(max_length=10, choices=Difficulty.choices, default=Difficulty.MEDIUM)
     question = models.JSONField(default=dict)  # language -> text
     options = models.JSONField(default=list)  # [{"text": {...}, "correct": bool, "explanation": {...}}]
     position = models.PositiveIntegerField(default=0)

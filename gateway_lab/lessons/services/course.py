@@ -82,6 +82,7 @@ def glossary_sync(*, root: Path) -> int:
                 "terms": {lang: str(item.get(lang) or "") for lang in langs},
                 "definitions": {lang: str(definition.get(lang) or "") for lang in langs},
                 "lesson": str(item.get("lesson") or ""),
+                "aliases": content.glossary_aliases(item),
             },
         )
     return len(items)
@@ -151,6 +152,7 @@ def drill_sync(*, root: Path, report: SyncReport) -> int:
                 "preset": str(item.get("preset") or ""),
                 "fact": str(item.get("fact") or ""),
                 "multiple": bool(item.get("multiple")),
+                "difficulty": content.drill_difficulty(item),
                 "question": item["question"],
                 "options": item["options"],
                 "position": position,
