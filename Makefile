@@ -29,7 +29,8 @@ $(VENV)/.installed-dev: pyproject.toml $(VENV)/.installed
 	@touch $@
 
 # Compiled translations; rebuilt when a .po file changes.
-MO_FILES := $(patsubst %.po,%.mo,$(wildcard gateway_lab/locale/*/LC_MESSAGES/*.po))
+# The site's catalog and each app's own (gateway_lab/<app>/locale/…), which Django loads too.
+MO_FILES := $(patsubst %.po,%.mo,$(wildcard gateway_lab/locale/*/LC_MESSAGES/*.po gateway_lab/*/locale/*/LC_MESSAGES/*.po))
 %.mo: %.po
 	$(PY) manage.py compilemessages --ignore=.venv --ignore=node_modules --ignore=staticfiles
 

@@ -10,14 +10,20 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "gateway_lab.settings")
 # Django must be set up before anything imports models or consumers (Channels' sample project).
 django_asgi_app = get_asgi_application()
 
+from channels.auth import AuthMiddlewareStack
 from channels.routing import ProtocolTypeRouter, URLRouter
 from channels.security.websocket import AllowedHostsOriginValidator
+from django.urls import re_path
 
-from gateway_lab.routing import websocket_urlpatterns
+from gateway_lab.routing import gateway_websocket_urlpatterns, site_websocket_urlpatterns
+
+# The live gateway's WebSocket APIs accept any client, as API Gateway does (no Origin check: auth is
+# at $connect); the site's own feeds check Origin and know the signed-in user.
+site_websockets = AllowedHostsOriginValidator(AuthMiddlewareStack(URLRouter(site_websocket_urlpatterns)))
 
 application = ProtocolTypeRouter(
     {
         "http": django_asgi_app,
-        "websocket": AllowedHostsOriginValidator(URLRouter(websocket_urlpatterns)),
+        "websocket": URLRouter([*gateway_websocket_urlpatterns, re_path(r"", site_websockets)]),
     }
 )
