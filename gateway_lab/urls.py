@@ -5,6 +5,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from gateway_lab.core import views as core_views
+from gateway_lab.lessons.views import facts as facts_views
 
 urlpatterns = [
     path("", core_views.home, name="home"),
@@ -16,6 +17,7 @@ urlpatterns = [
     path("api/v1/", include("gateway_lab.api.root_urls")),
     path("visualizer/", include("gateway_lab.visualizer.urls")),
     path("lessons/", include("gateway_lab.lessons.urls")),
+    path("facts/", facts_views.facts, name="facts"),
     path("", include("gateway_lab.livegw.urls")),
     path("lab/", include("gateway_lab.labaccess.urls")),
 ]

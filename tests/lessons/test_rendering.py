@@ -6,6 +6,8 @@ outdated); these tests check the renderer keeps them intact.
 
 from __future__ import annotations
 
+import pytest
+
 from gateway_lab.lessons.rendering import GlossaryEntry, render_markdown
 
 THROTTLING = GlossaryEntry(key="throttling", term="throttling", definition="Limiting the <rate>.")
@@ -52,10 +54,34 @@ def test_lesson_link_points_at_the_lesson_section():
     assert 'href="/lessons/performance/#caching"' in html("[c](lesson:performance#caching)")
 
 
-def test_fact_link_is_a_citation_not_a_link():
-    """§3.2: fact: links render as <cite> with a title, since there is no facts page."""
+def test_fact_link_is_a_citation_linked_to_the_facts_page():
+    """§3.2 (issue 10): fact: links render as a <cite> inside a link to /facts/#s3-2."""
     out = html("See [§3.2](fact:3.2).")
-    assert '<cite class="fact" data-fact="3.2" title="GATEWAY_FACTS.md section 3.2">§3.2</cite>' in out
+    assert (
+        '<a class="fact" href="/facts/#s3-2" title="GATEWAY_FACTS.md section 3.2">'
+        '<cite data-fact="3.2">§3.2</cite></a>'
+    ) in out
+
+
+@pytest.mark.parametrize(
+    ("source", "href", "text"),
+    [
+        ("Order per §3.1 here.", "/facts/#s3-1", "§3.1"),
+        ("As GATEWAY_FACTS §7.5 says.", "/facts/#s7-5", "GATEWAY_FACTS §7.5"),
+        ("See GATEWAY_FACTS.md §2.", "/facts/#s2", "GATEWAY_FACTS.md §2"),
+        ("Study notes §14.11 differ.", "/facts/#s14", "§14.11"),  # items of §14 have no heading: the section
+    ],
+)
+def test_bare_citations_become_fact_links(source, href, text):
+    """Issue 10: citations typed as plain text link to their section of the facts page."""
+    out = html(source)
+    assert f'<a class="fact" href="{href}"' in out and f">{text}</cite></a>" in out
+
+
+def test_citation_inside_code_or_a_link_stays_as_written():
+    """A § inside code or an existing link is not rewritten (no nested links)."""
+    out = html("Run `grep §3.1` or read [the note §3.1](https://example.com/).")
+    assert 'class="fact"' not in out
     assert "fact:" not in out
 
 

@@ -36,7 +36,8 @@ def _build() -> MarkdownIt:
     md.core.ruler.after("block", "gl_anchors", blocks.anchor_headings)
     md.core.ruler.after("gl_anchors", "gl_callouts", blocks.mark_callouts)
     md.core.ruler.after("inline", "gl_links", rewrite_links)
-    md.core.ruler.after("gl_links", "gl_glossary", mark_terms)
+    md.core.ruler.after("gl_links", "gl_citations", blocks.link_bare_citations)
+    md.core.ruler.after("gl_citations", "gl_glossary", mark_terms)
     for name in (
         "blockquote_open",
         "blockquote_close",

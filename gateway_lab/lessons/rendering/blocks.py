@@ -7,8 +7,12 @@ import re
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from markdown_it.common.utils import escapeHtml
+from markdown_it.token import Token
+
+from ..facts import fact_url
 
 _ANCHOR = re.compile(r"\s*\{#([A-Za-z0-9][A-Za-z0-9_-]*)\}\s*$")
+_BARE_CITATION = re.compile(r"(?:GATEWAY_FACTS(?:\.md)?\s*)?§\s?(\d+(?:\.\d+)?)")
 _CALLOUT = re.compile(r"^\[!(EXAM|PITFALL|NOTE|OUTDATED|KEY)\][ \t]*(?:\n|$)")
 CALLOUT_KINDS = ("EXAM", "PITFALL", "NOTE", "OUTDATED", "KEY")
 
@@ -103,8 +107,38 @@ def render_table_close(renderer, tokens, idx, options, env) -> str:  # noqa: ANN
 def render_fact_open(renderer, tokens, idx, options, env) -> str:  # noqa: ANN001
     fact = tokens[idx].meta.get("fact", "")
     label = _("GATEWAY_FACTS.md section %(fact)s") % {"fact": fact}
-    return f'<cite class="fact" data-fact="{escapeHtml(fact)}" title="{escapeHtml(label)}">'
+    href = escapeHtml(fact_url(fact))
+    return f'<a class="fact" href="{href}" title="{escapeHtml(label)}"><cite data-fact="{escapeHtml(fact)}">'
 
 
 def render_fact_close(renderer, tokens, idx, options, env) -> str:  # noqa: ANN001
-    return "</cite>"
+    return "</cite></a>"
+
+
+def link_bare_citations(state) -> None:  # noqa: ANN001 - markdown-it's StateCore
+    """Turn citations written as plain text (``§3.1``, ``GATEWAY_FACTS §3.1``) into fact links."""
+    for token in state.tokens:
+        if token.type != "inline" or not token.children:
+            continue
+        children, depth = [], 0
+        for child in token.children:
+            depth += child.type in ("link_open", "fact_open")
+            depth -= child.type in ("link_close", "fact_close")
+            if child.type != "text" or depth or not _BARE_CITATION.search(child.content):
+                children.append(child)
+                continue
+            last = 0
+            for match in _BARE_CITATION.finditer(child.content):
+                children.append(_text(child.content[last : match.start()]))
+                opening = Token("fact_open", "cite", 1)
+                opening.meta["fact"] = match.group(1)
+                children.extend([opening, _text(match.group(0)), Token("fact_close", "cite", -1)])
+                last = match.end()
+            children.append(_text(child.content[last:]))
+        token.children = [c for c in children if c.type != "text" or c.content]
+
+
+def _text(content: str) -> Token:
+    token = Token("text", "", 0)
+    token.content = content
+    return token
