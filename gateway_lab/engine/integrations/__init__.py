@@ -6,7 +6,7 @@ it gets back an ``IntegrationResult`` holding either the ``Response`` to send or
 
 ``IntegrationRuntime`` bundles the ports an integration may touch: the function registry (which
 handlers may run), the in-lab AWS services (SQS, Kinesis, DynamoDB stores), the HTTP transport
-(allow-listed hosts only) and the clock. Under simulation (``live=False``) time spent by handlers
+(operator-listed hosts only, none by default) and the clock. Under simulation (``live=False``) time spent by handlers
 is virtual; in live mode it is real and the integration timeout is enforced on the wall clock.
 """
 
@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from .errors import config_error
 from .functions import FunctionRegistry, LambdaContext
 from .http import HttpTransport, allow_listed_transport
+from .http_transport import BLOCKED_PORTS, MAX_WAIT_S
 from .lab_stores import LabServices
 from .types import (
     DEFAULT_ACCOUNT_ID,
@@ -65,13 +66,23 @@ class IntegrationRuntime:
         clock: Clock,
         live: bool = False,
         function_packages: tuple[str, ...] = ("gateway_lab.functions",),
-        http_allowlist: tuple[str, ...] = ("127.0.0.1", "localhost", "::1"),
+        http_allowlist: tuple[str, ...] = (),
+        http_blocked_ports: tuple[int, ...] = (),
     ) -> IntegrationRuntime:
-        """Build a runtime with the built-in functions, fresh in-memory stores and a loopback-only transport."""
+        """Build a runtime with the built-in functions, fresh in-memory stores and an allow-listed transport.
+
+        The allow-list is empty unless the operator names hosts (``GATEWAY_LAB_HTTP_ALLOWLIST``): an
+        HTTP integration then reaches nothing. Simulations (``live=False``) wait at most
+        ``MAX_WAIT_S`` real seconds per backend call; the live gateway waits the integration timeout.
+        """
         return cls(
             functions=FunctionRegistry(allowed_packages=function_packages),
             services=LabServices(clock=clock),
-            http=allow_listed_transport(http_allowlist),
+            http=allow_listed_transport(
+                http_allowlist,
+                max_wait_s=None if live else MAX_WAIT_S,
+                blocked_ports=BLOCKED_PORTS | set(http_blocked_ports),
+            ),
             clock=clock,
             live=live,
         )

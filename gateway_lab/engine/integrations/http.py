@@ -1,8 +1,12 @@
 """``HTTP`` and ``HTTP_PROXY`` integrations through the injectable transport (§6.4, §8).
 
 The URI may use ``${stageVariables.x}`` and ``{pathParam}`` / ``{proxy+}`` placeholders. Under
-simulation the transport is still called (a fake in tests, a real loopback server in the lab);
+simulation the transport is still called (a fake in tests, an operator-listed host in the lab);
 the latency reported is modelled: the base latency plus the reply's ``elapsed_ms``.
+
+The method must be one API Gateway allows (an RFC 7230 token, checked again by the transport); a
+backend that hangs up or answers garbage is an integration failure (§5.2 ``INTEGRATION_FAILURE``:
+REST 504), never an exception out of the caller.
 """
 
 from __future__ import annotations
@@ -13,10 +17,17 @@ from urllib.parse import quote, urlencode
 
 from ..messages import Headers, Response
 from . import errors, integration_response
-from .http_transport import HttpReply, HttpTimeout, HttpTransport, allow_listed_transport
+from .http_transport import (
+    HttpBackendError,
+    HttpReply,
+    HttpTimeout,
+    HttpTransport,
+    allow_listed_transport,
+    check_method,
+)
 from .request_mapping import map_request
 from .timeouts import resolve_timeout_ms
-from .types import IntegrationCall, IntegrationError, IntegrationResult
+from .types import IntegrationCall, IntegrationConfigError, IntegrationError, IntegrationResult
 from .uri import substitute_stage_variables
 
 if TYPE_CHECKING:
@@ -26,6 +37,32 @@ __all__ = ["HttpTransport", "allow_listed_transport", "invoke_http", "invoke_htt
 
 HOP_BY_HOP = frozenset({"connection", "keep-alive", "transfer-encoding", "upgrade", "host", "content-length"})
 _PLACEHOLDER = re.compile(r"\{([A-Za-z0-9_.-]+)\+?\}")
+FAILURE_FIDELITY = (
+    "HTTP APIs' answer to a backend that hangs up is not documented; the lab answers 500 "
+    "Internal Server Error as for other integration failures (§5.3)."
+)
+
+
+def integration_failure(api_type: str, log: str) -> IntegrationError:
+    """Return the error for a backend that answered something other than HTTP (§5.2 INTEGRATION_FAILURE)."""
+    log = f"Execution failed due to an integration failure: {log}"
+    if api_type == "HTTP":
+        return IntegrationError(
+            gateway_response_type="DEFAULT_5XX", status=500, message=errors.HTTP_5XX_MESSAGE, log=log
+        )
+    return IntegrationError(
+        gateway_response_type="INTEGRATION_FAILURE", status=504, message=errors.REST_5XX_MESSAGE, log=log
+    )
+
+
+def _integration_method(call: IntegrationCall, default: str) -> str:
+    """Return the configured method (``ANY`` → the client's), refusing anything but an allowed token."""
+    method = str(
+        call.integration.get("httpMethod") or call.integration.get("integrationHttpMethod") or default
+    )
+    if method.upper() == "ANY":
+        method = call.request.method
+    return check_method(method)
 
 
 def _url(call: IntegrationCall, *, proxy: bool) -> str:
@@ -53,6 +90,10 @@ def _send(
             float(timeout_ms),
             errors.timeout_fidelity(call.api_type, None),
         )
+    except HttpBackendError as exc:
+        fidelity = FAILURE_FIDELITY if call.api_type == "HTTP" else None
+        spent = runtime.clock.now_ms() - started if runtime.live else runtime.base_latency_ms.get("http", 0.0)
+        return integration_failure(call.api_type, str(exc)), spent, fidelity
     if runtime.live:
         return reply, runtime.clock.now_ms() - started, None
     duration = runtime.base_latency_ms.get("http", 0.0) + reply.elapsed_ms
@@ -78,8 +119,10 @@ def _result(outcome: Any, detail: dict[str, Any], duration: float, fidelity: str
 
 def invoke_http_proxy(call: IntegrationCall, runtime: IntegrationRuntime) -> IntegrationResult:
     """Forward the request to the backend and return its answer as is (``HTTP_PROXY``)."""
-    method = str(call.integration.get("httpMethod", "ANY")).upper()
-    method = call.request.method if method == "ANY" else method
+    try:
+        method = _integration_method(call, "ANY")
+    except IntegrationConfigError as exc:
+        return _result(errors.configuration(str(exc)), {"kind": "http_proxy"}, 0.0, None)
     url = _url(call, proxy=True)
     headers = tuple((k, v) for k, v in call.request.headers.pairs if k.lower() not in HOP_BY_HOP)
     reply, duration, fidelity = _send(call, runtime, method, url, headers, call.request.body)
@@ -100,7 +143,10 @@ def invoke_http(call: IntegrationCall, runtime: IntegrationRuntime) -> Integrati
     if isinstance(mapped, IntegrationError):
         return _result(mapped, detail, 0.0, None)
     body, detail["request_mapping"] = mapped
-    method = str(call.integration.get("httpMethod", call.request.method)).upper()
+    try:
+        method = _integration_method(call, call.request.method)
+    except IntegrationConfigError as exc:
+        return _result(errors.configuration(str(exc)), detail, 0.0, None)
     url = _url(call, proxy=False)
     detail.update(method=method, url=url)
     reply, duration, fidelity = _send(

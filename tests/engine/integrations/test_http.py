@@ -89,7 +89,7 @@ def test_invoke_http_maps_status_with_selection_pattern(make_call, runtime):
 
 
 def test_default_transport_refuses_hosts_outside_allow_list():
-    """DESIGN.md: the HTTP integration may only call allow-listed hosts (loopback by default)."""
+    """DESIGN.md: the HTTP integration may only call allow-listed hosts (none by default)."""
     with pytest.raises(IntegrationConfigError, match="allow-list"):
         allow_listed_transport()("GET", "http://example.com/", (), b"", 1.0)
 
@@ -120,7 +120,7 @@ class _Handler(BaseHTTPRequestHandler):
 
 
 def test_invoke_http_proxy_calls_real_local_server(make_call, runtime):
-    """§6.4: the default transport really calls a loopback backend on an ephemeral port."""
+    """§6.4: the default transport really calls a loopback backend the operator allow-lists by address."""
     server = HTTPServer(("127.0.0.1", 0), _Handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -129,7 +129,7 @@ def test_invoke_http_proxy_calls_real_local_server(make_call, runtime):
         call = make_call(
             {"type": "HTTP_PROXY", "uri": uri}, Request.build("GET", "/a/b"), path_parameters={"proxy": "a/b"}
         )
-        result = invoke(call, runtime)
+        result = invoke(call, _runtime(runtime, allow_listed_transport(["127.0.0.1"])))
     finally:
         server.shutdown()
         server.server_close()
