@@ -40,7 +40,7 @@ DATABASE_URL = os.environ.get("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite
 REDIS_URL = os.environ.get("REDIS_URL", "")
 HTTPS = _env_bool("HTTPS", False)  # served behind TLS: secure cookies, HSTS, redirect to https
 GATEWAY_LAB_FUNCTION_PACKAGES = _env_list("GATEWAY_LAB_FUNCTION_PACKAGES", "gateway_lab.functions")
-GATEWAY_LAB_HTTP_ALLOWLIST = _env_list("GATEWAY_LAB_HTTP_ALLOWLIST", "127.0.0.1,localhost,::1")
+GATEWAY_LAB_HTTP_ALLOWLIST = _env_list("GATEWAY_LAB_HTTP_ALLOWLIST", "")  # none: see README
 
 # --- Applications -----------------------------------------------------------------------------
 INSTALLED_APPS = [
