@@ -7,9 +7,10 @@ The URL state lives in ``state``; the timeline and comparison panels in ``timeli
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace
 from typing import Any
 
-from django.http import HttpRequest
+from django.http import HttpRequest, QueryDict
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -18,18 +19,20 @@ from gateway_lab.engine.trace import trace_to_dict
 
 from . import presenters, runs, session, svg
 from .compare_context import compare_data
-from .forms import VisualizerForm
+from .forms import MAX_BURST, VisualizerForm
 from .lab_services import lab_stores
 from .lesson_refs import lesson_refs
+from .nodes import diagram_nodes
+from .outcomes import choices_for, outcome_label, with_status_classes
 from .state import VIEW_KEYS, State, forms_data, hidden_inputs, resolve, without
 from .timeline_context import timeline_data
 
 __all__ = ["VIEW_KEYS", "State", "forms_data", "hidden_inputs", "page_data", "resolve"]
 
 
-def page_data(request: HttpRequest, form: VisualizerForm) -> dict[str, Any]:
-    """Return the whole page's context."""
-    state = resolve(request, form)
+def page_data(request: HttpRequest, form: VisualizerForm, query: QueryDict | None = None) -> dict[str, Any]:
+    """Return the whole page's context (``query``: the URL state, when the view cleaned the request's)."""
+    state = resolve(request, form, query)
     preset = state.run.scenario.preset
     data: dict[str, Any] = {
         "form": form,
@@ -40,6 +43,9 @@ def page_data(request: HttpRequest, form: VisualizerForm) -> dict[str, Any]:
         "preset": preset,
         "preset_text": {k: runs.localised((preset or {}).get(k)) for k in ("title", "description", "notice")},
         "builder_open": bool(state.data.get("build")),
+        "dropped": state.dropped,
+        "max_burst": MAX_BURST,
+        "presenter": state.presenter,
         **forms_data(form, state.query),
     }
     simulation = state.run.simulation
@@ -48,6 +54,10 @@ def page_data(request: HttpRequest, form: VisualizerForm) -> dict[str, Any]:
         return data
     req = min(state.req, len(simulation.traces) - 1)
     data.update(_trace_data(state, simulation, req))
+    data["clamped"] = _clamped(request.GET, data["view"], req)  # what the link asked, before clamping
+    data["hiding_answer"] = bool(data["predict"]) and not data["view"].finished
+    if data["hiding_answer"]:  # the chart, the summary and the other side tell the status
+        return data
     if _htmx_target(request) != "trace":  # a step partial draws no chart: skip its 1,000 marks
         data["timeline"] = timeline_data(state, simulation, req)
     if session.is_session(simulation.timeline):  # a WebSocket API: the engine played a session
@@ -65,10 +75,21 @@ def _trace_data(state: State, simulation: Any, req: int) -> dict[str, Any]:
     preset = state.run.scenario.preset
     trace = trace_to_dict(simulation.traces[req])
     refs = lesson_refs([*_anchors(preset), *(s.get("lesson") for s in trace["steps"])], language=_language())
-    view = presenters.trace_view(
-        trace, step=state.data.get("step"), href_for=lambda n: state.href(step=n, guess=None), lessons=refs
+    href_for = lambda n: state.href(step=n, guess=None)  # noqa: E731 - one link rule for steps and nodes
+    view = presenters.trace_view(trace, step=_opening_step(state, trace), href_for=href_for, lessons=refs)
+    steps = with_status_classes(view.steps, trace["response"])
+    predicting = bool(state.data.get("predict"))
+    view = replace(
+        view,
+        steps=steps,
+        nodes=tuple(
+            diagram_nodes(steps, view.step, href_for, hide_skipped=state.hide_skipped, predict=predicting)
+        ),
     )
     return {
+        "visible_steps": _visible_steps(view, hide_skipped=state.hide_skipped, predict=predicting),
+        "hide_skipped": state.hide_skipped,
+        "skipped_count": sum(1 for s in steps if s.outcome == "skip"),
         "preset_lessons": _preset_lessons(preset, refs),
         "req": req,
         "request_entry": simulation.timeline[req],
@@ -102,13 +123,65 @@ def _preset_lessons(preset: Mapping[str, Any] | None, refs: Mapping[str, Any]) -
     return [refs[a] for a in _anchors(preset) if a in refs]
 
 
+def _opening_step(state: State, trace: Mapping[str, Any]) -> int | None:
+    """Return the step the URL names or, on a preset's key request, the stage that teaches it.
+
+    In predict mode the page opens one step before that stage, so the learner predicts it.
+    """
+    if state.data.get("step") is not None or state.focus_stage is None:
+        return state.data.get("step")
+    stages = [s["stage"] for s in trace["steps"]]
+    if state.focus_stage not in stages:
+        return None
+    number = stages.index(state.focus_stage) + 1
+    return max(1, number - 1) if state.data.get("predict") else number
+
+
+def _visible_steps(
+    view: presenters.TraceView, *, hide_skipped: bool, predict: bool
+) -> list[presenters.StepView]:
+    """Return the event list's steps: no skipped ones when hidden, nothing past the question in predict mode."""
+    return [
+        s
+        for s in view.steps
+        if not (hide_skipped and s.outcome == "skip" and s.number != view.step)
+        and not (predict and s.number > view.step + 1)
+    ]
+
+
+def _neighbour(view: presenters.TraceView, *, forward: bool, hide_skipped: bool) -> int | None:
+    """Return the next (or previous) step number to show: skipped stages are passed over when hidden."""
+    numbers = range(view.step + 1, len(view.steps) + 1) if forward else range(view.step - 1, 0, -1)
+    for number in numbers:
+        if not (hide_skipped and view.steps[number - 1].outcome == "skip"):
+            return number
+    return None
+
+
+def _clamped(query: QueryDict, view: presenters.TraceView, req: int) -> list[dict[str, Any]]:
+    """Return the place a shared link asked for that does not exist, and what is shown instead."""
+    notes = []
+    for key, shown in (("step", view.step), ("req", req)):
+        raw = (query.get(key) or "").strip()
+        if raw.lstrip("-").isdigit() and int(raw) != shown:
+            notes.append({"field": key, "asked": raw, "shown": shown + (1 if key == "req" else 0)})
+    return notes
+
+
 def _controls(state: State, view: presenters.TraceView, total_requests: int) -> dict[str, Any]:
     step, last = view.step, len(view.steps)
+    hide = state.hide_skipped
+    prev_step = _neighbour(view, forward=False, hide_skipped=hide)
+    next_step = _neighbour(view, forward=True, hide_skipped=hide)
+    presenter_href = state.href(view="presenter", step=step, guess=None)
     return {
         "first": state.href(step=1, guess=None),
         "last": state.href(step=last, guess=None),
-        "prev": state.href(step=step - 1, guess=None) if step > 1 else None,
-        "next": state.href(step=step + 1, guess=None) if step < last else None,
+        "prev": state.href(step=prev_step, guess=None) if prev_step else None,
+        "next": state.href(step=next_step, guess=None) if next_step else None,
+        "hide_toggle": state.href(hide="none" if hide else "skipped", step=step, guess=None),
+        "presenter": presenter_href,
+        "exit_presenter": state.href(view=None, hide=None, step=step, guess=None),
         "restart": "?" + without(state.query, "s", "at", "req", "step", "guess").urlencode(),
         "advance": state.href(at=f"{state.clock_s + 1:g}", step=None, guess=None),
         "send_one": state.href(
@@ -134,12 +207,15 @@ def _predict(state: State, view: presenters.TraceView) -> dict[str, Any] | None:
     if guess:
         actual = view.current.outcome
         feedback = {"guess": guess, "actual": actual, "right": guess == actual}
+    if guess:
+        feedback.update(guess_label=outcome_label(guess), actual_label=outcome_label(feedback["actual"]))
     choices = (
         []
         if upcoming is None
         else [
-            (outcome, str(presenters.OUTCOME_LABELS[outcome]), state.href(step=view.step + 1, guess=outcome))
-            for outcome in ("pass", "reject", "hit", "miss", "skip", "error")
+            (outcome, outcome_label(outcome), state.href(step=view.step + 1, guess=outcome))
+            for outcome in choices_for(upcoming.stage)
         ]
     )
-    return {"upcoming": upcoming, "choices": choices, "feedback": feedback}
+    reveal = state.href(step=view.step + 1, guess=None) if upcoming is not None else None
+    return {"upcoming": upcoming, "choices": choices, "feedback": feedback, "reveal": reveal}

@@ -144,7 +144,11 @@ class VisualizerForm(forms.Form):
     predict = forms.BooleanField(label=_("Predict, then reveal"), required=False)
     build = forms.BooleanField(required=False)  # the builder is open (kept in links)
     guess = forms.ChoiceField(
-        required=False, choices=[(o, o) for o in ("pass", "reject", "hit", "miss", "skip", "error")]
+        required=False,
+        # outcomes, and the Response stage's status classes (outcomes.STAGE_OUTCOMES)
+        choices=[
+            (o, o) for o in ("pass", "reject", "hit", "miss", "skip", "error", "2xx", "3xx", "4xx", "5xx")
+        ],
     )
     compare = forms.ChoiceField(
         label=_("Compare with"),

@@ -8,22 +8,45 @@ from typing import TYPE_CHECKING
 from gateway_lab.engine.stages import DEFAULT_STAGE_ORDER
 
 from .labels import OUTCOME_LABELS, STAGE_LABELS
+from .outcomes import STATUS_CLASSES, look, short_status_label
 from .svg import Node
 
 if TYPE_CHECKING:  # presenters imports this module: only the annotation needs StepView
     from .presenters import StepView
 
 
-def diagram_nodes(views: Sequence[StepView], current: int, href_for: Callable[[int], str]) -> list[Node]:
-    """Return diagram nodes: every step in the trace plus, in pipeline order, the stages it never reached."""
+def diagram_nodes(
+    views: Sequence[StepView],
+    current: int,
+    href_for: Callable[[int], str],
+    *,
+    hide_skipped: bool = False,
+    predict: bool = False,
+) -> list[Node]:
+    """Return diagram nodes: every step in the trace plus, in pipeline order, the stages it never reached.
+
+    ``hide_skipped`` leaves out stages that did nothing for this request (``skip``), except the
+    current one. ``predict`` draws only what is revealed plus the next stage as a question: later
+    stages, and the stages a rejection will cut off, would give the answer away.
+    """
     by_stage = {v.stage: v for v in views}
     last_index = max(DEFAULT_STAGE_ORDER.index(v.stage) for v in views if v.stage in DEFAULT_STAGE_ORDER)
     nodes = []
     for position, stage in enumerate(DEFAULT_STAGE_ORDER):
         view = by_stage.get(stage)
         if view is not None:
+            if predict and view.number > current + 1:
+                continue
+            if hide_skipped and view.outcome == "skip" and view.number != current:
+                continue
             nodes.append(_reached_node(view, current, href_for))
-        elif position < last_index and stage != "response" and _stage_was_cut(views, stage):
+        elif (
+            not predict
+            and not hide_skipped
+            and position < last_index
+            and stage != "response"
+            and _stage_was_cut(views, stage)
+        ):
             nodes.append(_unreached_node(stage))
     return nodes
 
@@ -32,11 +55,15 @@ def _reached_node(view: StepView, current: int, href_for: Callable[[int], str]) 
     """Return the node of a step in the trace: done, current, or pending (its outcome still hidden)."""
     state = "done" if view.number < current else ("current" if view.number == current else "pending")
     outcome = view.outcome if state != "pending" else "pending"
+    if outcome in STATUS_CLASSES:  # the Response stage, told by status class (see outcomes.py)
+        label = short_status_label(view.outcome_label.partition(" ")[0], outcome)
+    else:
+        label = str(OUTCOME_LABELS.get(outcome, outcome))
     return Node(
         stage=view.stage,
         label=view.label,
-        outcome=outcome,
-        outcome_label=str(OUTCOME_LABELS[outcome]),
+        outcome=look(outcome),
+        outcome_label=label,
         state=state,
         href=href_for(view.number),
     )

@@ -8,8 +8,10 @@ from typing import Any
 
 from django.http import HttpRequest, QueryDict
 
+from gateway_lab.engine.presets import key_request
+
 from . import runs
-from .forms import VisualizerForm
+from .forms import MAX_BURST, VisualizerForm
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -23,6 +25,10 @@ class State:
     req: int
     run: runs.Run
     requests: list[dict[str, Any]]
+    dropped: int = 0  # requests the per-page cap left out of the sends (said on the page)
+    focus_stage: str | None = None  # the preset's key stage, when the page opened on its key request
+    presenter: bool = False  # ?view=presenter: the projector layout
+    hide_skipped: bool = False  # ?hide=skipped (default on in the presenter view; hide=none turns it off)
 
     def href(self, **changes: Any) -> str:
         """Return ``?…`` with ``changes`` applied (None removes a parameter; lists replace)."""
@@ -52,6 +58,25 @@ def hidden_inputs(query: QueryDict, exclude: tuple[str, ...]) -> list[tuple[str,
 
 
 VIEW_KEYS = ("req", "step", "guess")  # where the learner is; a new run starts over
+# Shared links name a place (step, request) that may not exist any more: clamp it into the form's
+# range here and to the real last step/request when the page is drawn, instead of refusing the link.
+CLAMPED = {"step": (0, 50), "req": (0, MAX_BURST * 2)}
+
+
+def clamp_query(query: QueryDict) -> QueryDict:
+    """Return ``query`` with whole-number ``step``/``req`` values clamped into range (others untouched)."""
+    clamped = query.copy()
+    for key, (low, high) in CLAMPED.items():
+        raw = query.get(key)
+        if raw is None or not raw.strip().lstrip("-").isdigit():
+            continue
+        clamped[key] = str(max(low, min(int(raw), high)))
+    return clamped
+
+
+def without_fields(query: QueryDict, fields: list[str]) -> QueryDict:
+    """Return ``query`` without the named fields: what a link with invalid fields can still show."""
+    return without(query, *fields)
 
 
 def forms_data(form: VisualizerForm, query: QueryDict) -> dict[str, Any]:
@@ -66,18 +91,22 @@ def forms_data(form: VisualizerForm, query: QueryDict) -> dict[str, Any]:
     }
 
 
-def resolve(request: HttpRequest, form: VisualizerForm) -> State:
-    """Fold a "send" form submission into the ``s`` list, then run the scenario the URL describes."""
+def resolve(request: HttpRequest, form: VisualizerForm, query: QueryDict | None = None) -> State:
+    """Fold a "send" form submission into the ``s`` list, then run the scenario the URL describes.
+
+    ``query`` is the URL state to start from (the request's, unless the view cleaned it). A preset
+    opened without ``req`` and without sends opens on its key request (``presets.key_request``).
+    """
     data = form.cleaned_data
-    query = request.GET.copy()
-    sends = runs.parse_sends(query.getlist("s"))
+    query = (request.GET if query is None else query).copy()
+    sends, dropped = runs.parse_sends_counted(query.getlist("s"))
     clock = data.get("at") or 0.0
     if data.get("count"):
         over = data.get("over") or 0.0
-        sends = runs.parse_sends(
+        sends, dropped = runs.parse_sends_counted(
             [*map(runs.format_send, sends), runs.format_send((clock, data["count"], over))]
         )
-        clock += over
+        clock += over if not dropped else 0.0
         for key in ("count", "over", "req", "step"):
             query.pop(key, None)
         query.setlist("s", [runs.format_send(s) for s in sends])
@@ -89,14 +118,24 @@ def resolve(request: HttpRequest, form: VisualizerForm) -> State:
         run = runs.Run(scenario=scenario, simulation=None, errors=refused)
     else:
         run = runs.run(scenario, requests, client=runs.client_for(data, scenario))
+    req, focus_stage = data.get("req") or 0, None
+    if scenario.preset and not sends and data.get("req") is None and run.simulation is not None:
+        req, focus_stage = key_request(scenario.preset, [t.response.status for t in run.simulation.traces])
+        query["req"] = str(req)  # every link carries the key request on
+    presenter = query.get("view") == "presenter"
+    hide = query.get("hide")
     return State(
         query=query,
         data=data,
         sends=sends,
         clock_s=clock,
-        req=data.get("req") or 0,
+        req=req,
         run=run,
         requests=requests,
+        dropped=dropped,
+        focus_stage=focus_stage,
+        presenter=presenter,
+        hide_skipped=hide == "skipped" or (presenter and hide != "none"),
     )
 
 

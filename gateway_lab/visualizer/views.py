@@ -10,21 +10,38 @@ works without JavaScript.
 from __future__ import annotations
 
 import json
+from typing import Any
 
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse, QueryDict
 from django.shortcuts import render
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
 from gateway_lab.engine.trace import trace_to_dict
 
-from . import authorization, context, runs
+from . import authorization, context, runs, state
 from .forms import VisualizerForm
 
 PARTIALS = ("trace", "timeline", "compare")
+UNLABELLED = {"step": _("Step"), "req": _("Request"), "guess": _("Prediction"), "build": _("Builder open")}
 
 
-def _form(request: HttpRequest) -> VisualizerForm:
-    return VisualizerForm(request.GET, preset_choices=runs.preset_choices())
+def _form(query: QueryDict) -> VisualizerForm:
+    return VisualizerForm(query, preset_choices=runs.preset_choices())
+
+
+def _field_errors(form: VisualizerForm) -> list[dict[str, Any]]:
+    """Return each invalid field's name, label and messages (in the page's language)."""
+    return [
+        {
+            "name": name,
+            "label": str(form.fields[name].label or UNLABELLED.get(name, name))
+            if name in form.fields
+            else name,
+            "messages": [str(m) for m in messages],
+        }
+        for name, messages in form.errors.items()
+    ]
 
 
 def _valid(form: VisualizerForm) -> bool:
@@ -41,39 +58,55 @@ def _valid(form: VisualizerForm) -> bool:
 
 @require_GET
 def page(request: HttpRequest) -> HttpResponse:
-    """Render the visualizer at the step, request and clock the URL names."""
-    form = _form(request)
+    """Render the visualizer at the step, request and clock the URL names.
+
+    A step or request past the end is clamped to the last one. Any other invalid field answers
+    400 naming the field and its error, and still shows the page without that field (the picker,
+    the default scenario or the preset) so a broken shared link is not a dead end.
+    """
+    query = state.clamp_query(request.GET)
+    form = _form(query)
     if not _valid(form):
-        return render(
-            request,
-            "visualizer/page.html",
-            {
-                "form": form,
-                "fieldsets": form.fieldsets(),
-                "invalid": True,
-                **context.forms_data(form, request.GET),
-            },
-            status=400,
-        )
-    data = context.page_data(request, form)
+        errors = _field_errors(form)
+        fallback_query = state.without_fields(query, [e["name"] for e in errors])
+        fallback = _form(fallback_query)
+        data: dict[str, Any] = {}
+        if _valid(fallback):
+            data = context.page_data(request, fallback, fallback_query)
+        else:  # cannot happen for one form, but never answer 500
+            data = context.forms_data(fallback, fallback_query)
+        data.update(form=form, fieldsets=form.fieldsets(), invalid=True, field_errors=errors)
+        data.setdefault("picker", context.forms_data(form, query)["picker"])
+        return render(request, _template(request, data), data, status=400)
+    data = context.page_data(request, form, query)
+    return render(request, _template(request, data), data)
+
+
+def _template(request: HttpRequest, data: dict[str, Any]) -> str:
+    """Return the page (or the presenter view), or the htmx partial the request targets."""
+    if data.get("presenter") and data.get("view"):
+        return "visualizer/present.html"
     template = "visualizer/page.html"
     target = getattr(request, "htmx", None) and request.htmx.target
     if target in PARTIALS:
         template += f"#{target}"
-    return render(request, template, data)
+    return template
 
 
 @require_GET
 def export(request: HttpRequest) -> HttpResponse:
     """Return the selected request's trace as JSON (``trace_to_dict``), as a download."""
-    form = _form(request)
+    query = state.clamp_query(request.GET)
+    form = _form(query)
     if not _valid(form):
         return JsonResponse({"errors": form.errors.get_json_data()}, status=400)
-    state = context.resolve(request, form)
-    if state.run.simulation is None:
-        return JsonResponse({"errors": [{"field": f, "message": m} for f, m in state.run.errors]}, status=400)
-    traces = state.run.simulation.traces
-    index = min(state.req, len(traces) - 1)
+    resolved = context.resolve(request, form, query)
+    if resolved.run.simulation is None:
+        return JsonResponse(
+            {"errors": [{"field": f, "message": m} for f, m in resolved.run.errors]}, status=400
+        )
+    traces = resolved.run.simulation.traces
+    index = min(resolved.req, len(traces) - 1)
     response = HttpResponse(
         json.dumps(trace_to_dict(traces[index]), indent=2), content_type="application/json"
     )

@@ -5,11 +5,16 @@ Each ``<name>.json`` holds ``name``, ``title``/``description``/``notice`` (``{"e
 (AWS JSON), ``client``, ``requests`` (``simulate.RequestSpec.from_dict`` format: ``count`` copies spread
 evenly over ``over_ms`` from ``at_ms``, the one rule every front end and test uses) and optionally ``compare`` (``{"label", "api", "stage"}``: the same requests against a second
 API), ``canary_api`` and ``expect`` (what the tests check, mirroring ``notice``).
+
+``focus`` (``{"request": index, "stage": name}``) names the key request: the one the preset is about
+(the first 429, the authorizer-cache trap…) and the stage that teaches it. Front ends open the preset
+there; ``key_request`` reads it and falls back to the first non-2xx response.
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping, Sequence
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -61,6 +66,21 @@ def list_presets() -> list[dict[str, Any]]:
             }
         )
     return summaries
+
+
+def key_request(preset: Mapping[str, Any], statuses: Sequence[int]) -> tuple[int, str | None]:
+    """Return (request index, stage or None) a front end should open ``preset`` on.
+
+    ``statuses`` are the responses of the preset's requests, in order. The declared ``focus`` wins
+    when its request exists; otherwise the first non-2xx response, else the first request.
+    """
+    focus = preset.get("focus") or {}
+    index = focus.get("request")
+    if isinstance(index, int) and 0 <= index < len(statuses):
+        stage = focus.get("stage")
+        return index, str(stage) if stage else None
+    first = next((i for i, status in enumerate(statuses) if not 200 <= status < 300), 0)
+    return first, None
 
 
 def run_preset(name: str, *, seed: int = 0) -> list[tuple[str, Simulation]]:
