@@ -1,4 +1,10 @@
-"""Load API and stage JSON (AWS field names) into frozen model objects, refusing what AWS refuses."""
+"""Load API and stage JSON (AWS field names) into frozen model objects, refusing what AWS refuses.
+
+Definitions are bounded as AWS bounds them (§10: 300 resources or routes, 10 authorizers per API)
+plus a few lab bounds on what the engine walks per request (segments and parameters per path,
+integration responses, templates), so one definition cannot cost a worker unbounded CPU. An
+integration's HTTP method must be a method API Gateway knows, spelled as an RFC 7230 token.
+"""
 
 from __future__ import annotations
 
@@ -29,6 +35,22 @@ UNAUTHORIZED_STRATEGIES = ("FAIL_WITH_403", "SUCCEED_WITH_RESPONSE_HEADER", "SUC
 MAX_CACHE_TTL_S = 3600  # §4
 WS_SPECIAL_ROUTES = ("$connect", "$disconnect", "$default")
 _STAGE_VAR_NAME = re.compile(r"^[A-Za-z0-9_]{1,64}$")  # §8
+# §10 (DG:limits): resources per REST API, routes per HTTP API, authorizers per API.
+MAX_RESOURCES = 300
+MAX_ROUTES = 300
+MAX_AUTHORIZERS = 10
+# Lab bounds (AWS documents none smaller; these keep routing and loading cheap).
+MAX_PATH_SEGMENTS = 32
+MAX_PATH_PARAMS = 16
+MAX_PATH_CHARS = 2048
+MAX_INTEGRATION_RESPONSES = 50
+MAX_MODELS = 100
+MAX_GATEWAY_RESPONSES = 50
+MAX_STAGE_VARIABLES = 100
+MAX_METHOD_SETTINGS = 600
+METHOD_TOKEN = re.compile(r"^[!#$%&'*+\-.^_`|~0-9A-Za-z]{1,32}$")  # RFC 7230 §3.1.1
+INTEGRATION_METHOD_FIELDS = ("httpMethod", "integrationHttpMethod", "integrationMethod")
+REST_NO_JWT = "REST APIs have no JWT authorizer; use a Cognito user pool authorizer."
 
 
 class _Errors:
@@ -72,6 +94,8 @@ def _load_api(data: Mapping[str, Any]) -> Api:
     )
     if api_type != ApiType.REST and endpoint != EndpointType.REGIONAL:
         errors.add("endpointConfiguration.types", f"{api_type} APIs support only REGIONAL endpoints (§1.1)")
+    _check_sizes(raw, api_type, errors)
+    errors.raise_if_any()
     api_kwargs: dict[str, Any] = {}
     if api_type == ApiType.REST:
         api_kwargs["resources"] = _rest_resources(raw.get("resources") or (), errors)
@@ -104,6 +128,57 @@ def _load_api(data: Mapping[str, Any]) -> Api:
     )
 
 
+def _check_sizes(raw: Mapping[str, Any], api_type: ApiType, errors: _Errors) -> None:
+    """Refuse definitions larger than AWS allows (§10) or than the lab walks per request."""
+    for field_name, limit in (
+        ("resources", MAX_RESOURCES),
+        ("routes", MAX_ROUTES),
+        ("integrations", MAX_ROUTES),
+        ("authorizers", MAX_AUTHORIZERS),
+        ("models", MAX_MODELS),
+        ("gatewayResponses", MAX_GATEWAY_RESPONSES),
+        ("requestValidators", MAX_MODELS),
+    ):
+        items = raw.get(field_name) or ()
+        if not isinstance(items, list | tuple):
+            errors.add(field_name, "must be a list")
+        elif len(items) > limit:
+            errors.add(field_name, f"at most {limit} per API (§10); got {len(items)}")
+    for i, authorizer in enumerate(raw.get("authorizers") or ()):
+        kind = str(_get(authorizer, "type") or _get(authorizer, "authorizerType") or "").upper()
+        if kind == "JWT" and api_type == ApiType.REST:
+            errors.add(f"authorizers[{i}].type", REST_NO_JWT)
+
+
+def _get(item: Any, key: str) -> Any:
+    return item.get(key) if isinstance(item, Mapping) else None
+
+
+def _check_path(path: str, where: str, errors: _Errors) -> None:
+    parts = [p for p in path.split("/") if p]
+    if len(path) > MAX_PATH_CHARS or len(parts) > MAX_PATH_SEGMENTS:
+        errors.add(where, f"at most {MAX_PATH_SEGMENTS} segments and {MAX_PATH_CHARS} characters per path")
+    params = sum(1 for p in parts if p.startswith("{") and p.endswith("}"))
+    if params > MAX_PATH_PARAMS:
+        errors.add(where, f"at most {MAX_PATH_PARAMS} path parameters per path; got {params}")
+
+
+def _check_integration(integration: Mapping[str, Any], kind: str, path: str, errors: _Errors) -> None:
+    """The integration's method must be a token API Gateway knows (HTTP integrations: a real method)."""
+    for name in INTEGRATION_METHOD_FIELDS:
+        value = integration.get(name)
+        if value is None:
+            continue
+        text = str(value)
+        if not METHOD_TOKEN.match(text) or text.upper() not in HTTP_METHODS:
+            errors.add(f"{path}.{name}", f"must be one of {', '.join(HTTP_METHODS)}; got {text[:40]!r}")
+    responses = integration.get("integrationResponses") or {}
+    if isinstance(responses, Mapping) and len(responses) > MAX_INTEGRATION_RESPONSES:
+        errors.add(
+            f"{path}.integrationResponses", f"at most {MAX_INTEGRATION_RESPONSES} integration responses"
+        )
+
+
 def _enum(raw: Mapping[str, Any], key: str, enum: Any, default: Any, errors: _Errors, path: str = "") -> Any:
     value = raw.get(key, default)
     try:
@@ -120,6 +195,7 @@ def _method(raw: Mapping[str, Any], http_method: str, integration: Any, path: st
         errors.add(
             f"{path}.type", f"unknown integration type {kind or '(none)'}; use {', '.join(INTEGRATION_TYPES)}"
         )
+    _check_integration(integration, kind, path, errors)
     return Method(
         http_method=http_method,
         authorization_type=str(raw.get("authorizationType", "NONE")),
@@ -143,6 +219,7 @@ def _rest_resources(items: Any, errors: _Errors) -> tuple[Resource, ...]:
         if path in seen:
             errors.add(f"{where}.path", f"Another resource already has the path {path}")
         seen.add(path)
+        _check_path(path, f"{where}.path", errors)
         if "{proxy+}" in path and not path.endswith("{proxy+}") or path.count("+}") > 1:
             errors.add(
                 f"{where}.path", "Cannot create a child of a resource with a greedy path variable (§10)"
@@ -152,6 +229,8 @@ def _rest_resources(items: Any, errors: _Errors) -> tuple[Resource, ...]:
             verb = verb.upper()
             if verb not in HTTP_METHODS:
                 errors.add(f"{where}.resourceMethods.{verb}", f"unknown HTTP method {verb}")
+            if str(spec.get("authorizationType", "")).upper() == "JWT":
+                errors.add(f"{where}.resourceMethods.{verb}.authorizationType", REST_NO_JWT)
             mpath = f"{where}.resourceMethods.{verb}.methodIntegration"
             methods[verb] = _method(spec, verb, spec.get("methodIntegration"), mpath, errors)
         resources.append(
@@ -177,8 +256,9 @@ def _routes(raw: Mapping[str, Any], api_type: ApiType, errors: _Errors) -> dict[
             continue
         verb, _, path = key.partition(" ")
         if verb.upper() not in HTTP_METHODS or not path.startswith("/"):
-            errors.add(f"{where}.routeKey", f"use 'METHOD /path' or '$default'; got {key!r}")
+            errors.add(f"{where}.routeKey", f"use 'METHOD /path' or '$default'; got {key[:80]!r}")
             continue
+        _check_path(path, f"{where}.routeKey", errors)
         by_path.setdefault(path, {})[verb.upper()] = _method(
             route, verb.upper(), integration, f"{where}.integration", errors
         )
@@ -226,6 +306,12 @@ def _load_stage(data: Mapping[str, Any], api: Api) -> Stage:
     raw = freeze(data)
     is_rest = api.api_type == ApiType.REST
     variables = raw.get("variables") or FrozenDict()
+    if len(variables) > MAX_STAGE_VARIABLES:
+        errors.add("variables", f"at most {MAX_STAGE_VARIABLES} stage variables")
+    for field_name in ("methodSettings", "routeSettings"):
+        if len(raw.get(field_name) or {}) > MAX_METHOD_SETTINGS:
+            errors.add(field_name, f"at most {MAX_METHOD_SETTINGS} entries")
+    errors.raise_if_any()
     for name, value in variables.items():
         if not _STAGE_VAR_NAME.match(name):
             errors.add(f"variables.{name}", "names are 1–64 letters, digits or underscores (§8)")

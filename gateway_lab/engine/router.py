@@ -2,6 +2,10 @@
 
 A trie over path segments. ``candidates`` yields every resource whose path matches, most specific
 first, so REST can take the first and HTTP APIs can keep looking for one that has the method.
+
+A lookup visits at most every trie node once, so its cost is bounded by the definition's size
+(``model_load`` bounds resources and segments per path); the matches of recent paths are kept
+(``CACHE_SIZE``), so a burst of the same request walks the trie once, not once per copy.
 """
 
 from __future__ import annotations
@@ -10,6 +14,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from .model import Resource
+
+CACHE_SIZE = 1024
 
 
 @dataclass(slots=True)
@@ -23,9 +29,10 @@ class _Node:
 class Router:
     """Match request paths (after the stage) against resource or route paths."""
 
-    __slots__ = ("_root",)
+    __slots__ = ("_cache", "_root")
 
     def __init__(self, resources: tuple[Resource, ...]) -> None:
+        self._cache: dict[str, tuple[tuple[Resource, dict[str, str]], ...]] = {}
         self._root = _Node()
         for resource in resources:
             self._add(resource)
@@ -53,9 +60,15 @@ class Router:
         Empty segments are ignored (``//pets`` and ``/pets/`` match ``/pets``, §6.1) and values stay
         percent-encoded as the client sent them.
         """
-        found: list[tuple[Resource, dict[str, str]]] = []
-        _collect(self._root, [s for s in path.split("/") if s], 0, {}, found)
-        return iter(found)
+        found = self._cache.get(path)
+        if found is None:
+            matches: list[tuple[Resource, dict[str, str]]] = []
+            _collect(self._root, [s for s in path.split("/") if s], 0, {}, matches)
+            if len(self._cache) >= CACHE_SIZE:
+                self._cache.clear()
+            found = self._cache[path] = tuple(matches)
+        # Callers keep the parameters in traces: each gets its own dict.
+        return ((resource, dict(params)) for resource, params in found)
 
 
 def _collect(
