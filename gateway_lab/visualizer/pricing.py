@@ -86,3 +86,38 @@ def compare_costs(*, requests: int, request_kb: float = 1.0) -> CostComparison:
     http = monthly_cost("HTTP", requests=requests, request_kb=request_kb)
     saving = 0.0 if rest.usd == 0 else round((1 - http.usd / rest.usd) * 100, 1)
     return CostComparison(rest=rest, http=http, saving_percent=saving)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CostVerdict:
+    """Why HTTP's saving is what it is for this traffic: request size and price tiers, not a slogan."""
+
+    saving_percent: float
+    claim_holds: bool
+    metering_factor: int  # billable HTTP requests per request (each started 512 KB counts)
+    rest_usd_per_million: float  # average price actually paid for this volume
+    http_usd_per_million: float
+    rest_past_first_tier: bool  # REST's later, cheaper tiers lower its average
+    http_past_first_tier: bool
+    rest_first_tier_millions: float
+    http_first_tier_millions: float
+
+
+def cost_verdict(comparison: CostComparison, *, request_kb: float) -> CostVerdict:
+    """Return the reasons behind ``comparison``'s saving: HTTP metering of large requests and the tiers."""
+    requests = comparison.rest.requests
+    millions = requests / MILLION if requests else 0.0
+    http_millions = comparison.http.billable / MILLION if requests else 0.0
+    rest_first = REST_TIERS[0].size_millions or 0.0
+    http_first = HTTP_TIERS[0].size_millions or 0.0
+    return CostVerdict(
+        saving_percent=comparison.saving_percent,
+        claim_holds=comparison.claim_holds,
+        metering_factor=max(1, math.ceil(request_kb / HTTP_METERING_KB)),
+        rest_usd_per_million=round(comparison.rest.usd / millions, 3) if millions else 0.0,
+        http_usd_per_million=round(comparison.http.usd / millions, 3) if millions else 0.0,
+        rest_past_first_tier=millions > rest_first,
+        http_past_first_tier=http_millions > http_first,
+        rest_first_tier_millions=rest_first,
+        http_first_tier_millions=http_first,
+    )
