@@ -6,6 +6,8 @@ from typing import Any
 
 from django.urls import reverse
 
+from gateway_lab.engine.presets import PresetNotFound, load_preset
+
 from .models import Drill, DrillAnswer
 from .rendering.links import preset_url
 
@@ -55,3 +57,15 @@ def drill_view(drill: Drill, *, language: str, chosen: list[int] | None = None) 
 def answer_view(answer: DrillAnswer, *, language: str) -> dict[str, Any]:
     """Return the drill view for a recorded answer."""
     return drill_view(answer.drill, language=language, chosen=list(answer.chosen))
+
+
+def preset_titles(names: list[str], *, language: str) -> dict[str, str]:
+    """Return each preset's title in ``language`` (its name when the preset file is missing)."""
+    titles = {}
+    for name in names:
+        try:
+            title = load_preset(name).get("title") or name
+        except PresetNotFound:
+            title = name
+        titles[name] = pick(title, language) or name
+    return titles

@@ -3,6 +3,9 @@
 Chinese has no spaces between words, so every backend also matches substrings (``icontains``):
 a two-character query such as 节流 must find its sections. On PostgreSQL, full-text search
 (``simple`` configuration, websearch syntax) is added for Latin text and ranks the hits.
+
+The glossary joins the index: a query that names a glossary term, in either language or by one of
+its aliases (AWS's zh-CN 使用计划 for our 用量计划), also finds every other name of that term.
 """
 
 from __future__ import annotations
@@ -14,9 +17,10 @@ from html import escape
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.db import connection
 from django.db.models import Q, QuerySet
+from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 
-from .models import LessonSection
+from .models import GlossaryTerm, LessonSection
 
 MAX_QUERY = 100
 SNIPPET_CHARS = 180
@@ -30,6 +34,7 @@ class SearchHit:
     anchor: str
     heading: SafeString
     snippet: SafeString
+    url: str  # the lesson in the hit's own language, at the section
 
 
 def query_terms(query: str) -> list[str]:
@@ -37,12 +42,48 @@ def query_terms(query: str) -> list[str]:
     return list(dict.fromkeys(query.strip()[:MAX_QUERY].split()))
 
 
-def search_sections(*, query: str, language: str, limit: int = 30) -> list[SearchHit]:
-    """Return matching sections, the reader's language first, headings matches before body matches."""
+def glossary_names() -> list[list[str]]:
+    """Return every glossary term's names: its spelling in each language and its aliases."""
+    names = []
+    for terms, aliases in GlossaryTerm.objects.values_list("terms", "aliases"):
+        found = [str(t) for t in (terms or {}).values() if t]
+        for group in (aliases or {}).values():
+            found.extend(str(a) for a in group if a)
+        names.append(list(dict.fromkeys(found)))
+    return names
+
+
+def query_groups(query: str) -> list[list[str]]:
+    """Return what a section must contain: one group of alternatives per query term.
+
+    A whole query (``usage plan``) or a single term that is a glossary name expands into all the
+    names of that term, so 使用计划 also finds 用量计划 and "usage plan".
+    """
     terms = query_terms(query)
     if not terms:
         return []
-    sections = _matching(terms, query).select_related("lesson")
+    names = glossary_names()
+
+    def synonyms(text: str) -> list[str] | None:
+        folded = text.casefold()
+        for group in names:
+            if any(name.casefold() == folded for name in group):
+                return list(dict.fromkeys([text, *group]))
+        return None
+
+    whole = synonyms(" ".join(terms)) if len(terms) > 1 else None
+    if whole:
+        return [whole]
+    return [synonyms(term) or [term] for term in terms]
+
+
+def search_sections(*, query: str, language: str, limit: int = 30) -> list[SearchHit]:
+    """Return matching sections, the reader's language first, headings matches before body matches."""
+    groups = query_groups(query)
+    if not groups:
+        return []
+    terms = [term for group in groups for term in group]
+    sections = _matching(groups, query).select_related("lesson")
     ranked = sorted(
         sections[:200],
         key=lambda s: (
@@ -53,13 +94,16 @@ def search_sections(*, query: str, language: str, limit: int = 30) -> list[Searc
             s.position,
         ),
     )
-    return [_hit(section, terms) for section in ranked[:limit]]
+    return [_hit(section, terms, language=language) for section in ranked[:limit]]
 
 
-def _matching(terms: list[str], query: str) -> QuerySet[LessonSection]:
+def _matching(groups: list[list[str]], query: str) -> QuerySet[LessonSection]:
     substring = Q()
-    for term in terms:
-        substring &= Q(heading__icontains=term) | Q(text__icontains=term)
+    for group in groups:
+        alternatives = Q()
+        for term in group:
+            alternatives |= Q(heading__icontains=term) | Q(text__icontains=term)
+        substring &= alternatives
     sections = LessonSection.objects.all()
     if connection.vendor != "postgresql":
         return sections.filter(substring)
@@ -92,7 +136,15 @@ def snippet_window(text: str, terms: list[str]) -> str:
     return ("…" if start else "") + window + ("…" if start + SNIPPET_CHARS < len(text) else "")
 
 
-def _hit(section: LessonSection, terms: list[str]) -> SearchHit:
+def hit_url(*, slug: str, anchor: str, language: str, reader_language: str) -> str:
+    """Return the lesson URL of a hit: in the hit's language (``?lang=``) when it is not the reader's."""
+    url = reverse("lessons:detail", kwargs={"slug": slug})
+    if language != reader_language:
+        url += f"?lang={language}"
+    return f"{url}#{anchor}" if anchor else url
+
+
+def _hit(section: LessonSection, terms: list[str], *, language: str) -> SearchHit:
     return SearchHit(
         lesson_slug=section.lesson.slug,
         lesson_title=section.lesson.title,
@@ -100,4 +152,10 @@ def _hit(section: LessonSection, terms: list[str]) -> SearchHit:
         anchor=section.anchor,
         heading=highlight(section.heading or section.lesson.title, terms),
         snippet=highlight(snippet_window(section.text, terms), terms),
+        url=hit_url(
+            slug=section.lesson.slug,
+            anchor=section.anchor,
+            language=section.lesson.language,
+            reader_language=language,
+        ),
     )

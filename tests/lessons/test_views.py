@@ -38,9 +38,18 @@ def test_lesson_page_has_toc_anchors_reading_time_and_preset_link(client, loaded
     assert 'data-testid="reading-time"' in body
     assert 'data-testid="preset-fragile-backend" href' not in body
     assert (
-        '<a class="preset-link" href="/visualizer/?preset=fragile-backend" data-testid="preset-fragile-backend">'
-        in body
-    )
+        '<a class="preset-link" href="/visualizer/?preset=fragile-backend" data-testid="preset-fragile-backend"'
+        ' data-preset="fragile-backend">A fragile backend protected by throttling</a>'
+    ) in body
+
+
+def test_preset_link_shows_the_scenario_title_in_the_readers_language(zh_client, loaded):
+    """Issue 10: "See it in the visualizer" names the scenario by its title, not its slug."""
+    from gateway_lab.engine.presets import load_preset
+
+    body = zh_client.get("/lessons/alpha/").content.decode()
+    title = load_preset("fragile-backend")["title"]["zh-hans"]
+    assert f'data-preset="fragile-backend">{title}</a>' in body
 
 
 def test_lesson_page_links_previous_and_next(client, loaded):

@@ -7,11 +7,14 @@ from django.shortcuts import redirect, render
 from django.utils.translation import get_language
 from django.views.decorators.http import require_GET, require_POST
 
-from .. import selectors
+from .. import content, selectors
 from ..learners import learner_from_request
+from ..presenters import preset_titles
 from ..rendering.links import preset_url
 from ..search import search_sections
 from ..services import section_mark_read
+
+PANEL_HITS = 8  # the header's dropdown; Enter opens the full results page
 
 
 def current_language() -> str:
@@ -40,17 +43,25 @@ def detail(request: HttpRequest, slug: str) -> HttpResponse:
     Template: ``lessons/detail.html``.
     """
     language = current_language()
+    # A search hit opens the lesson in the hit's own language (``?lang=zh-hans``).
+    wanted = request.GET.get("lang", "")
+    if wanted in content.LANGUAGES:
+        language = wanted
     view = selectors.lesson_get(slug=slug, language=language)
     if view is None:
         raise Http404("No such lesson")
     read = selectors.read_anchors(learner=learner_from_request(request), lesson_slug=slug)
     anchors = [item["anchor"] for item in view.lesson.toc]
+    titles = preset_titles(view.lesson.presets, language=language)
     context = {
         "view": view,
         "lesson": view.lesson,
         "read": read,
         "all_read": bool(anchors) and read >= set(anchors),
-        "presets": [{"name": name, "url": preset_url(name)} for name in view.lesson.presets],
+        "presets": [
+            {"name": name, "url": preset_url(name), "title": titles.get(name, name)}
+            for name in view.lesson.presets
+        ],
     }
     return render(request, "lessons/detail.html", context)
 
@@ -88,5 +99,7 @@ def search(request: HttpRequest) -> HttpResponse:
     """
     query = request.GET.get("q", "").strip()
     hits = search_sections(query=query, language=current_language()) if query else []
+    if request.htmx and request.htmx.target == "site-search-panel":  # the header's live results
+        return render(request, "lessons/_search_panel.html", {"query": query, "hits": hits[:PANEL_HITS]})
     template = "lessons/search.html#results" if request.htmx else "lessons/search.html"
     return render(request, template, {"query": query, "hits": hits})
