@@ -8,6 +8,8 @@ HOST   ?= 127.0.0.1
 PORT   ?= 8000
 WORKERS ?= 2
 PYTEST_ARGS ?=
+# uvicorn's WebSocket protocol plus frame sizes, so the 32 KB frame limit holds (livegw/wsframes.py)
+WS_FRAMES := --ws gateway_lab.livegw.wsframes:FrameReportingProtocol
 
 .PHONY: run test setup setup-dev serve lint format bench messages clean help
 .DEFAULT_GOAL := help
@@ -45,7 +47,7 @@ setup-dev: $(VENV)/.installed-dev setup
 # uvicorn, not Daphne's runserver: Daphne (autobahn) cannot close with AWS's 1001/1003/1009 nor refuse an
 # upgrade with 401. DEBUG is on, so servestatic's middleware serves static/ as runserver did.
 run: setup
-	$(VENV)/bin/uvicorn gateway_lab.asgi:application --host $(HOST) --port $(PORT) --reload \
+	$(VENV)/bin/uvicorn gateway_lab.asgi:application --host $(HOST) --port $(PORT) --reload $(WS_FRAMES) \
 		--reload-dir gateway_lab --reload-dir templates --reload-include '*.html' --lifespan off
 
 test: setup-dev
@@ -56,7 +58,7 @@ test: setup-dev
 
 serve: setup
 	DEBUG=false $(PY) manage.py collectstatic --noinput --verbosity 0
-	DEBUG=false $(VENV)/bin/uvicorn gateway_lab.asgi:application --host $(HOST) --port $(PORT) \
+	DEBUG=false $(VENV)/bin/uvicorn gateway_lab.asgi:application --host $(HOST) --port $(PORT) $(WS_FRAMES) \
 		--workers $(WORKERS) --proxy-headers --no-server-header
 
 lint: $(VENV)/.installed-dev

@@ -15,6 +15,7 @@ from channels.routing import ProtocolTypeRouter, URLRouter
 from channels.security.websocket import AllowedHostsOriginValidator
 from django.urls import re_path
 
+from gateway_lab.core.health import with_health
 from gateway_lab.routing import gateway_websocket_urlpatterns, site_websocket_urlpatterns
 
 # The live gateway's WebSocket APIs accept any client, as API Gateway does (no Origin check: auth is
@@ -23,7 +24,7 @@ site_websockets = AllowedHostsOriginValidator(AuthMiddlewareStack(URLRouter(site
 
 application = ProtocolTypeRouter(
     {
-        "http": django_asgi_app,
+        "http": with_health(django_asgi_app),  # /healthz answered before Django (core/health.py)
         "websocket": URLRouter([*gateway_websocket_urlpatterns, re_path(r"", site_websockets)]),
     }
 )

@@ -81,7 +81,8 @@ class AsgiServer:
         self._log = tempfile.TemporaryFile()  # noqa: SIM115 -- read on failure, closed in stop()
         self.port = _free_port()
         command = [sys.executable, "-m", "uvicorn", "gateway_lab.asgi:application", "--host", "127.0.0.1",
-                   "--port", str(self.port), "--lifespan", "off", "--no-access-log"]  # fmt: skip
+                   "--port", str(self.port), "--lifespan", "off", "--no-access-log",
+                   "--ws", "gateway_lab.livegw.wsframes:FrameReportingProtocol"]  # fmt: skip
         self.process = subprocess.Popen(command, cwd=ROOT, env=child_env, stdout=self._log, stderr=self._log)
         self.url = f"http://127.0.0.1:{self.port}"
         self.ws_url = f"ws://127.0.0.1:{self.port}"

@@ -31,8 +31,12 @@ from typing import Any
 
 from channels import layers
 from channels.exceptions import ChannelFull
+from redis.exceptions import RedisError
 
 logger = logging.getLogger(__name__)
+# What an unreachable or failing Redis raises (from the Store or the channel layer): redis-py's errors,
+# refused or reset sockets, and a bounded wait that ran out.
+OUTAGE_ERRORS: tuple[type[BaseException], ...] = (RedisError, OSError, asyncio.TimeoutError)
 CLEAN_INTERVAL_S = 1.0  # messages live 60 s by default: a second's delay to drop one changes nothing
 IN_FLIGHT = 32  # channel-layer calls at once per event loop: well under channels_redis's pool (100)
 

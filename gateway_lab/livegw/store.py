@@ -17,6 +17,9 @@ from django.conf import settings
 from gateway_lab.engine.clock import Clock, SystemClock
 from gateway_lab.engine.state import MemoryStore, Store
 
+STORE_TIMEOUT_S = 5.0
+STORE_CONNECT_TIMEOUT_S = 2.0
+
 
 class RedisStore:
     """The engine's Store protocol over Redis; values are JSON, TTLs are Redis PX expiries."""
@@ -24,7 +27,10 @@ class RedisStore:
     def __init__(self, url: str, *, prefix: str = "gwlab:") -> None:
         import redis
 
-        self._redis = redis.Redis.from_url(url)
+        # Bounded waits: a Redis that hangs must not hang a worker thread (the upgrade answers 503).
+        self._redis = redis.Redis.from_url(
+            url, socket_timeout=STORE_TIMEOUT_S, socket_connect_timeout=STORE_CONNECT_TIMEOUT_S
+        )
         self._prefix = prefix
 
     def get(self, key: str) -> Any | None:
@@ -69,6 +75,10 @@ class LockedMemoryStore:
     def get(self, key: str) -> Any | None:
         with self._lock:
             return self._store.get(key)
+
+    def get_many(self, keys: list[str]) -> list[Any | None]:
+        with self._lock:
+            return [self._store.get(key) for key in keys]
 
     def put(self, key: str, value: Any, *, ttl_ms: float | None = None) -> None:
         with self._lock:

@@ -3,12 +3,18 @@
 In AWS an EventBridge rule would invoke a Lambda every second that calls PostToConnection for each
 subscriber. Here one asyncio task per server process plays that role; a per-second counter in the
 shared Store elects one publisher, so with several processes each tick is still sent once.
+
+The task runs only while this process holds at least one demo-ws connection (``joined``/``left``):
+when the last one closes (as every socket does when the server shuts down) it is cancelled, so no
+background task outlives the connections and a SIGTERM ends the process at once. A tick that fails
+(Redis unreachable) is skipped and logged; the next second tries again.
 """
 
 from __future__ import annotations
 
 import asyncio
 import json
+import logging
 import time
 
 from asgiref.sync import sync_to_async
@@ -18,9 +24,12 @@ from gateway_lab.functions.websocket.ticker import TABLE, prices
 
 from . import services
 from .delivery import deliver
+from .layers import OUTAGE_ERRORS
 
+logger = logging.getLogger(__name__)
 API_ID, STAGE = "demo-ws", "prod"
 _task: asyncio.Task[None] | None = None
+_holders = 0  # demo-ws connections open in this process
 
 
 def ensure_running() -> None:
@@ -29,6 +38,33 @@ def ensure_running() -> None:
     loop = asyncio.get_running_loop()
     if _task is None or _task.done() or _task.get_loop() is not loop:
         _task = loop.create_task(_run())
+
+
+def joined() -> None:
+    """A demo-ws connection opened in this process: make sure the publisher runs."""
+    global _holders
+    _holders += 1
+    ensure_running()
+
+
+def left() -> None:
+    """A demo-ws connection closed: stop the publisher with the last one."""
+    global _holders
+    _holders = max(0, _holders - 1)
+    if _holders == 0:
+        stop()
+
+
+def stop() -> None:
+    """Cancel this process's publisher (it restarts with the next connection)."""
+    global _task
+    if _task is not None and not _task.done():
+        _task.cancel()
+    _task = None
+
+
+def running() -> bool:
+    return _task is not None and not _task.done()
 
 
 def tick(second: int) -> list[Push]:
@@ -52,6 +88,9 @@ def tick(second: int) -> list[Push]:
 async def _run() -> None:
     while True:
         await asyncio.sleep(1 - (time.time() % 1))  # on the second boundary
-        pushes = await sync_to_async(tick, thread_sensitive=True)(int(time.time()))
-        if pushes:
-            await deliver(pushes)
+        try:
+            pushes = await sync_to_async(tick, thread_sensitive=False)(int(time.time()))
+            if pushes:
+                await deliver(pushes)
+        except OUTAGE_ERRORS as exc:
+            logger.warning("ticker: tick skipped, store or channel layer unavailable (%r)", exc)

@@ -8,6 +8,7 @@ reaches the client whichever server process holds its socket.
 from __future__ import annotations
 
 import time
+from typing import Any
 
 from asgiref.sync import async_to_sync
 from django.conf import settings
@@ -18,8 +19,9 @@ from django.views.decorators.http import require_GET
 
 from gateway_lab.functions.websocket.ticker import prices
 
-from . import services
+from . import services, viewers
 from .delivery import deliver
+from .layers import OUTAGE_ERRORS
 
 FORBIDDEN = {"message": "Forbidden"}
 
@@ -79,7 +81,9 @@ def demo(request: HttpRequest) -> HttpResponse:
         "access_key_id": access_key_id,
         "secret_access_key": secret_access_key,
     }
-    return render(request, "livegw/demo.html", context)
+    response = render(request, "livegw/demo.html", context)
+    viewers.ensure_viewer_cookie(request, response)  # ties this browser's sockets to it (viewers.py)
+    return response
 
 
 @require_GET
@@ -93,10 +97,19 @@ def current_prices(request: HttpRequest) -> JsonResponse:
 
 @require_GET
 def connection_list(request: HttpRequest, api_id: str, stage: str) -> HttpResponse:
-    """The connection inspector: the registry's live connections (an htmx fragment)."""
+    """The connection inspector: the registry's live connections (an htmx fragment, or JSON).
+
+    Staff see every connection; anyone else sees the connections their own browser opened (its
+    viewer cookie, ``viewers.py``) and only a count of the others: ids, addresses and user agents
+    of other people are not theirs to see.
+    """
     gateway = services.gateway_for(api_id, stage)
-    rows = [] if gateway is None else gateway.registry.list(now_ms=services.CLOCK.now_ms())
     now = services.CLOCK.now_ms()
+    try:
+        every = [] if gateway is None else gateway.registry.list(now_ms=now)
+        rows = every if request.user.is_staff else _own(request, api_id, stage, every)
+    except OUTAGE_ERRORS:
+        return _answer(503, {"message": "Service Unavailable"})
     context = {
         "rows": [
             {
@@ -108,8 +121,19 @@ def connection_list(request: HttpRequest, api_id: str, stage: str) -> HttpRespon
                 "idle_s": round((now - c.last_active_ms) / 1000),
             }
             for c in rows
-        ]
+        ],
+        "others": len(every) - len(rows),
+        "all_visible": request.user.is_staff,
     }
     if request.headers.get("Accept", "").startswith("application/json"):
         return JsonResponse(context)
     return render(request, "livegw/_connections.html", context)
+
+
+def _own(request: HttpRequest, api_id: str, stage: str, connections: list[Any]) -> list[Any]:
+    """Return the connections opened by this browser (its viewer cookie); none without the cookie."""
+    viewer = viewers.viewer_of_request(request)
+    if not viewer or not connections:
+        return []
+    owner_of = viewers.owners(api_id, stage, [c.connection_id for c in connections])
+    return [c for c in connections if owner_of[c.connection_id] == viewer]
