@@ -5,13 +5,20 @@
 plays a session instead: ``requests`` are connect/message/disconnect/post events
 (``websocket.session``), and each timeline row also says the route selected and who received what. Work is bounded
 (``MAX_*`` constants); beyond the bounds it raises ``ConfigError`` with the offending field.
+
+Cost bounds (issue 16), so one anonymous simulation cannot hold a worker: the bytes sent (body and
+headers × copies), the bytes answered (response bodies summed over the run), and the wall time
+(``budget_s``, checked between requests) are capped; past a cap the run stops with
+``SimulationTooLarge`` (a ``ConfigError``: a 400 saying the simulation was too large). Front ends
+that do not show every trace pass ``keep_traces`` (and ``observe``) so traces are not all held.
 """
 
 from __future__ import annotations
 
 import gc
+import time
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -26,6 +33,14 @@ from .trace import Outcome, StageName, Step, Trace, trace_to_dict
 MAX_REQUESTS_PER_SIMULATION = 10_000
 MAX_BODY_BYTES = 1_048_576
 MAX_VIRTUAL_DURATION_MS = 7_200_000.0  # two hours: enough to watch a 3,600 s cache TTL expire
+MAX_HEADER_BYTES = 10_240  # §5.1: total of a request's header values (names counted too, here)
+MAX_REQUEST_BYTES_TOTAL = 16 * 1_048_576  # bodies and headers of every copy, summed
+MAX_RESPONSE_BYTES_TOTAL = 64 * 1_048_576  # response bodies of the whole run, summed
+DEFAULT_BUDGET_S = 10.0  # wall time one simulation may take
+
+
+class SimulationTooLarge(ConfigError):
+    """The simulation went past its time or size budget; nothing partial is returned."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -100,11 +115,17 @@ def simulate(
     client: Client | None = None,
     canary_api: Mapping[str, Any] | None = None,
     runtime: Any = None,
+    keep_traces: int | None = None,
+    observe: Callable[[int, Trace], None] | None = None,
+    budget_s: float = DEFAULT_BUDGET_S,
 ) -> Simulation:
     """Run ``requests`` against ``api`` at ``stage`` on a virtual clock; deterministic for a given seed.
 
     ``canary_api`` is the API JSON of the canary's deployment (its id is ``stage.canarySettings.deploymentId``).
     Without ``stage`` the API type's default stage runs: ``$default`` for HTTP APIs (§1.1), ``prod`` otherwise.
+    ``keep_traces`` keeps only the first N traces (all by default; the timeline always covers every
+    request); ``observe(index, trace)`` sees each trace as it is made. Past ``budget_s`` seconds of
+    wall time or ``MAX_RESPONSE_BYTES_TOTAL`` answered, ``SimulationTooLarge`` is raised.
     """
     stage = stage or {}
     if str(api.get("protocolType", "")).upper() == "WEBSOCKET":  # sessions, not lone requests (§9)
@@ -139,16 +160,35 @@ def simulate(
         origin_ms=VIRTUAL_EPOCH_MS,
     )
     traces, timeline = [], []
+    keep = len(schedule) if keep_traces is None else max(0, keep_traces)
+    deadline = time.monotonic() + budget_s
+    answered = 0
     # Traces are long-lived and acyclic: pausing the cyclic GC keeps it from rescanning them on
     # every allocation burst (a 10,000-request run is ~2x faster).
     gc_was_enabled = gc.isenabled()
     gc.disable()
     try:
         for index, (t_ms, spec) in enumerate(schedule):
+            if time.monotonic() > deadline:
+                raise _too_large(
+                    f"it ran out of its {budget_s:g} s budget after {index} of {len(schedule)} requests"
+                )
             clock.set(max(clock.now_ms(), VIRTUAL_EPOCH_MS + t_ms))
             trace = pipeline.run(spec.request.at(VIRTUAL_EPOCH_MS + t_ms))
-            traces.append(trace)
+            answered += len(trace.response.body)
+            if answered > MAX_RESPONSE_BYTES_TOTAL:
+                raise _too_large(
+                    f"its responses passed {MAX_RESPONSE_BYTES_TOTAL} bytes after {index + 1} of {len(schedule)} requests"
+                )
+            if observe is not None:
+                observe(index, trace)
+            if len(traces) < keep:
+                traces.append(trace)
             timeline.append(_timeline_entry(index, t_ms, spec, trace))
+    except SimulationTooLarge:
+        traces.clear()
+        timeline.clear()
+        raise
     finally:
         if gc_was_enabled:
             gc.enable()
@@ -161,6 +201,19 @@ def simulate(
     )
 
 
+def _too_large(why: str) -> SimulationTooLarge:
+    return SimulationTooLarge(
+        [("requests", f"The simulation is too large: {why}. Send fewer or smaller requests.")]
+    )
+
+
+def _request_bytes(request: Request) -> tuple[int, int]:
+    """Return (header bytes, body + query + path bytes) of one copy."""
+    headers = sum(len(name) + len(value) for name, value in request.headers.pairs)
+    query = sum(len(name) + len(value) for name, value in request.query)
+    return headers, len(request.body) + query + len(request.path)
+
+
 def _schedule(specs: list[RequestSpec]) -> list[tuple[float, RequestSpec]]:
     total = sum(max(0, s.count) for s in specs)
     if total > MAX_REQUESTS_PER_SIMULATION:
@@ -168,15 +221,24 @@ def _schedule(specs: list[RequestSpec]) -> list[tuple[float, RequestSpec]]:
             [("requests", f"at most {MAX_REQUESTS_PER_SIMULATION} requests per simulation; got {total}")]
         )
     errors = []
+    sent = 0
     for i, spec in enumerate(specs):
         if spec.count < 1:
             errors.append((f"requests[{i}].count", "must be at least 1"))
         if len(spec.request.body) > MAX_BODY_BYTES:
             errors.append((f"requests[{i}].body", f"at most {MAX_BODY_BYTES} bytes"))
+        header_bytes, other_bytes = _request_bytes(spec.request)
+        if header_bytes > MAX_HEADER_BYTES:
+            errors.append((f"requests[{i}].headers", f"at most {MAX_HEADER_BYTES} bytes of headers (§5.1)"))
+        sent += (header_bytes + other_bytes) * max(0, spec.count)
         if spec.start_ms < 0 or spec.over_ms < 0 or spec.start_ms + spec.over_ms > MAX_VIRTUAL_DURATION_MS:
             errors.append((f"requests[{i}]", f"times must lie within 0–{MAX_VIRTUAL_DURATION_MS:.0f} ms"))
     if errors:
         raise ConfigError(errors)
+    if sent > MAX_REQUEST_BYTES_TOTAL:
+        raise _too_large(
+            f"its requests add up to {sent} bytes (bodies and headers × count), over {MAX_REQUEST_BYTES_TOTAL}"
+        )
     timed = [(t, n, spec) for n, spec in enumerate(specs) for t in spec.times()]
     timed.sort(key=lambda item: (item[0], item[1]))
     return [(t, spec) for t, _, spec in timed]
