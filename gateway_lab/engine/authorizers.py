@@ -97,18 +97,49 @@ def token_event(*, token: str, arn: str) -> dict[str, Any]:
 
 
 def rest_request_event(proxy_event: Mapping[str, Any], *, arn: str) -> dict[str, Any]:
-    """The REST or WebSocket REQUEST authorizer event: the proxy event's request parts, no body (§7.2, §9)."""
+    """The REST or WebSocket REQUEST authorizer event: the proxy event's request parts, no body (§7.2, §9).
+
+    Unlike the proxy event, ``pathParameters`` is ``{}`` (not null) when the route has none, and
+    ``requestContext.identity.apiKey`` carries the ``x-api-key`` header when the client sent one
+    (AWS's recorded REQUEST authorizer events).
+    """
     parts = {k: v for k, v in proxy_event.items() if k not in ("body", "isBase64Encoded")}
+    if "pathParameters" in parts and parts["pathParameters"] is None:
+        parts["pathParameters"] = {}
+    _with_api_key(parts)
     return {"type": "REQUEST", "methodArn": arn, **parts}
 
 
+def _with_api_key(parts: dict[str, Any]) -> None:
+    """Copy a sent ``x-api-key`` into ``requestContext.identity.apiKey`` (the authorizer runs before the key check)."""
+    headers = parts.get("headers") or {}
+    key = next((v for k, v in headers.items() if k.lower() == "x-api-key"), None)
+    context = parts.get("requestContext")
+    if key is None or not isinstance(context, dict) or not isinstance(context.get("identity"), dict):
+        return
+    parts["requestContext"] = {**context, "identity": {**context["identity"], "apiKey": key}}
+
+
 def http_request_event(
-    proxy_event: Mapping[str, Any], *, arn: str, version: str, values: Sequence[str]
+    proxy_event: Mapping[str, Any], *, arn: str, version: str, values: Sequence[str], stage: str = ""
 ) -> dict[str, Any]:
-    """The HTTP API REQUEST authorizer event, payload 1.0 or 2.0 (§7.3)."""
+    """The HTTP API REQUEST authorizer event, payload 1.0 or 2.0 (§7.3).
+
+    Payload 1.0 has REST's request parts but no ``multiValueHeaders`` /
+    ``multiValueQueryStringParameters``, ``pathParameters`` is ``{}`` when empty, and its
+    ``requestContext.path`` carries no stage prefix (AWS's recorded v2 custom-authorizer v1 event).
+    """
     parts = {k: v for k, v in proxy_event.items() if k not in ("body", "isBase64Encoded")}
     if version == "2.0":
         return {**parts, "version": "2.0", "type": "REQUEST", "routeArn": arn, "identitySource": list(values)}
+    parts.pop("multiValueHeaders", None)
+    parts.pop("multiValueQueryStringParameters", None)
+    if parts.get("pathParameters") is None:
+        parts["pathParameters"] = {}
+    context = parts.get("requestContext")
+    if isinstance(context, dict) and stage and str(context.get("path", "")).startswith(f"/{stage}/"):
+        parts["requestContext"] = {**context, "path": context["path"][len(stage) + 1 :]}
+    _with_api_key(parts)
     joined = ",".join(values)
     return {
         **parts,

@@ -7,25 +7,9 @@ from functools import lru_cache
 
 from .messages import Client, Headers
 
-# CloudFront capitalises standard header names (§2); custom names keep the client's casing (§6.1).
-_CANONICAL = {
-    name.lower(): name
-    for name in (
-        "Accept",
-        "Accept-Encoding",
-        "Accept-Language",
-        "Authorization",
-        "Cache-Control",
-        "Content-Length",
-        "Content-Type",
-        "Cookie",
-        "Host",
-        "If-None-Match",
-        "Origin",
-        "Referer",
-        "User-Agent",
-    )
-}
+# Through CloudFront, header names keep the client's casing (``cache-control`` stays lower-case) except
+# Authorization and User-Agent, which arrive capitalised (§6.1, AWS-recorded events).
+_CANONICAL = {name.lower(): name for name in ("Authorization", "User-Agent")}
 _CF_ADDRESS = "130.176.0.1"  # a CloudFront edge address as seen by the API
 _MOBILE = ("Mobile", "Android", "iPhone")
 POP_BY_REGION = {
@@ -49,7 +33,7 @@ def via(request_id: str, version: str) -> str:
 
 
 def capitalise(headers: Headers) -> tuple[list[tuple[str, str]], list[str]]:
-    """Return header pairs with standard names capitalised and cookies sorted by name, plus what changed."""
+    """Return header pairs with Authorization/User-Agent capitalised and cookies sorted, plus what changed."""
     changed: list[str] = []
     pairs: list[tuple[str, str]] = []
     if not headers.pairs:
@@ -58,7 +42,7 @@ def capitalise(headers: Headers) -> tuple[list[tuple[str, str]], list[str]]:
         canonical = _CANONICAL.get(name.lower(), name)
         if canonical != name:
             changed.append(f"{name} → {canonical}")
-        if canonical == "Cookie":
+        if canonical.lower() == "cookie":
             value = "; ".join(sorted(part.strip() for part in value.split(";") if part.strip()))
         pairs.append((canonical, value))
     return pairs, changed

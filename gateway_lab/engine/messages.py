@@ -136,6 +136,8 @@ class Request:
     ``time_ms`` is when the request arrives on the engine's clock (virtual or system).
     ``raw_path`` is the path exactly as the client sent it (stage and any front-end prefix
     included), when a front end knows it: SigV4 signatures cover that path (§7.1).
+    ``raw_query`` is the query string exactly as sent (``q=a%20b&flag``), when the request was built
+    from one: HTTP APIs pass it on unchanged as ``rawQueryString`` (§6.2).
     """
 
     method: str = "GET"
@@ -147,6 +149,7 @@ class Request:
     protocol: str = "HTTP/1.1"
     time_ms: float | None = None
     raw_path: str | None = None
+    raw_query: str | None = None
 
     @classmethod
     def build(
@@ -164,9 +167,11 @@ class Request:
         """Build a request from loose inputs (a query string, a dict of headers, a text body)."""
         if "?" in path and query is None:
             path, _, query = path.partition("?")
+        raw_query = None
         if query is None:
             query_pairs: tuple[tuple[str, str], ...] = ()
         elif isinstance(query, str):
+            raw_query = query
             query_pairs = tuple(parse_qsl(query, keep_blank_values=True))
         elif isinstance(query, Mapping):
             query_pairs = tuple((str(k), str(v)) for k, v in query.items())
@@ -184,11 +189,13 @@ class Request:
             client=client or _DEFAULT_CLIENT,
             time_ms=time_ms,
             raw_path=raw_path,
+            raw_query=raw_query,
         )
 
     @property
     def query_string(self) -> str:
-        return urlencode(self.query)
+        """The query string as the client sent it, else rebuilt from ``query``."""
+        return self.raw_query if self.raw_query is not None else urlencode(self.query)
 
     def query_values(self, name: str) -> list[str]:
         """Every value of query parameter ``name``, in order."""
@@ -208,7 +215,9 @@ class Request:
 
 # The engine copies every request two or three times: fast_constructor builds the same object
 # as Request(...) without the frozen __init__'s per-field object.__setattr__ (see fastinit).
-REQUEST_FIELDS = ("method", "path", "query", "headers", "body", "client", "protocol", "time_ms", "raw_path")
+REQUEST_FIELDS = (
+    "method", "path", "query", "headers", "body", "client", "protocol", "time_ms", "raw_path", "raw_query",
+)  # fmt: skip
 _make_request = fast_constructor(Request)
 
 
@@ -223,6 +232,7 @@ def _copy_request(request: Request, headers: Headers, time_ms: float | None) -> 
         request.protocol,
         time_ms,
         request.raw_path,
+        request.raw_query,
     )
 
 

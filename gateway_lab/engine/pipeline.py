@@ -23,7 +23,7 @@ from .clock import Clock
 from .context import AccountSettings, Context
 from .fastinit import fast_constructor
 from .messages import Request
-from .model import Api, ConfigError, Deployment, FrozenDict, Stage
+from .model import Api, ApiType, ConfigError, Deployment, FrozenDict, Stage
 from .model_load import load_stage
 from .stages import DEFAULT_STAGE_ORDER, load_stages
 from .stages.base import Stage as PipelineStage
@@ -118,6 +118,8 @@ class Pipeline:
         request_id = _uuid4(self._rng.getrandbits(128))
         # base64.b64encode without its Python wrapper: 11 random bytes → 16 characters.
         extended = binascii.b2a_base64(self._rng.getrandbits(88).to_bytes(11, "big"), newline=False).decode()
+        if self.api.api_type in _SHORT_ID_TYPES:
+            request_id = extended  # HTTP and WebSocket APIs have one 16-character id (§6.2, §9)
         ctx = Context(
             request=request,
             deployment=deployment,
@@ -145,6 +147,11 @@ class Pipeline:
             return self.deployment, self.stage.variables, False
         deployment = self.deployments.get(canary.deployment_id, self.deployment)
         return deployment, FrozenDict({**self.stage.variables, **canary.stage_variable_overrides}), True
+
+
+# REST APIs: requestId is a UUID, extendedRequestId the short id. HTTP APIs report the short id as
+# requestContext.requestId and the apigw-requestid header; WebSocket events have requestId == extendedRequestId.
+_SHORT_ID_TYPES = frozenset({ApiType.HTTP, ApiType.WEBSOCKET})
 
 
 def _uuid4(bits: int) -> str:

@@ -19,11 +19,6 @@ def _request() -> Request:
     )
 
 
-def test_messages_request_copy_knows_every_field() -> None:
-    """§6.1: the fast copy covers every Request field, so none is dropped."""
-    assert tuple(f.name for f in fields(Request)) == REQUEST_FIELDS
-
-
 def test_messages_request_at_equals_replace() -> None:
     """§6.1: Request.at changes the arrival time only."""
     request = _request()
@@ -47,7 +42,21 @@ def test_messages_request_build_equals_the_constructor() -> None:
         body=b"hi",
         client=Client(country="FR"),
         raw_path="/prod/pets",
+        raw_query="a=1&a=2",
     )
+
+
+def test_messages_request_keeps_the_raw_query_string() -> None:
+    """§6.2: rawQueryString is the query as sent: ``q=a%20b&flag`` is not rebuilt as ``q=a+b&flag=``."""
+    request = Request.build("GET", "/search?q=a%20b&flag")
+    assert request.query_string == "q=a%20b&flag"
+    assert request.query == (("q", "a b"), ("flag", ""))
+    assert Request.build("GET", "/s", query={"q": "a b"}).query_string == "q=a+b"
+
+
+def test_messages_request_copy_knows_every_field() -> None:
+    """§6.1: the fast copy covers every Request field, so none is dropped."""
+    assert tuple(f.name for f in fields(Request)) == REQUEST_FIELDS
 
 
 def test_messages_headers_to_dict_keeps_first_casing_and_last_value() -> None:

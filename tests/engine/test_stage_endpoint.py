@@ -24,13 +24,18 @@ def test_endpoint_edge_adds_cloudfront_headers_to_the_event() -> None:
     assert {"Via", "X-Amz-Cf-Id", "CloudFront-Is-Desktop-Viewer", "X-Forwarded-Proto"} <= set(headers)
 
 
-def test_endpoint_edge_capitalises_standard_header_names() -> None:
-    """§2/§6.1: CloudFront capitalises standard names; custom names keep the client's casing."""
+def test_endpoint_edge_capitalises_only_authorization_and_user_agent() -> None:
+    """§6.1: through CloudFront, Authorization and User-Agent arrive capitalised; every other name keeps the
+    client's casing (AWS's recorded REQUEST authorizer event has ``cache-control`` in lower case)."""
     trace = send(
-        make_pipeline(_echo_api("EDGE")), "GET", "/x", headers={"user-agent": "t", "tEsT-HEADeR": "v"}
+        make_pipeline(_echo_api("EDGE")),
+        "GET",
+        "/x",
+        headers={"user-agent": "t", "authorization": "a", "tEsT-HEADeR": "v", "cache-control": "no-cache"},
     )
     headers = trace.step(StageName.INTEGRATION).detail["event"]["headers"]
-    assert "User-Agent" in headers and "tEsT-HEADeR" in headers
+    assert {"User-Agent", "Authorization", "tEsT-HEADeR", "cache-control"} <= set(headers)
+    assert "Cache-Control" not in headers
 
 
 def test_endpoint_edge_response_carries_cloudfront_headers() -> None:

@@ -19,8 +19,11 @@ from .types import IntegrationCall
 
 
 def binary_types(call: IntegrationCall) -> list[str]:
-    """Return the API's binary media types, which decide whether the body is base64-encoded."""
-    return list(call.integration.get("binaryMediaTypes") or ())
+    """Return the API's ``binaryMediaTypes``, which decide whether the body is base64-encoded (§6.1).
+
+    AWS sets them on the REST API itself (not on an integration); HTTP APIs have none.
+    """
+    return list(call.binary_media_types)
 
 
 def rest_event(call: IntegrationCall) -> dict[str, Any]:

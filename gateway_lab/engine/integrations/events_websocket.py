@@ -10,6 +10,11 @@ from .event_parts import multi_headers, multi_query, request_time, single_header
 from .types import IntegrationCall
 
 
+def disconnect_headers(domain_name: str) -> dict[str, str]:
+    """The headers of a ``$disconnect`` event: Host, and empty x-api-key, X-Forwarded-For, x-restapi (§9)."""
+    return {"Host": domain_name, "x-api-key": "", "X-Forwarded-For": "", "x-restapi": ""}
+
+
 def websocket_event(
     *,
     api_id: str,
@@ -56,7 +61,11 @@ def websocket_event(
     if authorizer is not None:
         context["authorizer"] = dict(authorizer)
     event: dict[str, Any] = {"requestContext": context, "isBase64Encoded": False}
-    if event_type != "MESSAGE" and request is not None:  # headers travel with the upgrade request only
+    if event_type == "DISCONNECT":  # the socket is gone: AWS sends a fixed set of headers (recorded event)
+        headers = disconnect_headers(domain_name)
+        event["headers"] = headers
+        event["multiValueHeaders"] = {name: [value] for name, value in headers.items()}
+    elif event_type == "CONNECT" and request is not None:  # headers travel with the upgrade request only
         event["headers"] = single_headers(request.headers)
         event["multiValueHeaders"] = multi_headers(request.headers)
         if request.query:

@@ -35,6 +35,7 @@ BUILTIN_ALIASES = {
     name: f"gateway_lab.functions.{module}.handler"
     for name, module in {
         "echo": "echo",
+        "mirror": "mirror",
         "hello": "hello",
         "slow": "slow",
         "flaky": "flaky",

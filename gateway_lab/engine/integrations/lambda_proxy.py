@@ -58,7 +58,7 @@ def invoke_lambda_proxy(call: IntegrationCall, runtime: IntegrationRuntime) -> I
             outcome.output,
             api_type=call.api_type,
             payload_version=version,
-            binary_media_types=call.integration.get("binaryMediaTypes") or (),
+            binary_media_types=call.binary_media_types,
             accept=call.request.headers.get("Accept", ""),
         )
     if isinstance(result, IntegrationError):

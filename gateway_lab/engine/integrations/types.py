@@ -45,6 +45,7 @@ class IntegrationCall:
     authorizer: Mapping[str, Any] | None = None
     identity: Mapping[str, Any] = field(default_factory=dict)
     connection: Mapping[str, Any] | None = None  # WebSocket only: connectionId, connectedAt, eventType...
+    binary_media_types: tuple[str, ...] = ()  # the REST API's binaryMediaTypes (§6.1, §6.3)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -155,7 +155,8 @@ class WebSocketGateway:
         now = self.clock.now_ms()
         connection = self.registry.get(connection_id, now_ms=now)
         body = data if isinstance(data, bytes) else data.encode("utf-8")
-        message_id = base64.b64encode(self._rng.getrandbits(64).to_bytes(8, "big")).decode()
+        # 11 random bytes → 16 characters, like AWS's messageId ("R1knPc2ntjMCFIA=", §9)
+        message_id = base64.b64encode(self._rng.getrandbits(88).to_bytes(11, "big")).decode()
         event = message_event(
             connection, connection_id=connection_id, body=body, message_id=message_id, now_ms=now
         )

@@ -51,9 +51,12 @@ def reply_of(ctx: Context, connection_id: str) -> bytes | None:
     response = ctx.response
     if ctx.error is not None:
         try:
-            message = json.loads(response.body or b"{}").get("message") if response else None
-        except (ValueError, AttributeError):
-            message = None
+            sent = json.loads(response.body or b"{}") if response else {}
+        except ValueError:
+            sent = {}
+        if isinstance(sent, dict) and "connectionId" in sent and response is not None:
+            return response.body  # already the frame AWS sends (an unroutable message: ids left empty, §9)
+        message = sent.get("message") if isinstance(sent, dict) else None
         return error_body(message or "Internal server error", connection_id, ctx.request_id)
     two_way = ctx.match is not None and ctx.match.method.raw.get("routeResponseSelectionExpression")
     if two_way and response is not None and response.body:
