@@ -3,19 +3,34 @@
 Sections come from headings (each gets an anchor), ``> **Note** …`` blockquotes become callouts,
 bold terms become key terms; lists and tables are kept as they are. Unknown front matter keys are
 kept in ``meta``.
+
+A note comes from anyone with staff rights, possibly copied from the web, so its cost is bounded
+before anything is parsed (issue 16): at most ``MAX_NOTE_BYTES`` (Markdown rendering is linear but
+slow, about 15 µs per byte for the worst inputs measured), front matter of at most
+``MAX_FRONT_MATTER_BYTES`` without YAML anchors or aliases (an "alias bomb" of 333 bytes expanded to
+351 MB of ``meta``), and ``meta`` of at most ``MAX_META_BYTES`` once converted to JSON.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import json
+import math
 import re
 from dataclasses import dataclass, field
 from pathlib import PurePath
 from typing import Any
 
+import yaml
 from django.utils.text import slugify
 
 from .content import ContentError, decode_text, digest, split_front_matter
+
+MAX_NOTE_BYTES = 128 * 1024  # 16 times the user's reference note; the worst Markdown renders in ~2 s
+MAX_FRONT_MATTER_BYTES = 16 * 1024
+MAX_FRONT_MATTER_NODES = 1_000  # YAML events: keys, values, lists and mappings
+MAX_META_BYTES = 16 * 1024  # ``meta`` as stored (JSON)
+MAX_KEY_TERMS = 200
 
 _FENCE = re.compile(r"^\s*(```|~~~)")
 _HEADING = re.compile(r"^(#{1,6})[ \t]+(.*?)[ \t]*#*[ \t]*$")
@@ -44,16 +59,75 @@ class ImportedNote:
     meta: dict[str, Any]
     key_terms: list[str] = field(default_factory=list)
     digest: str = ""
+    body_line: int = 1  # the file's line where the Markdown body starts
+    source: str = ""  # the body as written (before anchors and callouts), to find lines in errors
 
 
 def _json_safe(value: Any) -> Any:
+    """Turn what YAML's safe loader builds into JSON values (``!!binary``, ``!!set``, NaN included)."""
     if isinstance(value, dt.date | dt.datetime):
         return value.isoformat()
     if isinstance(value, dict):
         return {str(k): _json_safe(v) for k, v in value.items()}
     if isinstance(value, list | tuple):
         return [_json_safe(v) for v in value]
-    return value
+    if isinstance(value, set | frozenset):
+        return sorted(str(v) for v in value)
+    if isinstance(value, float) and not math.isfinite(value):
+        return str(value)  # PostgreSQL's jsonb refuses NaN and infinities
+    if value is None or isinstance(value, str | int | float | bool):
+        return value
+    return str(value)  # bytes from !!binary and anything else: text, never a Python object
+
+
+def _check_size(data: bytes, *, name: str) -> None:
+    if len(data) > MAX_NOTE_BYTES:
+        raise ContentError(
+            name,
+            1,
+            f"the note is larger than {MAX_NOTE_BYTES // 1024} KB, the limit; split it into several notes",
+        )
+
+
+def _check_front_matter(text: str, *, name: str) -> None:
+    """Refuse front matter that is too big, has too many nodes, or uses anchors/aliases.
+
+    Only YAML *events* are read here (no objects are built), so an alias bomb costs nothing: it is
+    refused at its first ``&anchor``. Missing or broken front matter is left to
+    ``split_front_matter``, which reports it with its line.
+    """
+    lines = text.splitlines(keepends=True)
+    if not lines or lines[0].strip() != "---":
+        return
+    end = next((i for i, line in enumerate(lines[1:], start=1) if line.strip() in ("---", "...")), 0)
+    if not end:
+        return
+    block = "".join(lines[1:end])
+    if len(block.encode()) > MAX_FRONT_MATTER_BYTES:
+        raise ContentError(
+            name, 2, f"the front matter is larger than {MAX_FRONT_MATTER_BYTES // 1024} KB; keep it short"
+        )
+    try:
+        for count, event in enumerate(yaml.parse(block, Loader=yaml.SafeLoader), start=1):
+            line = event.start_mark.line + 2  # +1 for 0-based, +1 for the opening '---'
+            if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+                raise ContentError(
+                    name, line, "YAML anchors and aliases (&name, *name) are not accepted in front matter"
+                )
+            if count > MAX_FRONT_MATTER_NODES:
+                raise ContentError(
+                    name, line, f"the front matter has more than {MAX_FRONT_MATTER_NODES} YAML nodes"
+                )
+    except yaml.YAMLError:
+        return
+
+
+def _check_meta(meta: dict[str, Any], *, name: str) -> None:
+    size = len(json.dumps(meta, ensure_ascii=False).encode())
+    if size > MAX_META_BYTES:
+        raise ContentError(
+            name, 2, f"the front matter holds {size} bytes of data; at most {MAX_META_BYTES} are kept"
+        )
 
 
 def _language(meta: dict[str, Any], body: str) -> str:
@@ -110,11 +184,16 @@ def _key_terms(body: str) -> list[str]:
 
 
 def note_convert(data: bytes, *, name: str) -> ImportedNote:
-    """Parse one note; raise ``ContentError`` (file and line) for anything malformed."""
-    meta, body, _line = split_front_matter(decode_text(data, path=name), path=name)
+    """Parse one note; raise ``ContentError`` (file and line) for anything malformed or too big."""
+    _check_size(data, name=name)
+    text = decode_text(data, path=name)
+    _check_front_matter(text, name=name)
+    meta, body, body_line = split_front_matter(text, path=name)
     title = str(meta.get("title") or "").strip()
     if not title:
         raise ContentError(name, 1, "the front matter has no 'title'")
+    kept = _json_safe({k: v for k, v in meta.items() if k != "title"})
+    _check_meta(kept, name=name)
     converted = "\n".join(_dedupe_anchors(_convert_lines(body.splitlines()))) + "\n"
     stem = PurePath(name).stem
     slug = (
@@ -125,7 +204,9 @@ def note_convert(data: bytes, *, name: str) -> ImportedNote:
         language=_language(meta, body),
         title=title[:200],
         body=converted,
-        meta=_json_safe({k: v for k, v in meta.items() if k != "title"}),
-        key_terms=_key_terms(body),
+        meta=kept,
+        key_terms=_key_terms(body)[:MAX_KEY_TERMS],
         digest=digest(data),
+        body_line=body_line,
+        source=body,
     )

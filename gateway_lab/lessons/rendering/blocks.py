@@ -32,6 +32,7 @@ def callout_title(kind: str) -> str:
 def anchor_headings(state) -> None:  # noqa: ANN001 - markdown-it's StateCore
     """Give every heading an id: its ``{#anchor}``, else a slug of its text, else ``section-N``."""
     used: set[str] = set()
+    serials: dict[str, int] = {}  # the next suffix to try per base: N equal headings stay O(N), not O(N²)
     for index, token in enumerate(state.tokens):
         if token.type != "heading_open":
             continue
@@ -42,10 +43,11 @@ def anchor_headings(state) -> None:  # noqa: ANN001 - markdown-it's StateCore
             anchor = match.group(1)
         else:
             anchor = slugify(inline.content) or f"section-{len(used) + 1}"
-        base, serial = anchor, 1
+        base, serial = anchor, serials.get(anchor, 1)
         while anchor in used:  # duplicate headings still need distinct targets
             serial += 1
             anchor = f"{base}-{serial}"
+        serials[base] = serial
         used.add(anchor)
         token.attrSet("id", anchor)
 
