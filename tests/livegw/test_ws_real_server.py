@@ -43,6 +43,42 @@ def test_real_server_oversize_message_closes_1009(asgi_server: AsgiServer) -> No
     assert _closed_with(f"{asgi_server.ws_url}/gw/demo-ws/prod", "x" * (128 * 1024 + 1)) == 1009
 
 
+def test_real_server_33_kb_single_frame_closes_1009(asgi_server: AsgiServer) -> None:
+    """§5.1: frames are at most 32 KB: one 33 KB frame closes the connection with 1009."""
+    message = json.dumps({"action": "whoami", "pad": "x" * (33 * 1024)})
+    assert _closed_with(f"{asgi_server.ws_url}/gw/demo-ws/prod", message) == 1009
+
+
+def test_real_server_32_kb_frame_passes(asgi_server: AsgiServer) -> None:
+    """§5.1: a frame of exactly 32 KB (32,768 bytes) is within the limit."""
+    head = '{"action": "whoami", "pad": "'
+    message = head + "x" * (32 * 1024 - len(head) - 2) + '"}'
+    assert len(message.encode()) == 32 * 1024
+    with connect(f"{asgi_server.ws_url}/gw/demo-ws/prod", origin=ORIGIN, open_timeout=10) as socket:
+        socket.send(message)
+        assert json.loads(socket.recv(timeout=10))["type"] == "whoami"
+
+
+def test_real_server_100_kb_message_in_32_kb_frames_passes(asgi_server: AsgiServer) -> None:
+    """§5.1: a 100 KB message split into frames of at most 32 KB is accepted (the 128 KB limit holds)."""
+    message = json.dumps({"action": "whoami", "pad": "x" * (100 * 1024)})
+    fragments = [message[i : i + 30 * 1024] for i in range(0, len(message), 30 * 1024)]
+    with connect(f"{asgi_server.ws_url}/gw/demo-ws/prod", origin=ORIGIN, open_timeout=10) as socket:
+        socket.send(fragments)  # websockets sends an iterable as one fragmented message
+        assert json.loads(socket.recv(timeout=10))["type"] == "whoami"
+
+
+def test_real_server_fragmented_message_with_one_big_frame_closes_1009(asgi_server: AsgiServer) -> None:
+    """§5.1: every frame counts: a 10 KB frame followed by a 40 KB one closes with 1009."""
+    message = json.dumps({"action": "whoami", "pad": "x" * (50 * 1024)})
+    fragments = [message[: 10 * 1024], message[10 * 1024 :]]
+    with connect(f"{asgi_server.ws_url}/gw/demo-ws/prod", origin=ORIGIN, open_timeout=10) as socket:
+        socket.send(fragments)
+        with pytest.raises(ConnectionClosed) as closed:
+            socket.recv(timeout=10)
+    assert closed.value.rcvd is not None and closed.value.rcvd.code == 1009
+
+
 def test_real_server_idle_timeout_closes_1001(asgi_server: AsgiServer) -> None:
     """§5.1, §9: an idle connection is closed with 1001 (going away) when the idle timeout passes."""
     stage = {"stageName": "prod", "webSocketLimits": {"idleTimeoutSeconds": 0.5}}
