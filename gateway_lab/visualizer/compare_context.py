@@ -68,7 +68,7 @@ def _side(state: State, run: runs.Run, req: int, *, label: str) -> dict[str, Any
         steps=steps,
         summary=run.simulation.summary,
         payload=_integration(trace).get("payloadFormatVersion"),
-        diagram=mark_safe(svg.pipeline_svg(nodes, label=label)),  # noqa: S308 - escaped in svg.py
+        diagram=mark_safe(svg.pipeline_svg(nodes, label=label, per_row=5)),  # noqa: S308 - escaped in svg.py
     )
     return side
 
@@ -171,7 +171,14 @@ def _row(field: str, va: Any, vb: Any, kind: str | None = None) -> dict[str, Any
             kind = "only_a"
         else:
             kind = "same" if va == vb else "changed"
-    return {"field": field, "a": _show(va), "b": _show(vb), "kind": kind, "differs": kind != "same"}
+    return {
+        "field": field,
+        "nested": "." in field,
+        "a": _show(va),
+        "b": _show(vb),
+        "kind": kind,
+        "differs": kind != "same",
+    }
 
 
 def _show(value: Any) -> str | None:

@@ -39,10 +39,30 @@
     if (t) document.body.dataset.step = t.dataset.step;
     document.body.dataset.vizReady = "true";
   }
+  // The presenter view (view=presenter) is keyboard only: ← → step, Space reveals (the next
+  // stage in predict mode, else the response), H hides skipped stages, Esc goes back to the page.
+  function follow(name) {
+    var t = trace();
+    var href = t && t.dataset[name];
+    if (href) { window.location.assign(href); return true; }
+    return false;
+  }
+  function presenterKey(event) {
+    var keys = { ArrowRight: "next", ArrowLeft: "prev", " ": "reveal", h: "hideToggle", H: "hideToggle", Escape: "exit" };
+    var name = keys[event.key];
+    if (!name) return;
+    event.preventDefault();
+    if (name === "reveal") { if (!follow("reveal")) follow("last"); } else follow(name);
+  }
   document.addEventListener("keydown", function (event) {
     var tag = (event.target.tagName || "").toLowerCase();
     if (event.altKey || event.ctrlKey || event.metaKey || tag === "input" || tag === "textarea" || tag === "select") return;
-    if (event.key === "ArrowRight") { go("next"); event.preventDefault(); }
+    if (document.body.dataset.present === "true") { presenterKey(event); return; }
+    if (event.key === "h" || event.key === "H") {
+      var toggle = document.querySelector("[data-testid=hide-skipped]");
+      if (toggle) { toggle.click(); event.preventDefault(); }
+    }
+    else if (event.key === "ArrowRight") { go("next"); event.preventDefault(); }
     else if (event.key === "ArrowLeft") { go("prev"); event.preventDefault(); }
     else if (event.key === " " && tag !== "button" && tag !== "a") { setPlaying(!timer); event.preventDefault(); }
     else if (event.key === "?") { var d = document.getElementById("shortcuts"); if (d && d.showModal) d.showModal(); }
