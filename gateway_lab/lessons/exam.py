@@ -69,6 +69,8 @@ def exam_review(review: dict[str, Any], *, language: str) -> dict[str, Any]:
     return {
         "cards": cards,
         "score": sum(c["is_correct"] for c in cards),
+        "wrong": sum(not c["is_correct"] and not c["unanswered"] for c in cards),
+        "unanswered": sum(c["unanswered"] for c in cards),
         "total": len(cards),
         "late": review["late"],
     }

@@ -7,7 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import Drill
+from .models import Difficulty, Drill
 
 MAX_NOTE_BYTES = 2 * 1024 * 1024
 
@@ -27,6 +27,25 @@ class DrillAnswerForm(forms.Form):
         """Return the chosen option indexes."""
         value = self.cleaned_data["choice"]
         return sorted(int(v) for v in (value if isinstance(value, list) else [value]))
+
+
+class PracticeForm(forms.Form):
+    """Practice mode's filters: a lesson (empty: every lesson) and a difficulty (empty: any)."""
+
+    lesson = forms.ChoiceField(label=_("Lesson"), required=False)
+    difficulty = forms.ChoiceField(label=_("Difficulty"), required=False)
+
+    def __init__(self, *args: Any, lessons: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["lesson"].choices = [("", _("All lessons")), *lessons]
+        self.fields["difficulty"].choices = [("", _("Any difficulty")), *DIFFICULTY_CHOICES]
+
+
+DIFFICULTY_CHOICES = [
+    (Difficulty.EASY.value, _("Easy")),
+    (Difficulty.MEDIUM.value, _("Medium")),
+    (Difficulty.HARD.value, _("Hard")),
+]
 
 
 class MultipleFileInput(forms.ClearableFileInput):

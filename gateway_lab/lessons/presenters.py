@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from gateway_lab.engine.presets import PresetNotFound, load_preset
 
+from .forms import DIFFICULTY_CHOICES
 from .models import Drill, DrillAnswer
 from .rendering.links import preset_url
 
@@ -17,6 +18,11 @@ def pick(texts: dict[str, str] | str, language: str) -> str:
     if isinstance(texts, str):
         return texts
     return texts.get(language) or texts.get("en") or next(iter(texts.values()), "")
+
+
+def difficulty_label(value: str) -> str:
+    """Return the translated name of a drill difficulty."""
+    return str(dict(DIFFICULTY_CHOICES).get(value, value))
 
 
 def correct_indexes(drill: Drill) -> set[int]:
@@ -47,7 +53,10 @@ def drill_view(drill: Drill, *, language: str, chosen: list[int] | None = None) 
         "multiple": drill.multiple,
         "options": options,
         "answered": answered,
+        "unanswered": answered and not picked,  # an exam question left blank
         "is_correct": answered and picked == right,
+        "difficulty": drill.difficulty,
+        "difficulty_label": difficulty_label(drill.difficulty),
         "lesson_url": f"{lesson}#{drill.section}" if drill.section else lesson,
         "preset_url": preset_url(drill.preset) if drill.preset else "",
         "fact": drill.fact,

@@ -119,9 +119,13 @@ def drills_in_course_order(drills: QuerySet[Drill]) -> QuerySet[Drill]:
     )
 
 
-def drill_list(*, lesson_slug: str | None = None) -> list[Drill]:
-    """Return drills in course order, optionally for one lesson."""
-    drills = Drill.objects.filter(lesson_slug=lesson_slug) if lesson_slug else Drill.objects.all()
+def drill_list(*, lesson_slug: str | None = None, difficulty: str | None = None) -> list[Drill]:
+    """Return drills in course order, optionally for one lesson and/or one difficulty."""
+    drills = Drill.objects.all()
+    if lesson_slug:
+        drills = drills.filter(lesson_slug=lesson_slug)
+    if difficulty:
+        drills = drills.filter(difficulty=difficulty)
     return list(drills_in_course_order(drills))
 
 
