@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 from urllib.parse import parse_qsl, urlencode
 
 from .fastinit import fast_constructor
@@ -113,8 +114,55 @@ class Headers(Mapping[str, str]):
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class ClientCert:
+    """The certificate a client presents for mutual TLS, as API Gateway reports it to Lambda (§6.1, §6.2).
+
+    The lab does not run a TLS handshake: a client *describes* its certificate, and the endpoint
+    stage checks it against the truststore the way API Gateway does (issuer, self-signed, algorithm).
+    """
+
+    subject_dn: str
+    issuer_dn: str
+    serial_number: str = "a1:b2:c3:d4:e5:f6:07:18"
+    not_before: str = "Jan  1 00:00:00 2026 GMT"
+    not_after: str = "Jan  1 00:00:00 2028 GMT"
+    signature_algorithm: str = "SHA256withRSA"
+    pem: str = "-----BEGIN CERTIFICATE-----\n(lab certificate: no key material)\n-----END CERTIFICATE-----"
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> ClientCert:
+        """Build from AWS's event shape (``subjectDN``, ``issuerDN``, ``validity``…) or snake_case keys."""
+        validity = data.get("validity") or {}
+        return cls(
+            subject_dn=str(data.get("subjectDN", data.get("subject_dn", ""))),
+            issuer_dn=str(data.get("issuerDN", data.get("issuer_dn", ""))),
+            serial_number=str(data.get("serialNumber", data.get("serial_number", cls.serial_number))),
+            not_before=str(validity.get("notBefore", data.get("not_before", cls.not_before))),
+            not_after=str(validity.get("notAfter", data.get("not_after", cls.not_after))),
+            signature_algorithm=str(
+                data.get("signatureAlgorithm", data.get("signature_algorithm", cls.signature_algorithm))
+            ),
+            pem=str(data.get("clientCertPem", data.get("pem", cls.pem))),
+        )
+
+    def to_event(self) -> dict[str, Any]:
+        """Return ``clientCert`` as REST (``identity.clientCert``) and HTTP APIs
+        (``authentication.clientCert``) send it to Lambda."""
+        return {
+            "clientCertPem": self.pem,
+            "subjectDN": self.subject_dn,
+            "issuerDN": self.issuer_dn,
+            "serialNumber": self.serial_number,
+            "validity": {"notBefore": self.not_before, "notAfter": self.not_after},
+        }
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Client:
-    """Who sends the request and from where (drives endpoint latency, IP and VPC conditions)."""
+    """Who sends the request and from where (drives endpoint latency, IP and VPC conditions).
+
+    ``cert`` is the client certificate for mutual TLS (a ``ClientCert``; a JSON mapping is converted).
+    """
 
     source_ip: str = "203.0.113.10"
     region: str = "us-east-1"  # the client's nearest AWS Region (edge POP / latency model)
@@ -122,6 +170,11 @@ class Client:
     user_agent: str = "curl/8.5.0"
     vpc_id: str | None = None  # set when the request arrives through an interface VPC endpoint
     vpce_id: str | None = None
+    cert: ClientCert | None = None
+
+    def __post_init__(self) -> None:
+        if isinstance(self.cert, Mapping):
+            object.__setattr__(self, "cert", ClientCert.from_json(self.cert))
 
 
 _DEFAULT_CLIENT = Client()  # immutable, so every request without a client may share it

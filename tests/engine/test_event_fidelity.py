@@ -237,3 +237,83 @@ def test_websocket_unroutable_message_answers_with_empty_ids() -> None:
     assert gateway.connect(Request.build("GET", "/"), connection_id="Aa1=").accepted
     outcome = gateway.message("Aa1=", json.dumps({"action": "nope"}))
     assert json.loads(outcome.reply or b"{}") == {"message": "Forbidden", "connectionId": "", "requestId": ""}
+
+
+# -- Mutual TLS (§1.1: REST and HTTP APIs; §6.1 identity.clientCert, §6.2 authentication.clientCert) ----
+
+TRUSTED = "CN=Gateway Lab Root CA,O=Gateway Lab"
+GOOD_CERT = {"subjectDN": "CN=client.example.org", "issuerDN": TRUSTED, "serialNumber": "0a:1b"}
+
+
+def _mtls(api: dict[str, Any]) -> dict[str, Any]:
+    return {**api, "mutualTlsAuthentication": {"truststore": [TRUSTED]}}
+
+
+def test_mtls_trusted_certificate_reaches_rest_lambda_as_identity_client_cert() -> None:
+    """§6.1: with mutual TLS, a REST event carries requestContext.identity.clientCert."""
+    api = _mtls(rest_api({"/pets": {"GET": {"methodIntegration": lambda_integration()}}}))
+    trace = send(make_pipeline(api), "GET", "/pets", client=Client(cert=GOOD_CERT))
+    cert = _event(trace)["requestContext"]["identity"]["clientCert"]
+    assert trace.response.status == 200
+    assert (cert["subjectDN"], cert["issuerDN"], cert["serialNumber"]) == (
+        "CN=client.example.org",
+        TRUSTED,
+        "0a:1b",
+    )
+    assert set(cert) == {"clientCertPem", "subjectDN", "issuerDN", "serialNumber", "validity"}
+    assert set(cert["validity"]) == {"notBefore", "notAfter"}
+
+
+def test_mtls_trusted_certificate_reaches_http_lambda_as_authentication_client_cert() -> None:
+    """§6.2: an HTTP API payload-2.0 event carries requestContext.authentication.clientCert."""
+    trace = send(
+        make_pipeline(_mtls(http_api({"GET /items": {}}))), "GET", "/items", client=Client(cert=GOOD_CERT)
+    )
+    assert _event(trace)["requestContext"]["authentication"]["clientCert"]["issuerDN"] == TRUSTED
+
+
+@pytest.mark.parametrize(
+    ("cert", "log"),
+    [
+        (None, "Access denied. Reason: Could not find issuer for certificate"),
+        (
+            {"subjectDN": "CN=c", "issuerDN": "CN=Other CA"},
+            "Access denied. Reason: Could not find issuer for certificate",
+        ),
+        ({"subjectDN": "CN=me", "issuerDN": "CN=me"}, "Access denied. Reason: self signed certificate"),
+        (
+            {**GOOD_CERT, "signatureAlgorithm": "SHA1withRSA"},
+            "Access denied. Reason: Client cert using an insecure Signature Algorithm",
+        ),
+    ],
+)
+def test_mtls_bad_certificate_is_refused_with_403(cert: dict[str, str] | None, log: str) -> None:
+    """§6.1 (mutual TLS): an untrusted, self-signed or weakly signed certificate gets 403 Forbidden before
+    any other stage runs, and the step names AWS's execution-log reason verbatim."""
+    api = _mtls(rest_api({"/pets": {"GET": {"methodIntegration": lambda_integration()}}}))
+    trace = send(make_pipeline(api), "GET", "/pets", client=Client(cert=cert))
+    assert trace.response.status == 403
+    assert json.loads(trace.response.body) == {"message": "Forbidden"}
+    assert [s.stage for s in trace.steps] == [StageName.ENDPOINT, StageName.RESPONSE]
+    assert log in trace.steps[0].reason
+
+
+def test_mtls_not_configured_ignores_certificates() -> None:
+    """§6.1: without a truststore the request passes and the event has no clientCert."""
+    api = rest_api({"/pets": {"GET": {"methodIntegration": lambda_integration()}}})
+    trace = send(make_pipeline(api), "GET", "/pets", client=Client(cert=GOOD_CERT))
+    assert trace.response.status == 200
+    assert "clientCert" not in _event(trace)["requestContext"]["identity"]
+
+
+def test_rest_event_carries_the_methods_operation_name() -> None:
+    """§6.1: a REST method's operationName appears in requestContext.operationName; none → absent."""
+    api = rest_api(
+        {
+            "/pets": {"GET": {"methodIntegration": lambda_integration(), "operationName": "ListPets"}},
+            "/toys": {"GET": {"methodIntegration": lambda_integration()}},
+        }
+    )
+    pipeline = make_pipeline(api)
+    assert _event(send(pipeline, "GET", "/pets"))["requestContext"]["operationName"] == "ListPets"
+    assert "operationName" not in _event(send(pipeline, "GET", "/toys"))["requestContext"]

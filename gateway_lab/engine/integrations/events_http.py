@@ -13,6 +13,7 @@ from .types import IntegrationCall
 def http_v1_event(call: IntegrationCall) -> dict[str, Any]:
     """Return the payload-1.0 event of an HTTP API: REST's shape plus ``version`` and ``routeKey``."""
     event = {"version": "1.0", **rest_event(call)}
+    event["requestContext"].pop("operationName", None)  # a REST method setting
     event["resource"] = call.resource_path or call.route_key
     context = event["requestContext"]
     context["resourceId"] = call.route_key
@@ -65,6 +66,8 @@ def http_v2_event(call: IntegrationCall) -> dict[str, Any]:
     }
     if call.authorizer is not None:
         context["authorizer"] = dict(call.authorizer)
+    if "clientCert" in call.identity:  # mutual TLS (§6.2)
+        context["authentication"] = {"clientCert": call.identity["clientCert"]}
     optional: dict[str, Any] = {
         "cookies": _cookies(request) or None,
         "queryStringParameters": _joined(list(request.query)) or None,

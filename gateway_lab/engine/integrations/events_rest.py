@@ -48,6 +48,8 @@ def rest_event(call: IntegrationCall) -> dict[str, Any]:
         "resourcePath": call.resource_path,
         "stage": call.stage,
     }
+    if call.operation_name:
+        context["operationName"] = call.operation_name
     if call.authorizer is not None:
         context["authorizer"] = dict(call.authorizer)
     return {

@@ -46,6 +46,7 @@ class IntegrationCall:
     identity: Mapping[str, Any] = field(default_factory=dict)
     connection: Mapping[str, Any] | None = None  # WebSocket only: connectionId, connectedAt, eventType...
     binary_media_types: tuple[str, ...] = ()  # the REST API's binaryMediaTypes (§6.1, §6.3)
+    operation_name: str | None = None  # the REST method's operationName, when it has one
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
