@@ -41,6 +41,8 @@ REDIS_URL = os.environ.get("REDIS_URL", "")
 HTTPS = _env_bool("HTTPS", False)  # served behind TLS: secure cookies, HSTS, redirect to https
 GATEWAY_LAB_FUNCTION_PACKAGES = _env_list("GATEWAY_LAB_FUNCTION_PACKAGES", "gateway_lab.functions")
 GATEWAY_LAB_HTTP_ALLOWLIST = _env_list("GATEWAY_LAB_HTTP_ALLOWLIST", "")  # none: see README
+GATEWAY_LAB_SIMULATION_RATE = os.environ.get("GATEWAY_LAB_SIMULATION_RATE", "60/min")  # per client; off
+GATEWAY_LAB_VISUALIZER_RATE = os.environ.get("GATEWAY_LAB_VISUALIZER_RATE", "240/min")  # per client; off
 
 # --- Applications -----------------------------------------------------------------------------
 INSTALLED_APPS = [
@@ -68,6 +70,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "gateway_lab.core.middleware.ContentSecurityPolicyMiddleware",  # async-capable: no thread hop
     "servestatic.middleware.ServeStaticMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -182,6 +185,8 @@ REST_FRAMEWORK = {
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
     "UNAUTHENTICATED_USER": None,
+    # gateway_lab.api.ratelimit.SimulationRateThrottle: simulations per client (429 + Retry-After)
+    "DEFAULT_THROTTLE_RATES": {"simulations": GATEWAY_LAB_SIMULATION_RATE},
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Gateway Lab API",
@@ -197,10 +202,14 @@ SPECTACULAR_SETTINGS = {
 GATEWAY_LAB = {
     "FUNCTION_PACKAGES": tuple(GATEWAY_LAB_FUNCTION_PACKAGES),
     "HTTP_ALLOWLIST": tuple(GATEWAY_LAB_HTTP_ALLOWLIST),
+    "RATE_LIMITS": {"visualizer": GATEWAY_LAB_VISUALIZER_RATE},
 }
 
 # --- Security (production: DEBUG off; HTTPS on behind TLS) ------------------------------------
 SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_HTTPONLY = True  # pages carry the token in <body hx-headers>; no script reads the cookie
+CSRF_COOKIE_SAMESITE = "Lax"
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"

@@ -169,3 +169,11 @@ def page(chromium: Any, asgi_server: AsgiServer) -> Iterator[Any]:
     page.watch = PageWatch(page, asgi_server.url)
     yield page
     context.close()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_rate_limits() -> None:
+    """Each test starts with fresh per-client rate-limit windows (gateway_lab.api.ratelimit, issue 16)."""
+    from gateway_lab.api import ratelimit
+
+    ratelimit.reset()

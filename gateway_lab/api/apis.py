@@ -19,6 +19,8 @@ from rest_framework.views import APIView
 from gateway_lab.engine.model import ConfigError
 
 from . import services
+from .parsers import BoundedJSONParser
+from .ratelimit import SimulationRateThrottle
 from .services import LIMITS
 
 logger = logging.getLogger(__name__)
@@ -86,7 +88,15 @@ class RequestSpecSerializer(serializers.Serializer):
 
 
 class SimulationCreateApi(APIView):
-    """Run requests through an API definition on a virtual clock and return every trace."""
+    """Run requests through an API definition on a virtual clock and return every trace.
+
+    Rate-limited per client (``SimulationRateThrottle``: 429 with ``Retry-After``); the body is
+    JSON of bounded size and nesting (``BoundedJSONParser``); a definition or a run beyond the
+    engine's bounds is a 400 with field errors.
+    """
+
+    parser_classes = (BoundedJSONParser,)
+    throttle_classes = (SimulationRateThrottle,)
 
     @extend_schema_serializer(component_name="SimulationInput")
     class InputSerializer(serializers.Serializer):
@@ -140,7 +150,11 @@ class SimulationCreateApi(APIView):
     @extend_schema(
         operation_id="simulations_create",
         request=InputSerializer,
-        responses={200: OutputSerializer, 400: OpenApiResponse(description="Field errors")},
+        responses={
+            200: OutputSerializer,
+            400: OpenApiResponse(description="Field errors"),
+            429: OpenApiResponse(description="Too many simulations from this client; see Retry-After"),
+        },
         examples=[
             OpenApiExample(
                 "A burst against a preset",

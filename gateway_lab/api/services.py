@@ -6,9 +6,15 @@ Only the engine decides gateway behaviour: these functions translate validated i
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
+import gc
 import re
 from collections.abc import Mapping, Sequence
 from typing import Any
+from urllib.parse import urlsplit
+
+from django.conf import settings
 
 from gateway_lab.engine import presets
 from gateway_lab.engine.messages import Client
@@ -19,15 +25,19 @@ from gateway_lab.engine.simulate import (
     MAX_VIRTUAL_DURATION_MS,
     simulate,
 )
-from gateway_lab.engine.trace import SCHEMA_VERSION, response_to_dict, trace_to_dict
+from gateway_lab.engine.trace import SCHEMA_VERSION, Trace, response_to_dict, trace_to_dict
 
 # Traces are large (a Lambda event each): one call returns at most this many; the timeline covers all.
 MAX_TRACES_RETURNED = 1_000
+# Response bodies and traces returned by one call, summed (characters of JSON text, roughly bytes).
+MAX_RETURNED_CHARS = 8 * 1_048_576
+RELEASE_AFTER_REQUESTS = 1_000  # after a run this big, give the freed memory back to the system
 LIMITS = {
     "max_requests": MAX_REQUESTS_PER_SIMULATION,
     "max_body_bytes": MAX_BODY_BYTES,
     "max_virtual_duration_ms": MAX_VIRTUAL_DURATION_MS,
     "max_traces_returned": MAX_TRACES_RETURNED,
+    "max_returned_chars": MAX_RETURNED_CHARS,
 }
 
 
@@ -94,22 +104,124 @@ def simulation_run(
             [("requests", f"at most {MAX_REQUESTS_PER_SIMULATION} requests per call; got {total}")]
         )
     default_client = Client(**client) if client else None
-    simulation = simulate(
-        api=api, stage=stage, requests=requests, seed=seed, canary_api=canary_api, client=default_client
-    )
-    results = []
-    for entry, trace in zip(simulation.timeline, simulation.traces, strict=True):
-        result = {**entry, "response": response_to_dict(trace.response)}
-        if include_traces and entry["index"] < MAX_TRACES_RETURNED:
-            result["trace"] = trace_to_dict(trace)
-        results.append(result)
-    return {
-        "schema": SCHEMA_VERSION,
-        "results": results,
-        "summary": simulation.summary,
-        "traces_truncated": include_traces and len(results) > MAX_TRACES_RETURNED,
-        "limits": LIMITS,
-    }
+    collector = _Results(include_traces=include_traces)
+    try:
+        simulation = simulate(
+            api=api,
+            stage=stage,
+            requests=requests,
+            seed=seed,
+            canary_api=canary_api,
+            client=default_client,
+            keep_traces=0,  # the collector keeps what the answer needs, nothing more
+            observe=collector.add,
+            http_allowlist=http_allowlist(),
+            http_blocked_ports=service_ports(),
+        )
+        if not collector.results:  # WebSocket sessions return their traces instead of observing
+            for index, trace in enumerate(simulation.traces):
+                collector.add(index, trace)
+        results = [
+            {**entry, **extra} for entry, extra in zip(simulation.timeline, collector.results, strict=True)
+        ]
+        return {
+            "schema": SCHEMA_VERSION,
+            "results": results,
+            "summary": simulation.summary,
+            "traces_truncated": collector.traces_truncated,
+            "limits": LIMITS,
+        }
+    finally:
+        del collector
+        if total >= RELEASE_AFTER_REQUESTS:
+            release_memory()
+
+
+class _Results:
+    """Per request: the response (and the trace while the budget lasts), built as traces are made."""
+
+    def __init__(self, *, include_traces: bool) -> None:
+        self.include_traces = include_traces
+        self.results: list[dict[str, Any]] = []
+        self.traces_truncated = False
+        self.budget = MAX_RETURNED_CHARS
+
+    def add(self, index: int, trace: Trace) -> None:
+        response = response_to_dict(trace.response)
+        size = len(response["body"])
+        if size > self.budget:
+            response["body"], response["bodyTruncated"] = "", True
+        else:
+            self.budget -= size
+        result: dict[str, Any] = {"response": response}
+        if self.include_traces:
+            if index < MAX_TRACES_RETURNED and not self.traces_truncated:
+                as_dict = trace_to_dict(trace)
+                cost = _json_size(as_dict)
+                if cost <= self.budget:
+                    self.budget -= cost
+                    result["trace"] = as_dict
+                else:
+                    self.traces_truncated = True
+            else:
+                self.traces_truncated = True
+        self.results.append(result)
+
+
+def _json_size(value: Any) -> int:
+    """Roughly how many characters ``value`` takes as JSON (strings dominate)."""
+    size, stack = 0, [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            size += len(item) + 2
+        elif isinstance(item, dict):
+            size += 2 * len(item)
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, list | tuple):
+            size += len(item) + 2
+            stack.extend(item)
+        else:
+            size += 8
+    return size
+
+
+def http_allowlist() -> tuple[str, ...]:
+    """The hosts the operator lets HTTP integrations call (``GATEWAY_LAB_HTTP_ALLOWLIST``; none by default)."""
+    return tuple(getattr(settings, "GATEWAY_LAB", {}).get("HTTP_ALLOWLIST", ()))
+
+
+def service_ports() -> tuple[int, ...]:
+    """Ports of the site's own Redis and database, which no integration may call whatever the allow-list says."""
+    ports = []
+    for url in (getattr(settings, "REDIS_URL", ""), getattr(settings, "DATABASE_URL", "")):
+        try:
+            port = urlsplit(url or "").port
+        except ValueError:
+            port = None
+        if port:
+            ports.append(port)
+    return tuple(ports)
+
+
+def _libc() -> Any:
+    name = ctypes.util.find_library("c")
+    try:
+        return ctypes.CDLL(name) if name else None
+    except OSError:
+        return None
+
+
+_LIBC = _libc()
+
+
+def release_memory() -> None:
+    """Collect garbage and hand freed heap pages back to the system (glibc), so a worker shrinks after a big run."""
+    gc.collect()
+    trim = getattr(_LIBC, "malloc_trim", None)
+    if trim is not None:
+        trim(0)
 
 
 def simulation_from_preset(*, name: str) -> dict[str, Any]:

@@ -118,6 +118,8 @@ def simulate(
     keep_traces: int | None = None,
     observe: Callable[[int, Trace], None] | None = None,
     budget_s: float = DEFAULT_BUDGET_S,
+    http_allowlist: tuple[str, ...] = (),
+    http_blocked_ports: tuple[int, ...] = (),
 ) -> Simulation:
     """Run ``requests`` against ``api`` at ``stage`` on a virtual clock; deterministic for a given seed.
 
@@ -126,6 +128,8 @@ def simulate(
     ``keep_traces`` keeps only the first N traces (all by default; the timeline always covers every
     request); ``observe(index, trace)`` sees each trace as it is made. Past ``budget_s`` seconds of
     wall time or ``MAX_RESPONSE_BYTES_TOTAL`` answered, ``SimulationTooLarge`` is raised.
+    ``http_allowlist`` names the hosts HTTP integrations may call (none by default; ignored when
+    ``runtime`` is given).
     """
     stage = stage or {}
     if str(api.get("protocolType", "")).upper() == "WEBSOCKET":  # sessions, not lone requests (§9)
@@ -143,7 +147,9 @@ def simulate(
     if runtime is None:
         from .integrations import IntegrationRuntime
 
-        runtime = IntegrationRuntime.default(clock=clock)
+        runtime = IntegrationRuntime.default(
+            clock=clock, http_allowlist=tuple(http_allowlist), http_blocked_ports=tuple(http_blocked_ports)
+        )
     extra = ()
     if canary_api is not None:
         canary_id = str((stage.get("canarySettings") or {}).get("deploymentId") or "canary")
