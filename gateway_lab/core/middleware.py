@@ -1,0 +1,85 @@
+"""Content-Security-Policy on every response (Django 5.2 has no CSP of its own; 6.0 adds one).
+
+The site's pages run no inline script (``theme.js``, ``site.js`` and htmx are files under
+``/static/``), so scripts come from our own origin only: an injected ``<script>`` or ``onerror=``
+that got past the sanitiser still would not run. Inline ``style`` *attributes* stay allowed
+(``style-src-attr``): Markdown tables align cells with ``style="text-align: …"`` (the only style the
+sanitiser keeps) and style cannot run script. Images come from our origin or are ``data:`` images
+(the sanitiser keeps only raster ``data:image/…;base64`` in lessons, which make no request).
+
+A view whose page needs another policy is listed in ``POLICY_BY_URL_NAME``: Swagger UI
+(``/api/v1/docs/``) writes an inline ``<style>`` block and uses ``data:`` icons, and loads its
+start-up script from ``?script`` (drf-spectacular's split view) so it needs no inline script.
+
+The middleware is sync- and async-capable: under ASGI it adds no thread hop (TOOLCHAIN.md).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+
+from asgiref.sync import iscoroutinefunction, markcoroutinefunction
+from django.http import HttpRequest, HttpResponseBase
+
+HEADER = "Content-Security-Policy"
+
+DEFAULT_POLICY: dict[str, str] = {
+    "default-src": "'self'",
+    "script-src": "'self'",
+    "style-src": "'self'",
+    "style-src-attr": "'unsafe-inline'",
+    "img-src": "'self' data:",
+    "font-src": "'self'",
+    "connect-src": "'self'",  # CSP 3: 'self' also matches ws:/wss: on this host (the live gateway)
+    "object-src": "'none'",
+    "base-uri": "'self'",
+    "form-action": "'self'",
+    "frame-ancestors": "'none'",
+}
+
+POLICY_BY_URL_NAME: dict[str, dict[str, str]] = {
+    "api-docs": {**DEFAULT_POLICY, "style-src": "'self' 'unsafe-inline'"},
+}
+
+
+def serialize(policy: dict[str, str]) -> str:
+    """Write a policy as its header value (directives in the order given)."""
+    return "; ".join(f"{name} {value}" for name, value in policy.items())
+
+
+_DEFAULT = serialize(DEFAULT_POLICY)
+_BY_NAME = {name: serialize(policy) for name, policy in POLICY_BY_URL_NAME.items()}
+
+
+def policy_for(request: HttpRequest) -> str:
+    """The header value for ``request``: its view's own policy, else the site's."""
+    match = getattr(request, "resolver_match", None)
+    return _BY_NAME.get(match.view_name, _DEFAULT) if match is not None else _DEFAULT
+
+
+class ContentSecurityPolicyMiddleware:
+    """Add ``Content-Security-Policy`` unless the view set one itself."""
+
+    sync_capable = True
+    async_capable = True
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase | Awaitable[HttpResponseBase]]):
+        self.get_response = get_response
+        self.is_async = iscoroutinefunction(get_response)
+        if self.is_async:
+            markcoroutinefunction(self)
+
+    def __call__(self, request: HttpRequest) -> HttpResponseBase | Awaitable[HttpResponseBase]:
+        if self.is_async:
+            return self._acall(request)
+        return self._apply(request, self.get_response(request))  # type: ignore[arg-type]
+
+    async def _acall(self, request: HttpRequest) -> HttpResponseBase:
+        response = await self.get_response(request)  # type: ignore[misc]
+        return self._apply(request, response)
+
+    @staticmethod
+    def _apply(request: HttpRequest, response: HttpResponseBase) -> HttpResponseBase:
+        if HEADER not in response:
+            response[HEADER] = policy_for(request)
+        return response
