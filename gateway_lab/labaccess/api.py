@@ -7,16 +7,17 @@ access keys acts for the signed-in Django user, so it keeps Django's CSRF check.
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from django import forms
 from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, JsonResponse
 from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
+from gateway_lab.api.parsers import JsonBodyError, body_too_big_message, load_json
 from gateway_lab.engine.jwt import UserPoolError
 
 from . import selectors, services
@@ -39,9 +40,19 @@ def _invalid(form: forms.Form) -> JsonResponse:
 
 
 def _bound(form_class: type[forms.Form], request: HttpRequest) -> forms.Form | JsonResponse:
-    """Bind the JSON body to ``form_class``; a body that is not a JSON object is a 400."""
+    """Bind the JSON body to ``form_class``; a body that is not a JSON object is a 400.
+
+    Too large a body (``DATA_UPLOAD_MAX_MEMORY_SIZE``) or JSON nested too deeply is a 400 in
+    Cognito's shape too, never Django's HTML error page or a ``RecursionError``.
+    """
     try:
-        data = json.loads(request.body or b"{}")
+        data = load_json(request.body or b"{}")
+    except RequestDataTooBig:
+        return _error(
+            400, "InvalidParameterException", body_too_big_message(), {"body": [body_too_big_message()]}
+        )
+    except JsonBodyError as exc:
+        return _error(400, "InvalidParameterException", exc.message, {exc.field: [exc.message]})
     except (ValueError, UnicodeDecodeError):
         data = None
     if not isinstance(data, dict):

@@ -17,6 +17,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
+from gateway_lab.api.ratelimit import rate_limited
 from gateway_lab.engine.trace import trace_to_dict
 
 from . import authorization, context, runs, state
@@ -57,6 +58,7 @@ def _valid(form: VisualizerForm) -> bool:
 
 
 @require_GET
+@rate_limited("visualizer")  # each view runs simulations: per-client limit, 429 + Retry-After (issue 16)
 def page(request: HttpRequest) -> HttpResponse:
     """Render the visualizer at the step, request and clock the URL names.
 
@@ -94,6 +96,7 @@ def _template(request: HttpRequest, data: dict[str, Any]) -> str:
 
 
 @require_GET
+@rate_limited("visualizer")
 def export(request: HttpRequest) -> HttpResponse:
     """Return the selected request's trace as JSON (``trace_to_dict``), as a download."""
     query = state.clamp_query(request.GET)
