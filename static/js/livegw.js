@@ -58,6 +58,12 @@
     } else if (data && (data.type === "subscribed" || data.type === "unsubscribed")) {
       subscribed = data.type === "subscribed";
       $("ticker-toggle").textContent = subscribed ? "Unsubscribe" : "Subscribe";
+    } else if (data && data.message && data.connectionId !== undefined && !data.type) {
+      // An error frame in AWS's shape ({"message", "connectionId", "requestId"}): the message was not handled.
+      var error = document.createElement("li");
+      error.className = "livegw__error"; error.setAttribute("role", "alert"); error.dataset.testid = "chat-error";
+      error.textContent = "⚠ " + data.message;
+      $("chat-log").appendChild(error);
     } else {
       addChat(event.data);
     }
