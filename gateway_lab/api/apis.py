@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from django.core.exceptions import RequestDataTooBig
 from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema, extend_schema_serializer
 from rest_framework import serializers, status
 from rest_framework.exceptions import NotFound, ValidationError
@@ -19,7 +20,7 @@ from rest_framework.views import APIView
 from gateway_lab.engine.model import ConfigError
 
 from . import services
-from .parsers import BoundedJSONParser
+from .parsers import BoundedJSONParser, body_too_big_message
 from .ratelimit import SimulationRateThrottle
 from .services import LIMITS
 
@@ -34,6 +35,19 @@ def config_error_detail(error: ConfigError) -> dict[str, list[str]]:
     for field_path, message in error.errors:
         detail.setdefault(field_path or "non_field_errors", []).append(message)
     return detail
+
+
+class JsonApiView(APIView):
+    """An APIView whose body problems are JSON 400s: too large (Django's check) or too deeply nested."""
+
+    parser_classes = (BoundedJSONParser,)
+
+    def handle_exception(self, exc: Exception) -> Response:
+        if isinstance(exc, RequestDataTooBig):
+            return Response(
+                {"non_field_errors": [body_too_big_message()]}, status=status.HTTP_400_BAD_REQUEST
+            )
+        return super().handle_exception(exc)
 
 
 class ClientSerializer(serializers.Serializer):
@@ -87,7 +101,7 @@ class RequestSpecSerializer(serializers.Serializer):
         return value
 
 
-class SimulationCreateApi(APIView):
+class SimulationCreateApi(JsonApiView):
     """Run requests through an API definition on a virtual clock and return every trace.
 
     Rate-limited per client (``SimulationRateThrottle``: 429 with ``Retry-After``); the body is
@@ -95,7 +109,6 @@ class SimulationCreateApi(APIView):
     engine's bounds is a 400 with field errors.
     """
 
-    parser_classes = (BoundedJSONParser,)
     throttle_classes = (SimulationRateThrottle,)
 
     @extend_schema_serializer(component_name="SimulationInput")
@@ -185,7 +198,7 @@ class SimulationCreateApi(APIView):
         return Response(self.OutputSerializer(result).data)
 
 
-class PresetListApi(APIView):
+class PresetListApi(JsonApiView):
     """List the scenario presets the lessons and the visualizer share."""
 
     @extend_schema_serializer(component_name="PresetSummary")
@@ -202,7 +215,7 @@ class PresetListApi(APIView):
         return Response(self.OutputSerializer(services.preset_list(), many=True).data)
 
 
-class PresetDetailApi(APIView):
+class PresetDetailApi(JsonApiView):
     """Return one preset: its API and stage definitions, requests and what to notice."""
 
     @extend_schema(

@@ -10,6 +10,7 @@ than ``DATA_UPLOAD_MAX_MEMORY_SIZE`` is refused too (Django's ``RequestDataTooBi
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 from django.core.exceptions import RequestDataTooBig
@@ -56,10 +57,35 @@ def check_depth(data: Any, limit: int = MAX_JSON_DEPTH) -> None:
         raise JsonBodyError("non_field_errors", f"JSON nested deeper than {limit} levels.")
 
 
+_TOKENS = re.compile(r'"(?:[^"\\]|\\.)*"(\s*:)?|[\[\]{}]')
+
+
+def scan_depth(text: str, limit: int = MAX_JSON_DEPTH) -> str | None:
+    """Without parsing, return the top-level key (or ``non_field_errors``) under which ``text`` nests past ``limit``."""
+    if text.count("[") + text.count("{") <= limit:
+        return None
+    depth, key = 0, "non_field_errors"
+    for match in _TOKENS.finditer(text):
+        token = match.group()
+        if token in "[{":
+            depth += 1
+            if depth > limit:
+                return key
+        elif token in "]}":
+            depth -= 1
+        elif match.group(1) and depth == 1:  # a key of the top-level object
+            key = token[1 : token.rindex('"')][:64] or key
+    return None
+
+
 def load_json(raw: bytes | str) -> Any:
     """Parse ``raw`` as JSON, refusing deep nesting; raise ``JsonBodyError`` (or ``ValueError``) if bad."""
+    text = raw.decode("utf-8") if isinstance(raw, bytes) else raw
+    field = scan_depth(text)
+    if field is not None:
+        raise JsonBodyError(field, f"JSON nested deeper than {MAX_JSON_DEPTH} levels.")
     try:
-        data = json.loads(raw)
+        data = json.loads(text)
     except RecursionError as exc:
         raise JsonBodyError("non_field_errors", f"JSON nested deeper than {MAX_JSON_DEPTH} levels.") from exc
     check_depth(data)
