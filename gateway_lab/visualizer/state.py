@@ -95,7 +95,7 @@ def resolve(request: HttpRequest, form: VisualizerForm, query: QueryDict | None 
     """Fold a "send" form submission into the ``s`` list, then run the scenario the URL describes.
 
     ``query`` is the URL state to start from (the request's, unless the view cleaned it). A preset
-    opened without ``req`` and without sends opens on its key request (``presets.key_request``).
+    opened without ``req``, ``step`` and sends opens on its key request (``presets.key_request``).
     """
     data = form.cleaned_data
     query = (request.GET if query is None else query).copy()
@@ -119,9 +119,14 @@ def resolve(request: HttpRequest, form: VisualizerForm, query: QueryDict | None 
     else:
         run = runs.run(scenario, requests, client=runs.client_for(data, scenario))
     req, focus_stage = data.get("req") or 0, None
-    if scenario.preset and not sends and data.get("req") is None and run.simulation is not None:
-        req, focus_stage = key_request(scenario.preset, [t.response.status for t in run.simulation.traces])
-        query["req"] = str(req)  # every link carries the key request on
+    # A link that names no step opens at the key stage of the key request; one that names no request
+    # either opens on the key request. A shared ?step=N link keeps meaning request 1.
+    if scenario.preset and data.get("step") is None and not sends and run.simulation is not None:
+        key, stage = key_request(scenario.preset, [t.response.status for t in run.simulation.traces])
+        if data.get("req") is None:
+            req = key
+            query["req"] = str(req)  # every link carries the key request on
+        focus_stage = stage if req == key else None
     presenter = query.get("view") == "presenter"
     hide = query.get("hide")
     return State(

@@ -92,7 +92,9 @@ def test_page_compare_api_type_shows_both_traces_and_costs(client):
     """§1.2: REST vs HTTP side by side with the monthly request charge of each."""
     html = client.get(URL + "?compare=api_type&volume=100").content.decode()
     assert 'data-testid="compare-a"' in html and 'data-testid="compare-b"' in html
-    assert "350.0" in html and "100.0" in html  # 100 M requests: REST $350, HTTP $100
+    # 100 M requests: REST $350, HTTP $100, numbers grouped for the reader (issue 10)
+    assert "<td>350.00</td>" in html and "<td>100.00</td>" in html and "<td>100,000,000</td>" in html
+    assert "100000000" not in html
 
 
 def test_export_returns_the_trace_json(client):
