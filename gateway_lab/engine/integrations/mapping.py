@@ -1,8 +1,9 @@
-"""VTL mapping templates, rendered by ``airspeed`` (the airspeed-ext fork LocalStack uses) (§6.4).
+"""VTL mapping templates (§6.4): airspeed (the airspeed-ext fork LocalStack uses) parses them, and
+``vtl_sandbox`` evaluates them with only the objects AWS documents and within bounds (issue 16).
 
-This module only provides the objects templates see: ``$input`` (``body``, ``json``, ``path``,
-``params``), ``$util`` (``escapeJavaScript``, ``parseJson``, ``urlEncode``…), ``$context`` and
-``$stageVariables``. Velocity itself is airspeed's.
+This module provides the objects templates see: ``$input`` (``body``, ``json``, ``path``, ``params``),
+``$util`` (``escapeJavaScript``, ``parseJson``, ``urlEncode``, ``urlDecode``, ``base64Encode``,
+``base64Decode``), ``$context`` and ``$stageVariables``. Each wrapper exposes exactly those names.
 """
 
 from __future__ import annotations
@@ -10,64 +11,60 @@ from __future__ import annotations
 import base64
 import json
 from collections.abc import Mapping
-from functools import lru_cache
 from typing import Any
 from urllib.parse import quote, unquote
 
-import airspeed
-
 from . import jsonpath
 from .types import IntegrationConfigError
+from .vtl_sandbox import MAX_FOREACH, VtlError, VtlList, VtlMap, VtlObject, str_of, to_vtl
+from .vtl_sandbox import render as render_sandboxed
 
-MAX_FOREACH = 1000  # §5.1: #foreach iterations in a mapping template
+__all__ = ["MAX_FOREACH", "VtlInput", "VtlList", "VtlMap", "VtlUtil", "render"]
 
-
-class VtlMap(dict[str, Any]):
-    """A JSON object as VTL prints it: Java map syntax ``{foo=bar}`` (AWS-recorded, §6.4)."""
-
-    def __str__(self) -> str:
-        return "{" + ", ".join(f"{k}={v}" for k, v in self.items()) + "}"
+MAX_JSONPATH_CHARS = 4096  # a JSONPath argument of $input.json/$input.path
+_UNPARSED = object()
 
 
-class VtlList(list[Any]):
-    """A JSON array as VTL prints it: JSON (AWS-recorded, §6.4)."""
-
-    def __str__(self) -> str:
-        return json.dumps(self, separators=(",", ":"))
-
-
-def _vtl(value: Any) -> Any:
-    # Recurse into containers only: $context holds dozens of plain strings per request.
-    if isinstance(value, dict):
-        return VtlMap({k: _vtl(v) if isinstance(v, dict | list) else v for k, v in value.items()})
-    if isinstance(value, list):
-        return VtlList(_vtl(v) if isinstance(v, dict | list) else v for v in value)
-    return value
+def _jsonpath(path: Any) -> str:
+    if not isinstance(path, str):
+        raise TypeError("a JSONPath must be a string")
+    if len(path) > MAX_JSONPATH_CHARS:
+        raise ValueError(f"a JSONPath is longer than {MAX_JSONPATH_CHARS} characters")
+    return path
 
 
-class VtlInput:
+class VtlInput(VtlObject):
     """``$input``: the method request's body and parameters."""
+
+    VTL_PROPERTIES = frozenset({"body"})
+    VTL_METHODS = frozenset({"json", "path", "params"})
 
     def __init__(self, body: str, params: Mapping[str, Mapping[str, str]]) -> None:
         self.body = body
         self._params = {kind: dict(values) for kind, values in params.items()}
+        self._parsed: Any = _UNPARSED
 
     def _document(self) -> Any:
-        try:
-            return json.loads(self.body) if self.body.strip() else {}
-        except json.JSONDecodeError:
-            return {}
+        # Parsed once per render; path() hands out copies, so templates cannot change it.
+        if self._parsed is _UNPARSED:
+            try:
+                self._parsed = json.loads(self.body) if self.body.strip() else {}
+            except json.JSONDecodeError:
+                self._parsed = {}
+        return self._parsed
 
     def json(self, path: str = "$") -> str:
-        return json.dumps(jsonpath.evaluate(self._document(), path))
+        return str_of(json.dumps(jsonpath.evaluate(self._document(), _jsonpath(path))))
 
     def path(self, path: str = "$") -> Any:
-        return _vtl(jsonpath.evaluate(self._document(), path))
+        return to_vtl(jsonpath.evaluate(self._document(), _jsonpath(path)))
 
     def params(self, name: str | None = None) -> Any:
         """All parameters by kind, or one value searched in path, query string, then header (§6.4)."""
         if name is None:
             return self._params
+        if not isinstance(name, str):
+            raise TypeError("a parameter name must be a string")
         for kind in ("path", "querystring", "header"):
             values = self._params.get(kind, {})
             if kind == "header":
@@ -79,26 +76,32 @@ class VtlInput:
         return ""
 
 
-class VtlUtil:
+class VtlUtil(VtlObject):
     """``$util``."""
 
+    VTL_METHODS = frozenset(
+        {"escapeJavaScript", "parseJson", "urlEncode", "urlDecode", "base64Encode", "base64Decode"}
+    )
+
     def escapeJavaScript(self, text: Any) -> str:  # noqa: N802 — VTL's name
-        return json.dumps(str(text))[1:-1].replace("'", "\\'")
+        return str_of(json.dumps(str_of(text))[1:-1].replace("'", "\\'"))
 
-    def parseJson(self, text: str) -> Any:  # noqa: N802
-        return _vtl(json.loads(text))
+    def parseJson(self, text: Any) -> Any:  # noqa: N802
+        if not isinstance(text, str):
+            raise TypeError("parseJson takes a string")
+        return to_vtl(json.loads(text))
 
-    def urlEncode(self, text: str) -> str:  # noqa: N802
-        return quote(str(text), safe="")
+    def urlEncode(self, text: Any) -> str:  # noqa: N802
+        return str_of(quote(str_of(text), safe=""))
 
-    def urlDecode(self, text: str) -> str:  # noqa: N802
-        return unquote(str(text))
+    def urlDecode(self, text: Any) -> str:  # noqa: N802
+        return str_of(unquote(str_of(text)))
 
-    def base64Encode(self, text: str) -> str:  # noqa: N802
-        return base64.b64encode(str(text).encode("utf-8")).decode("ascii")
+    def base64Encode(self, text: Any) -> str:  # noqa: N802
+        return str_of(base64.b64encode(str_of(text).encode("utf-8")).decode("ascii"))
 
-    def base64Decode(self, text: str) -> str:  # noqa: N802
-        return base64.b64decode(str(text)).decode("utf-8", errors="replace")
+    def base64Decode(self, text: Any) -> str:  # noqa: N802
+        return str_of(base64.b64decode(str_of(text)).decode("utf-8", errors="replace"))
 
 
 def render(
@@ -109,22 +112,14 @@ def render(
     context: Mapping[str, Any],
     stage_variables: Mapping[str, str],
 ) -> str:
-    """Render a mapping template; a template error is a configuration error."""
+    """Render a mapping template; a template error or a broken bound is a configuration error."""
     namespace = {
         "input": VtlInput(body, params),
         "util": VtlUtil(),
-        "context": _vtl(dict(context)),
+        "context": to_vtl(dict(context)),
         "stageVariables": dict(stage_variables),
     }
     try:
-        return _compiled(template).merge(namespace)
-    except airspeed.TemplateError as exc:
-        raise IntegrationConfigError(f"Mapping template error: {exc}") from exc
-
-
-@lru_cache(maxsize=256)
-def _compiled(template: str) -> airspeed.Template:
-    """Parse a template once: parsing costs more than rendering, and a merge leaves the parse tree unchanged."""
-    compiled = airspeed.Template(template)
-    compiled.ensure_compiled()
-    return compiled
+        return render_sandboxed(template, namespace)
+    except VtlError as exc:
+        raise IntegrationConfigError(f"Mapping template error: {exc}") from None
