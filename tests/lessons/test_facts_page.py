@@ -50,3 +50,23 @@ def test_lesson_citation_links_to_an_anchor_that_exists(loaded, client):
     hrefs = re.findall(r'class="fact" href="/facts/#(s[\d-]+)"', lesson)
     assert hrefs
     assert set(hrefs) <= anchors(client.get("/facts/").content.decode())
+
+
+def test_chinese_facts_page_has_the_same_anchors(zh_client, client):
+    """The zh-hans translation keeps every numbered section, so a §-link lands in either language."""
+    zh = zh_client.get("/facts/").content.decode()
+    assert 'lang="zh-hans"' in zh and "节流" in zh and 'data-testid="not-translated"' not in zh
+    assert anchors(zh) == anchors(client.get("/facts/").content.decode())
+
+
+def test_chinese_facts_keep_aws_strings_numbers_and_code_verbatim():
+    """§5.2/§14: every `code` span of the English sheet (error strings, fields, ARNs) is in the translation."""
+    from collections import Counter
+
+    from gateway_lab.lessons.facts import facts_root
+
+    en = (facts_root() / "en.md").read_text(encoding="utf-8")
+    zh = (facts_root() / "zh-hans.md").read_text(encoding="utf-8")
+    spans_en, spans_zh = Counter(re.findall(r"`[^`]+`", en)), Counter(re.findall(r"`[^`]+`", zh))
+    assert not [span for span, n in spans_en.items() if spans_zh[span] < n]
+    assert '"Missing Authentication Token"' in zh and "10,000" in zh and "29,000 ms" in zh
