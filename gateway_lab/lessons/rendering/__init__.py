@@ -19,7 +19,7 @@ from . import blocks
 from .glossary import GlossaryEntry, compile_terms, mark_terms
 from .highlight import highlight_code
 from .links import rewrite_links
-from .sanitize import sanitize_html
+from .sanitize import sanitize_html, strip_user_attributes
 
 __all__ = ["GlossaryEntry", "Rendered", "SectionText", "render_markdown"]
 
@@ -36,6 +36,7 @@ def _build() -> MarkdownIt:
     md.core.ruler.after("block", "gl_anchors", blocks.anchor_headings)
     md.core.ruler.after("gl_anchors", "gl_callouts", blocks.mark_callouts)
     md.core.ruler.after("inline", "gl_links", rewrite_links)
+    md.core.ruler.before("gl_links", "gl_user_html", strip_user_attributes)  # the author's raw HTML only
     md.core.ruler.after("gl_links", "gl_citations", blocks.link_bare_citations)
     md.core.ruler.after("gl_citations", "gl_glossary", mark_terms)
     for name in (
