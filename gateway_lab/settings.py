@@ -71,6 +71,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "gateway_lab.core.middleware.ContentSecurityPolicyMiddleware",  # async-capable: no thread hop
+    "gateway_lab.core.middleware.HeadAsGetMiddleware",  # HEAD wherever GET is (RFC 9110)
     "servestatic.middleware.ServeStaticMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",

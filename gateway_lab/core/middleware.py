@@ -1,4 +1,6 @@
-"""Content-Security-Policy on every response (Django 5.2 has no CSP of its own; 6.0 adds one).
+"""Site-wide response rules: a Content-Security-Policy on every response, and HEAD wherever GET is.
+
+Content-Security-Policy (Django 5.2 has no CSP of its own; 6.0 adds one).
 
 The site's pages run no inline script (``theme.js``, ``site.js`` and htmx are files under
 ``/static/``), so scripts come from our own origin only: an injected ``<script>`` or ``onerror=``
@@ -11,7 +13,10 @@ A view whose page needs another policy is listed in ``POLICY_BY_URL_NAME``: Swag
 (``/api/v1/docs/``) writes an inline ``<style>`` block and uses ``data:`` icons, and loads its
 start-up script from ``?script`` (drf-spectacular's split view) so it needs no inline script.
 
-The middleware is sync- and async-capable: under ASGI it adds no thread hop (TOOLCHAIN.md).
+HEAD (RFC 9110 §9.3.2): a HEAD request is answered as the GET would be, without the body, so a
+view decorated ``require_GET`` does not answer 405 to link checkers and uptime probes.
+
+Both middlewares are sync- and async-capable: under ASGI they add no thread hop (TOOLCHAIN.md).
 """
 
 from __future__ import annotations
@@ -82,4 +87,40 @@ class ContentSecurityPolicyMiddleware:
     def _apply(request: HttpRequest, response: HttpResponseBase) -> HttpResponseBase:
         if HEADER not in response:
             response[HEADER] = policy_for(request)
+        return response
+
+
+class HeadAsGetMiddleware:
+    """Serve HEAD as GET minus the body (``require_GET`` views would otherwise answer 405)."""
+
+    sync_capable = True
+    async_capable = True
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase | Awaitable[HttpResponseBase]]):
+        self.get_response = get_response
+        self.is_async = iscoroutinefunction(get_response)
+        if self.is_async:
+            markcoroutinefunction(self)
+
+    def __call__(self, request: HttpRequest) -> HttpResponseBase | Awaitable[HttpResponseBase]:
+        if self.is_async:
+            return self._acall(request)
+        if request.method != "HEAD":
+            return self.get_response(request)  # type: ignore[return-value]
+        request.method = "GET"
+        return self._strip(request, self.get_response(request))  # type: ignore[arg-type]
+
+    async def _acall(self, request: HttpRequest) -> HttpResponseBase:
+        if request.method != "HEAD":
+            return await self.get_response(request)  # type: ignore[misc]
+        request.method = "GET"
+        return self._strip(request, await self.get_response(request))  # type: ignore[misc]
+
+    @staticmethod
+    def _strip(request: HttpRequest, response: HttpResponseBase) -> HttpResponseBase:
+        request.method = "HEAD"
+        if not response.streaming:
+            length = len(response.content)  # type: ignore[attr-defined]
+            response.content = b""  # type: ignore[attr-defined]
+            response["Content-Length"] = str(length)
         return response
