@@ -58,6 +58,20 @@ def hidden_inputs(query: QueryDict, exclude: tuple[str, ...]) -> list[tuple[str,
 
 
 VIEW_KEYS = ("req", "step", "guess")  # where the learner is; a new run starts over
+# Fields that change a preset's requests: its key request is only the key one as the preset has it.
+REQUEST_FIELDS = (
+    "api_key",
+    "token",
+    "sigv4",
+    "method",
+    "path",
+    "query",
+    "headers",
+    "body",
+    "region",
+    "source_ip",
+    "vpce",
+)
 # Shared links name a place (step, request) that may not exist any more: clamp it into the form's
 # range here and to the real last step/request when the page is drawn, instead of refusing the link.
 CLAMPED = {"step": (0, 50), "req": (0, MAX_BURST * 2)}
@@ -120,8 +134,10 @@ def resolve(request: HttpRequest, form: VisualizerForm, query: QueryDict | None 
         run = runs.run(scenario, requests, client=runs.client_for(data, scenario))
     req, focus_stage = data.get("req") or 0, None
     # A link that names no step opens at the key stage of the key request; one that names no request
-    # either opens on the key request. A shared ?step=N link keeps meaning request 1.
-    if scenario.preset and data.get("step") is None and not sends and run.simulation is not None:
+    # either opens on the key request. A shared ?step=N link keeps meaning request 1, and a preset
+    # changed in the builder opens where any other run does (its key request may teach nothing now).
+    as_authored = not scenario.changes and not any(data.get(k) for k in REQUEST_FIELDS)
+    if scenario.preset and as_authored and data.get("step") is None and not sends and run.simulation:
         key, stage = key_request(scenario.preset, [t.response.status for t in run.simulation.traces])
         if data.get("req") is None:
             req = key

@@ -28,7 +28,7 @@ def test_visualizer_fragile_backend_burst_shows_429s_and_opens_a_throttled_trace
 
 def test_visualizer_keyboard_steps_forward_and_back_and_shows_the_lambda_event(page):
     """§6.1: → walks to the integration step, whose panel shows the Lambda proxy event JSON; ← goes back."""
-    _open(page, "/visualizer/?preset=lambda-proxy-echo")
+    _open(page, "/visualizer/?preset=lambda-proxy-echo&step=1")
     total = int(page.get_by_test_id("trace").get_attribute("data-steps"))
     for expected in range(2, total):
         page.keyboard.press("ArrowRight")

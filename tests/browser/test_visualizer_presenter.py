@@ -107,6 +107,7 @@ def test_presenter_keys_hide_skipped_reveal_and_exit(page):
     page.keyboard.press("Escape")
     page.wait_for_selector("[data-testid=trace]")
     assert "view=presenter" not in page.url
+    assert page.watch.console_errors == []
 
 
 def test_compare_rest_vs_http_highlights_payload_differences(page):
