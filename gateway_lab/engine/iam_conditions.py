@@ -13,6 +13,8 @@ from collections.abc import Callable, Mapping
 from functools import lru_cache
 from typing import Any
 
+from .text import Joined, Message, Text
+
 
 @lru_cache(maxsize=1024)
 def _compile(pattern: str, ignore_case: bool) -> re.Pattern[str]:
@@ -64,14 +66,24 @@ def _lookup(keys: Mapping[str, Any], name: str) -> list[str] | None:
     return None
 
 
-def key_holds(operator: str, name: str, expected: Any, keys: Mapping[str, Any]) -> tuple[bool, str]:
+UNSUPPORTED = Text("unsupported condition operator {operator}")
+ABSENT_HOLDS = Text("{name} is absent, so {operator} holds")
+ABSENT_FAILS = Text("{name} is absent, so {operator} fails")
+SATISFIES = Text("{name} = {actual} satisfies {operator} {wanted}")
+FAILS = Text("{name} = {actual} fails {operator} {wanted}")
+CONDITION_FAILS = Text("condition fails: {why}")
+CONDITIONS_HOLD = Text("conditions hold: {whys}")
+NO_CONDITIONS = Text("no conditions")
+
+
+def key_holds(operator: str, name: str, expected: Any, keys: Mapping[str, Any]) -> tuple[bool, Message]:
     """Evaluate one ``operator: {key: values}`` entry; return (holds, why)."""
     if_exists = operator.endswith("IfExists")
     base = operator.removesuffix("IfExists")
     negated = base in _NEGATED
     test = _POSITIVE.get(_NEGATED.get(base, base))
     if test is None:
-        return False, f"unsupported condition operator {operator}"
+        return False, UNSUPPORTED(operator=operator)
     actual = _lookup(keys, name)
     wanted = [
         str(v).lower() if isinstance(v, bool) else str(v)
@@ -79,20 +91,22 @@ def key_holds(operator: str, name: str, expected: Any, keys: Mapping[str, Any]) 
     ]
     if actual is None:
         holds = if_exists or negated
-        return holds, f"{name} is absent, so {operator} {'holds' if holds else 'fails'}"
+        return holds, (ABSENT_HOLDS if holds else ABSENT_FAILS)(name=name, operator=operator)
     hit = any(test(w, a) for w in wanted for a in actual)
     holds = not hit if negated else hit
     shown = actual[0] if len(actual) == 1 else actual
-    return holds, f"{name} = {shown!r} {'satisfies' if holds else 'fails'} {operator} {wanted}"
+    return holds, (SATISFIES if holds else FAILS)(
+        name=name, actual=repr(shown), operator=operator, wanted=str(wanted)
+    )
 
 
-def conditions_hold(condition: Mapping[str, Any], keys: Mapping[str, Any]) -> tuple[bool, str]:
+def conditions_hold(condition: Mapping[str, Any], keys: Mapping[str, Any]) -> tuple[bool, Message]:
     """Evaluate a whole ``Condition`` block; return (holds, why) naming the first failing test."""
-    reasons: list[str] = []
+    reasons: list[Message] = []
     for operator, entries in condition.items():
         for name, expected in entries.items():
             holds, why = key_holds(operator, name, expected, keys)
             if not holds:
-                return False, f"condition fails: {why}"
+                return False, CONDITION_FAILS(why=why)
             reasons.append(why)
-    return True, ("conditions hold: " + "; ".join(reasons)) if reasons else "no conditions"
+    return True, CONDITIONS_HOLD(whys=Joined(tuple(reasons))) if reasons else NO_CONDITIONS()

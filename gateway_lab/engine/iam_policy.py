@@ -12,6 +12,13 @@ from enum import StrEnum
 from typing import Any
 
 from .iam_conditions import conditions_hold, glob_match
+from .text import Message, Text
+
+PRINCIPAL_MISSES = Text("Principal does not name {caller}")
+PRINCIPAL_MISSES_ANONYMOUS = Text("Principal does not name anonymous")
+ACTION_MISSES = Text("Action does not cover {action}")
+RESOURCE_MISSES = Text("Resource does not cover {resource}")
+ALL_MATCH = Text("Principal, Action and Resource match; {why}")
 
 
 class Effect(StrEnum):
@@ -29,6 +36,7 @@ class StatementResult:
     effect: str
     applies: bool
     why: str
+    why_msg: Message | None = None  # the same sentence as a message (engine.text)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -114,13 +122,14 @@ def judge_statement(
 ) -> StatementResult:
     """Decide whether one statement applies; ``caller`` None skips the Principal check (identity policies)."""
 
-    def result(applies: bool, why: str) -> StatementResult:
+    def result(applies: bool, why: Message) -> StatementResult:
         return StatementResult(
             index=index,
             sid=statement.get("Sid"),
             effect=statement.get("Effect", ""),
             applies=applies,
-            why=why,
+            why=str(why),
+            why_msg=why,
         )
 
     if (
@@ -128,13 +137,15 @@ def judge_statement(
         and "Principal" in statement
         and not principal_matches(statement["Principal"], caller)
     ):
-        return result(False, f"Principal does not name {caller.arn or 'anonymous'}")
+        if caller.arn:
+            return result(False, PRINCIPAL_MISSES(caller=caller.arn))
+        return result(False, PRINCIPAL_MISSES_ANONYMOUS())
     if not _action_applies(statement, action):
-        return result(False, f"Action does not cover {action}")
+        return result(False, ACTION_MISSES(action=action))
     if not _resource_applies(statement, resource, api_arn):
-        return result(False, f"Resource does not cover {resource}")
+        return result(False, RESOURCE_MISSES(resource=resource))
     held, why = conditions_hold(statement.get("Condition") or {}, keys)
-    return result(held, why if not held else f"Principal, Action and Resource match; {why}")
+    return result(held, why if not held else ALL_MATCH(why=why))
 
 
 def evaluate(

@@ -12,10 +12,30 @@ from typing import Any
 
 import jwt as pyjwt
 
+from .text import Message, Text
+
+NOT_A_JWT = Text("the token is not a valid JWT")
+BAD_ALG = Text("signing method {alg} is invalid")
+NO_KID = Text("no key with kid {kid} in the issuer's JWKS")
+BAD_SIGNATURE = Text("the token signature is invalid")
+INVALID = Text("the token is invalid: {error}")
+EXPIRED = Text("the token has expired")
+NOT_YET = Text("the token is not valid yet")
+FUTURE = Text("the token was issued in the future")
+NO_TOKEN = Text("no token in the identity source")
+BAD_ISSUER = Text("the token does not have a valid issuer")
+NEEDS_ID_TOKEN = Text("the method has no scopes, so it needs an ID token")
+VALID_ID_TOKEN = Text("a valid ID token from the user pool")
+NEEDS_SCOPE = Text("the method needs an access token with one of {scopes}; the token has {granted}")
+VALID_ACCESS_TOKEN = Text("a valid access token with scope {scopes}")
+BAD_AUDIENCE = Text("the token does not have a valid audience")
+EXPECTED_SCOPES = Text("expected scopes: {scopes}")
+ALL_CHECK_OUT = Text("signature, issuer, audience, expiry and scopes all check out")
+
 # Only the audience description is documented (§5.3); the others follow its wording.
-UNCONFIRMED_DESCRIPTIONS = (
+UNCONFIRMED_DESCRIPTIONS = Text(
     "Only the audience error_description is documented; the other wordings are the lab's."
-)
+)()
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -27,6 +47,7 @@ class TokenCheck:
     status: int = 200
     message: str = ""
     reason: str = ""
+    reason_msg: Message | None = None  # ``reason`` as a message (engine.text)
     www_authenticate: str | None = None
 
     @property
@@ -42,17 +63,27 @@ def bearer_token(value: str | None) -> str | None:
     return rest.strip() if scheme.lower() == "bearer" and rest else value.strip()
 
 
+def _check(*, reason: Message, **fields: Any) -> TokenCheck:
+    return TokenCheck(reason=str(reason), reason_msg=reason, **fields)
+
+
 def verify_signature(token: str, jwks: Mapping[str, Any]) -> dict[str, Any] | str:
+    """Return the claims of an RS256 token signed by a key in ``jwks``, or why it is not (in English)."""
+    verdict = signature_claims(token, jwks)
+    return str(verdict) if isinstance(verdict, Message) else verdict
+
+
+def signature_claims(token: str, jwks: Mapping[str, Any]) -> dict[str, Any] | Message:
     """Return the claims of an RS256 token signed by a key in ``jwks``, or why it is not."""
     try:
         header = pyjwt.get_unverified_header(token)
     except pyjwt.DecodeError:
-        return "the token is not a valid JWT"
+        return NOT_A_JWT()
     if header.get("alg") != "RS256":
-        return f"signing method {header.get('alg')} is invalid"
+        return BAD_ALG(alg=str(header.get("alg")))
     key = next((k for k in jwks.get("keys", ()) if k.get("kid") == header.get("kid")), None)
     if key is None:
-        return f"no key with kid {header.get('kid')!r} in the issuer's JWKS"
+        return NO_KID(kid=repr(header.get("kid")))
     try:
         options = {
             "verify_exp": False,
@@ -63,19 +94,19 @@ def verify_signature(token: str, jwks: Mapping[str, Any]) -> dict[str, Any] | st
         }
         return pyjwt.decode(token, pyjwt.PyJWK(key).key, algorithms=["RS256"], options=options)
     except pyjwt.InvalidSignatureError:
-        return "the token signature is invalid"
+        return BAD_SIGNATURE()
     except pyjwt.PyJWTError as exc:
-        return f"the token is invalid: {exc}"
+        return INVALID(error=str(exc))
 
 
-def time_problem(claims: Mapping[str, Any], now_s: float) -> str | None:
+def time_problem(claims: Mapping[str, Any], now_s: float) -> Message | None:
     """Check ``exp`` (future), ``nbf`` and ``iat`` (past) against ``now_s``."""
     if not isinstance(claims.get("exp"), int | float) or claims["exp"] <= now_s:
-        return "the token has expired"
+        return EXPIRED()
     if isinstance(claims.get("nbf"), int | float) and claims["nbf"] > now_s:
-        return "the token is not valid yet"
+        return NOT_YET()
     if isinstance(claims.get("iat"), int | float) and claims["iat"] > now_s:
-        return "the token was issued in the future"
+        return FUTURE()
     return None
 
 
@@ -86,14 +117,14 @@ def token_scopes(claims: Mapping[str, Any]) -> tuple[str, ...]:
 
 def _common_problem(
     token: str | None, jwks: Mapping[str, Any], issuer: str, now_s: float
-) -> dict[str, Any] | str:
+) -> dict[str, Any] | Message:
     if not token:
-        return "no token in the identity source"
-    claims = verify_signature(token, jwks)
-    if isinstance(claims, str):
+        return NO_TOKEN()
+    claims = signature_claims(token, jwks)
+    if isinstance(claims, Message):
         return claims
     if claims.get("iss") != issuer:
-        return "the token does not have a valid issuer"
+        return BAD_ISSUER()
     return time_problem(claims, now_s) or claims
 
 
@@ -102,22 +133,20 @@ def check_cognito(
 ) -> TokenCheck:
     """Validate a REST Cognito user pool token: no method scopes → ID token; scopes → access token (§7.4)."""
     claims = _common_problem(token, jwks, issuer, now_s)
-    if isinstance(claims, str):
-        return TokenCheck(status=401, message="Unauthorized", reason=claims)
+    if isinstance(claims, Message):
+        return _check(status=401, message="Unauthorized", reason=claims)
     if not scopes:
         if claims.get("token_use") != "id":
-            return TokenCheck(
-                status=401, message="Unauthorized", reason="the method has no scopes, so it needs an ID token"
-            )
-        return TokenCheck(claims=claims, reason="a valid ID token from the user pool")
+            return _check(status=401, message="Unauthorized", reason=NEEDS_ID_TOKEN())
+        return _check(claims=claims, reason=VALID_ID_TOKEN())
     granted = token_scopes(claims)
     if claims.get("token_use") != "access" or not set(granted) & set(scopes):
-        why = f"the method needs an access token with one of {list(scopes)}; the token has {list(granted)}"
-        return TokenCheck(status=401, message="Unauthorized", reason=why)
-    return TokenCheck(
+        why = NEEDS_SCOPE(scopes=str(list(scopes)), granted=str(list(granted)))
+        return _check(status=401, message="Unauthorized", reason=why)
+    return _check(
         claims=claims,
         scopes=granted,
-        reason=f"a valid access token with scope {sorted(set(granted) & set(scopes))}",
+        reason=VALID_ACCESS_TOKEN(scopes=str(sorted(set(granted) & set(scopes)))),
     )
 
 
@@ -136,25 +165,26 @@ def check_jwt(
 ) -> TokenCheck:
     """Validate an HTTP API JWT authorizer token: signature, iss, aud or client_id, exp/nbf/iat, scopes (§7.3)."""
     claims = _common_problem(token, jwks, issuer, now_s)
-    if isinstance(claims, str):
-        header = _challenge("invalid_token", claims) if token else None
-        return TokenCheck(status=401, message="Unauthorized", reason=claims, www_authenticate=header)
+    if isinstance(claims, Message):
+        header = _challenge("invalid_token", str(claims)) if token else None
+        return _check(status=401, message="Unauthorized", reason=claims, www_authenticate=header)
     # API Gateway evaluates aud when present and falls back to client_id only without it (§7.3).
     presented = claims["aud"] if "aud" in claims else claims.get("client_id")
     presented_list = presented if isinstance(presented, list | tuple) else [presented]
     if not set(presented_list) & set(audience):
-        why = "the token does not have a valid audience"
-        return TokenCheck(
-            status=401, message="Unauthorized", reason=why, www_authenticate=_challenge("invalid_token", why)
+        why = BAD_AUDIENCE()
+        return _check(
+            status=401,
+            message="Unauthorized",
+            reason=why,
+            www_authenticate=_challenge("invalid_token", str(why)),
         )
     granted = token_scopes(claims)
     if scopes and not set(granted) & set(scopes):
-        why = f"expected scopes: {list(scopes)}"
-        header = _challenge("insufficient_scope", why, " ".join(scopes))
-        return TokenCheck(status=403, message="Forbidden", reason=why, www_authenticate=header)
-    return TokenCheck(
-        claims=claims, scopes=granted, reason="signature, issuer, audience, expiry and scopes all check out"
-    )
+        why = EXPECTED_SCOPES(scopes=str(list(scopes)))
+        header = _challenge("insufficient_scope", str(why), " ".join(scopes))
+        return _check(status=403, message="Forbidden", reason=why, www_authenticate=header)
+    return _check(claims=claims, scopes=granted, reason=ALL_CHECK_OUT())
 
 
 def claims_for_context(claims: Mapping[str, Any]) -> dict[str, str]:

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from functools import lru_cache
 
+from .text import Text
+
 SAME_REGION_RTT_MS = 10.0
 SAME_AREA_RTT_MS = 30.0
 EDGE_POP_RTT_MS = 15.0
@@ -33,10 +35,10 @@ _AREA_RTT_MS: dict[frozenset[str], float] = {
     frozenset({"asia", "mea"}): 150.0,
     frozenset({"oc", "mea"}): 230.0,
 }
-DISCLAIMER = (
+DISCLAIMER = Text(
     "Latency comes from a coarse area-to-area table (GATEWAY_FACTS.md has no latency figures); "
     "compare the two paths, not the absolute numbers."
-)
+)()
 
 
 def area(region: str) -> str:

@@ -13,6 +13,7 @@ from enum import StrEnum
 from typing import Any
 
 from .messages import Response
+from .text import Message
 
 SCHEMA_VERSION = 1
 
@@ -49,6 +50,10 @@ class Step:
     ``fact`` names the GATEWAY_FACTS.md section behind the decision, ``lesson`` the lesson
     section that explains it (``"performance#throttling"``). ``fidelity`` is ``None`` when the
     engine follows AWS exactly, or a sentence saying how it simplifies.
+
+    ``title_msg``/``reason_msg``/``fidelity_msg`` carry the same sentences as message ids plus
+    parameters (``engine.text``), for front ends that show them in the learner's language; the
+    plain English fields stay the rendered default.
     """
 
     stage: StageName
@@ -61,11 +66,31 @@ class Step:
     fact: str | None = None
     lesson: str | None = None
     fidelity: str | None = None
+    title_msg: Message | None = None
+    reason_msg: Message | None = None
+    fidelity_msg: Message | None = None
 
     @property
     def is_final(self) -> bool:
         """True when this step ends the request early (a denial or an error)."""
         return self.outcome in (Outcome.REJECT, Outcome.ERROR)
+
+
+def make_step(
+    *,
+    title: str | Message,
+    reason: str | Message,
+    fidelity: str | Message | None = None,
+    **fields: Any,
+) -> Step:
+    """Return a ``Step`` whose title, reason and fidelity may be given as messages (``engine.text``)."""
+    texts: dict[str, Any] = {}
+    for name, value in (("title", title), ("reason", reason), ("fidelity", fidelity)):
+        if isinstance(value, Message):
+            texts[name], texts[f"{name}_msg"] = str(value), value
+        else:
+            texts[name] = value
+    return Step(**texts, **fields)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -93,7 +118,7 @@ class Trace:
         return [(str(s.stage), str(s.outcome)) for s in self.steps]
 
 
-def step_to_dict(step: Step) -> dict[str, Any]:
+def step_to_dict(step: Step, *, messages: bool = False) -> dict[str, Any]:
     data: dict[str, Any] = {
         "stage": str(step.stage),
         "outcome": str(step.outcome),
@@ -108,7 +133,15 @@ def step_to_dict(step: Step) -> dict[str, Any]:
     if step.fidelity:
         data["fidelity"] = "simplified"
         data["fidelity_note"] = step.fidelity
+    if messages:
+        data["messages"] = step_messages(step)
     return data
+
+
+def step_messages(step: Step) -> dict[str, Any]:
+    """Return the step's sentences as ``{"title"|"reason"|"fidelity": {"id", "params"}}`` (those it has)."""
+    found = {"title": step.title_msg, "reason": step.reason_msg, "fidelity": step.fidelity_msg}
+    return {name: message.to_dict() for name, message in found.items() if message is not None}
 
 
 def response_to_dict(response: Response) -> dict[str, Any]:
@@ -122,12 +155,16 @@ def response_to_dict(response: Response) -> dict[str, Any]:
     }
 
 
-def trace_to_dict(trace: Trace) -> dict[str, Any]:
-    """Return the JSON shape of a trace (schema version ``SCHEMA_VERSION``)."""
+def trace_to_dict(trace: Trace, *, messages: bool = False) -> dict[str, Any]:
+    """Return the JSON shape of a trace (schema version ``SCHEMA_VERSION``).
+
+    ``messages=True`` adds each step's message ids and parameters under ``steps[i].messages``
+    (the visualizer translates them); the default shape, which the API and snapshots use, has none.
+    """
     return {
         "schema": SCHEMA_VERSION,
         "request_id": trace.request_id,
-        "steps": [step_to_dict(step) for step in trace.steps],
+        "steps": [step_to_dict(step, messages=messages) for step in trace.steps],
         "response": response_to_dict(trace.response),
         "total_ms": round(trace.total_ms, 3),
         "meta": dict(trace.meta),

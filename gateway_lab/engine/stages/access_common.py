@@ -8,6 +8,7 @@ from typing import Any
 from ..authorizers import method_arn, route_arn
 from ..context import Context, GatewayError
 from ..model import ApiType, EndpointType
+from ..text import Message
 from ..trace import Outcome, StageName, Step
 from .base import record
 
@@ -60,8 +61,8 @@ def deny(
     stage: StageName,
     *,
     response_type: str,
-    title: str,
-    reason: str,
+    title: str | Message,
+    reason: str | Message,
     message: str | None,
     status: int | None = None,
     capital: bool = False,
@@ -69,14 +70,19 @@ def deny(
     detail: dict[str, Any] | None = None,
     fact: str,
     lesson: str,
-    fidelity: str | None = None,
+    fidelity: str | Message | None = None,
     duration_ms: float = ACCESS_MS,
     body: bytes | None = None,
 ) -> Step:
     """Refuse the request with a gateway response and return the reject step."""
     body = capital_message(message) if capital else body
     ctx.error = GatewayError(
-        response_type=response_type, status=status, message=message, headers=headers, body=body, log=reason
+        response_type=response_type,
+        status=status,
+        message=message,
+        headers=headers,
+        body=body,
+        log=str(reason),
     )
     outcome = Outcome.ERROR if (status or 0) >= 500 else Outcome.REJECT
     return record(

@@ -12,12 +12,44 @@ from .. import token_bucket
 from ..access import access_of
 from ..context import Context
 from ..model import ApiType
+from ..text import Message, Text
 from ..trace import Outcome, StageName, Step
 from ..usage_plan import UsagePlan, find_key, find_plan, masked, quota_window
 from .access_common import deny
-from .base import fmt, record
+from .base import record
 
 LESSON, STAGE = "security#api-keys", StageName.API_KEY
+
+HTTP_NO_KEYS = Text("HTTP APIs have no API keys.")
+WS_CONNECT_ONLY = Text("WebSocket APIs check API keys on the $connect route only.")
+WS_CONNECT_OPEN = Text("The $connect route does not require an API key.")
+# AWS logs "Request will not contribute to throttle or quota limits" here (§3.3): it means the
+# usage plan's limits. The stage and account throttles still spend a token on this request (§3.2).
+NOT_REQUIRED = Text(
+    "Method '{method}' does not require an API key, so no usage plan meters this request: it counts "
+    "toward no usage-plan throttle or quota. The stage and account throttles still apply next."
+)
+NO_KEY_NEEDED = Text("No API key needed")
+REFUSED = Text("API key refused")
+KEY_MISSING = Text("The method requires an API key and the key is missing: 403 Forbidden.")
+KEY_DISABLED = Text("The method requires an API key and the key is disabled: 403 Forbidden.")
+KEY_UNKNOWN = Text("The method requires an API key and the key is not a known key: 403 Forbidden.")
+NO_PLAN = Text("Key {key} is in no usage plan for API stage {api_stage}.")
+PLAN_THROTTLED = Text("Usage-plan throttle")
+PLAN_THROTTLED_WHY = Text(
+    "API Key {key} exceeded throttle limit for API Stage {api_stage}: Key throttle limit exceeded "
+    "for Usage Plan ID {plan}. Limit: {rate:.2f} Burst: {burst:d}"
+)
+QUOTA_EXHAUSTED = Text("Quota exhausted")
+QUOTA_EXHAUSTED_WHY = Text(
+    "API Key {key} exceeded quota limit for API Stage {api_stage}: Key quota exhausted for "
+    "Usage Plan ID {plan}. Quota Limit: {limit:d} Period: {period}"
+)
+PLAN_OK = Text("Usage plan check succeeded")
+PLAN_OK_WHY = Text("Usage Plan check succeeded for API Key {key} and API Stage {api_stage}.")
+PLAN_OK_QUOTA_WHY = Text(
+    "Usage Plan check succeeded for API Key {key} and API Stage {api_stage}. Quota left: {left}."
+)
 
 
 # WebSocket APIs name the key's source with apiKeySelectionExpression; these are its two values (§1.1).
@@ -35,32 +67,29 @@ def _key_value(ctx: Context) -> str | None:
     return ctx.request.headers.get("x-api-key")
 
 
-def _skip_reason(ctx: Context) -> str | None:
+def _skip_reason(ctx: Context) -> Message | None:
     """Say why this request needs no key, or return None when it needs one (§1.1, §3.3)."""
     method = ctx.match.method if ctx.match else None
     if ctx.api.api_type == ApiType.HTTP:
-        return "HTTP APIs have no API keys."
+        return HTTP_NO_KEYS()
     if ctx.api.api_type == ApiType.WEBSOCKET:
         if method is None or ctx.match is None or ctx.match.route_key != "$connect":
-            return "WebSocket APIs check API keys on the $connect route only."
-        return None if method.api_key_required else "The $connect route does not require an API key."
+            return WS_CONNECT_ONLY()
+        return None if method.api_key_required else WS_CONNECT_OPEN()
     if method is not None and method.api_key_required:
         return None
     label = f"{ctx.request.method} {ctx.match.resource_path if ctx.match else ctx.request.path}"
-    return (
-        f"API Key authorized because method '{label}' does not require API Key. "
-        "Request will not contribute to throttle or quota limits."
-    )
+    return NOT_REQUIRED.cached(method=label)
 
 
-def _forbidden(ctx: Context, reason: str) -> Step:
+def _forbidden(ctx: Context, reason: Message) -> Step:
     return deny(
         ctx,
         STAGE,
         response_type="INVALID_API_KEY",
         status=403,
         message="Forbidden",
-        title="API key refused",
+        title=REFUSED(),
         reason=reason,
         fact="3.3",
         lesson=LESSON,
@@ -73,19 +102,16 @@ class ApiKeyStage:
     def evaluate(self, ctx: Context) -> Step:
         why = _skip_reason(ctx)
         if why is not None:
-            return record(ctx, STAGE, Outcome.SKIP, "No API key needed", why, fact="3.3", lesson=LESSON)
+            return record(ctx, STAGE, Outcome.SKIP, NO_KEY_NEEDED(), why, fact="3.3", lesson=LESSON)
         access = access_of(ctx)
         value = _key_value(ctx)
         key = find_key(access.api_keys, value)
         if key is None or not key.enabled:
-            state = "missing" if not value else ("disabled" if key else "not a known key")
-            return _forbidden(ctx, f"The method requires an API key and the key is {state}: 403 Forbidden.")
+            state = KEY_MISSING if not value else (KEY_DISABLED if key else KEY_UNKNOWN)
+            return _forbidden(ctx, state())
         plan = find_plan(access.usage_plans, key_id=key.id, api_id=ctx.api.id, stage=ctx.stage.name)
         if plan is None:
-            return _forbidden(
-                ctx,
-                f"Key {masked(key.value)} is in no usage plan for API stage {ctx.api.id}/{ctx.stage.name}.",
-            )
+            return _forbidden(ctx, NO_PLAN(key=masked(key.value), api_stage=f"{ctx.api.id}/{ctx.stage.name}"))
         ctx.api_key, ctx.api_key_id = key.value, key.id
         ctx.usage_plan = {"id": plan.id, "name": plan.name}
         ctx.identity.update({"apiKey": key.value, "apiKeyId": key.id})
@@ -106,9 +132,12 @@ class ApiKeyStage:
                 "tokens_after": round(took.tokens_after, 3),
             }
             if not took.admitted:
-                reason = (
-                    f"API Key {shown} exceeded throttle limit for API Stage {ctx.api.id}/{ctx.stage.name}: Key throttle limit exceeded "
-                    f"for Usage Plan ID {plan.id}. Limit: {limit.rate:.2f} Burst: {limit.burst}"
+                reason = PLAN_THROTTLED_WHY(
+                    key=shown,
+                    api_stage=f"{ctx.api.id}/{ctx.stage.name}",
+                    plan=plan.id,
+                    rate=limit.rate,
+                    burst=limit.burst,
                 )
                 return deny(
                     ctx,
@@ -116,7 +145,7 @@ class ApiKeyStage:
                     response_type="THROTTLED",
                     status=429,
                     message="Too Many Requests",
-                    title="Usage-plan throttle",
+                    title=PLAN_THROTTLED(),
                     reason=reason,
                     detail=detail,
                     fact="3.3",
@@ -128,9 +157,12 @@ class ApiKeyStage:
             used = int(ctx.store.get(counter) or 0)
             detail |= {"quota_limit": plan.quota.limit, "quota_period": plan.quota.period, "quota_used": used}
             if used >= plan.quota.limit:
-                reason = (
-                    f"API Key {shown} exceeded quota limit for API Stage {ctx.api.id}/{ctx.stage.name}: Key quota exhausted for "
-                    f"Usage Plan ID {plan.id}. Quota Limit: {plan.quota.limit} Period: {plan.quota.period}"
+                reason = QUOTA_EXHAUSTED_WHY(
+                    key=shown,
+                    api_stage=f"{ctx.api.id}/{ctx.stage.name}",
+                    plan=plan.id,
+                    limit=plan.quota.limit,
+                    period=plan.quota.period,
                 )
                 return deny(
                     ctx,
@@ -138,7 +170,7 @@ class ApiKeyStage:
                     response_type="QUOTA_EXCEEDED",
                     status=429,
                     message="Limit Exceeded",
-                    title="Quota exhausted",
+                    title=QUOTA_EXHAUSTED(),
                     reason=reason,
                     detail={**detail, "quota_remaining": 0},
                     fact="3.3",
@@ -146,13 +178,17 @@ class ApiKeyStage:
                 )
             used = ctx.store.incr(counter, ttl_ms=end - ctx.now_ms)
             detail |= {"quota_used": used, "quota_remaining": plan.quota.limit - used}
-        remaining = f" Quota left: {fmt(detail['quota_remaining'])}." if "quota_remaining" in detail else ""
+        api_stage = f"{ctx.api.id}/{ctx.stage.name}"
+        if "quota_remaining" in detail:
+            why = PLAN_OK_QUOTA_WHY(key=shown, api_stage=api_stage, left=detail["quota_remaining"])
+        else:
+            why = PLAN_OK_WHY(key=shown, api_stage=api_stage)
         return record(
             ctx,
             STAGE,
             Outcome.PASS,
-            "Usage plan check succeeded",
-            f"Usage Plan check succeeded for API Key {shown} and API Stage {ctx.api.id}/{ctx.stage.name}.{remaining}",
+            PLAN_OK(),
+            why,
             detail=detail,
             duration_ms=0.1,
             fact="3.3",

@@ -11,9 +11,19 @@ from typing import Any
 
 from ..context import Context
 from ..iam_policy import Effect, combine, not_authorized_message
+from ..text import Text
 from ..trace import Outcome, StageName, Step
 from .access_common import deny, request_arn
 from .base import record
+
+POLICY_SILENT = Text(
+    "The token is valid, but the resource policy must also explicitly allow this request (§7.5, Cognito row 'silent')."
+)
+POLICY_NOT_ALLOWED = Text("Resource policy does not allow")
+OPEN = Text("No authorization")
+OPEN_WHY = Text("The method is open (authorizationType NONE).")
+NOT_FOUND = Text("Authorizer not found")
+NOT_FOUND_WHY = Text("The method names authorizer {authorizer}, which the API does not define.")
 
 
 def find_authorizer(ctx: Context, authorizer_id: str | None) -> Mapping[str, Any] | None:
@@ -37,13 +47,13 @@ def combined_with_policy(ctx: Context, auth_effect: Effect) -> Effect:
 
 def policy_denied(ctx: Context, stage: StageName, *, lesson: str) -> Step:
     """The resource policy gives no Allow while the authenticator (Cognito) grants none either."""
-    reason = "The token is valid, but the resource policy must also explicitly allow this request (§7.5, Cognito row 'silent')."
+    reason = POLICY_SILENT()
     message = not_authorized_message(user=None, resource=request_arn(ctx), explicit=False)
     return deny(
         ctx,
         stage,
         response_type="ACCESS_DENIED",
-        title="Resource policy does not allow",
+        title=POLICY_NOT_ALLOWED(),
         reason=reason,
         message=message,
         capital=True,
@@ -63,8 +73,8 @@ class AuthStage:
                 ctx,
                 self.name,
                 Outcome.SKIP,
-                "No authorization",
-                "The method is open (authorizationType NONE).",
+                OPEN(),
+                OPEN_WHY(),
                 fact="7",
                 lesson="exam-tips#which-auth",
             )
@@ -82,8 +92,8 @@ class AuthStage:
                 self.name,
                 response_type="AUTHORIZER_CONFIGURATION_ERROR",
                 status=500,
-                title="Authorizer not found",
-                reason=f"The method names authorizer {method.authorizer_id!r}, which the API does not define.",
+                title=NOT_FOUND(),
+                reason=NOT_FOUND_WHY(authorizer=repr(method.authorizer_id if method else None)),
                 message="Internal server error",
                 fact="5.2",
                 lesson="security#lambda-authorizers",

@@ -10,11 +10,19 @@ from ..access import access_of
 from ..context import Context
 from ..iam_policy import Caller, Effect, combine, evaluate, not_authorized_message
 from ..model import ApiType
+from ..text import AWS_VERBATIM, Text
 from ..trace import Outcome, StageName, Step
 from .access_common import ACCESS_MS, api_arn, condition_keys, deny, request_arn
 from .base import record
 
 LESSON = "security#iam"
+
+SIGV4_FAILED = Text("SigV4: {error_type}")
+NOT_AUTHORIZED = Text("Signature valid, not authorized")
+AUTHORIZED = Text("SigV4 valid and authorized")
+AUTHORIZED_WHY = Text(
+    "The signature checks out for {caller}, and its identity policy allows execute-api:Invoke on {arn}."
+)
 
 
 def signed_view(ctx: Context) -> tuple[Any, str]:
@@ -42,8 +50,8 @@ def iam_step(ctx: Context) -> Step:
             response_type=err.gateway_response_type,
             status=err.status,
             message=err.message,
-            title=f"SigV4: {err.error_type}",
-            reason=err.message,
+            title=SIGV4_FAILED(error_type=err.error_type),
+            reason=AWS_VERBATIM(aws=err.message),
             detail={"error_type": err.error_type, **check.detail},
             fact="5.3",
             lesson=LESSON,
@@ -85,8 +93,8 @@ def iam_step(ctx: Context) -> Step:
             ctx,
             stage,
             response_type="ACCESS_DENIED",
-            title="Signature valid, not authorized",
-            reason=message,
+            title=NOT_AUTHORIZED(),
+            reason=AWS_VERBATIM(aws=message),
             message=message,
             capital=True,
             detail=detail,
@@ -121,8 +129,8 @@ def iam_step(ctx: Context) -> Step:
         ctx,
         stage,
         Outcome.PASS,
-        "SigV4 valid and authorized",
-        f"The signature checks out for {cred.user_arn}, and its identity policy allows execute-api:Invoke on {arn}.",
+        AUTHORIZED(),
+        AUTHORIZED_WHY(caller=cred.user_arn, arn=arn),
         detail=detail,
         duration_ms=ACCESS_MS,
         fact="7.1",

@@ -11,12 +11,45 @@ from .. import authorizers as az
 from ..context import Context
 from ..iam_policy import Effect
 from ..model import ApiType
+from ..text import Message, Text
 from ..trace import Outcome, StageName, Step
 from .access_common import deny, request_arn
 from .auth import combined_with_policy
-from .base import fmt, record
+from .base import record
 
 STAGE, LESSON, FACT = StageName.AUTH, "security#lambda-authorizers", "7.2"
+
+SAID_UNAUTHORIZED = Text("Authorizer said Unauthorized")
+SAID_UNAUTHORIZED_WHY = Text("The function raised 'Unauthorized', so the client gets 401.")
+TIMED_OUT = Text("The authorizer timed out.")
+FAILED = Text("The authorizer failed: {error}.")
+BROKEN = Text("Authorizer error")
+BROKEN_WHY = Text("{why} The client gets 500.")
+IDENTITY_MISSING = Text("identity source {sources} is missing or empty")
+NO_REGEX_MATCH = Text("the token does not match identityValidationExpression")
+NO_IDENTITY = Text("No identity, no call")
+NO_IDENTITY_WHY = Text("401 without invoking the function: {why}.")
+MALFORMED = Text("Malformed authorizer output: {problem}.")
+DENIES = Text("Authorizer policy denies")
+DENIES_WHY = Text("{aws} ({arn}).")
+DENIES_CACHED_WHY = Text(
+    "{aws} ({arn}). The policy came from the cache and was written for another request's ARN."
+)
+ALLOWS = Text("Authorizer allows")
+# authorizers.parse_output's reasons (English there), as messages.
+_PROBLEMS = {
+    text: Text(text)
+    for text in (
+        "the authorizer returned something other than a JSON object",
+        "context must be a JSON object",
+        "context values must be strings, numbers or booleans, not objects or arrays",
+        "a simple response needs a boolean isAuthorized",
+        "the output has no policyDocument with a Statement",
+        "the output has no principalId",
+    )
+}
+ALLOWS_CACHED = Text("The returned policy allows {arn} (from the result cache, no invocation).")
+ALLOWS_INVOKED = Text("The returned policy allows {arn} (after a {duration} ms invocation).")
 
 
 def _event(ctx: Context, authorizer: Mapping[str, Any], values: list[str], arn: str) -> dict[str, Any]:
@@ -29,17 +62,20 @@ def _event(ctx: Context, authorizer: Mapping[str, Any], values: list[str], arn: 
     if ctx.api.api_type == ApiType.HTTP:
         version = str(authorizer.get("authorizerPayloadFormatVersion", "2.0"))
         base = http_v2_event(call) if version == "2.0" else rest_event(call)
-        return az.http_request_event(base, arn=arn, version=version, values=values)
+        return az.http_request_event(base, arn=arn, version=version, values=values, stage=call.stage)
     if str(authorizer.get("type", "TOKEN")).upper() == "TOKEN":
         return az.token_event(token=values[0], arn=arn)
     return az.rest_request_event(rest_event(call), arn=arn)
 
 
-def _payload_version(ctx: Context, authorizer: Mapping[str, Any]) -> str:
-    """HTTP APIs choose 1.0 or 2.0 (default 2.0); a WebSocket event has one shape, REST's (§7.3, §9)."""
+def _kind(ctx: Context, authorizer: Mapping[str, Any]) -> dict[str, str]:
+    """HTTP APIs choose payload 1.0 or 2.0 (default 2.0, §7.3); REST authorizers are TOKEN or REQUEST
+    and have no payload version (§7.2); WebSocket authorizers are REQUEST only (§9)."""
+    if ctx.api.api_type == ApiType.HTTP:
+        return {"payload_version": str(authorizer.get("authorizerPayloadFormatVersion", "2.0"))}
     if ctx.api.api_type == ApiType.WEBSOCKET:
-        return "1.0"
-    return str(authorizer.get("authorizerPayloadFormatVersion", "2.0"))
+        return {"authorizer_type": "REQUEST"}
+    return {"authorizer_type": str(authorizer.get("type", "TOKEN")).upper()}
 
 
 def _invoke(ctx: Context, authorizer: Mapping[str, Any], event: dict[str, Any]) -> Any:
@@ -69,29 +105,29 @@ def _failure(ctx: Context, outcome: Any, detail: dict[str, Any]) -> Step | None:
                 response_type="UNAUTHORIZED",
                 status=401,
                 message="Unauthorized",
-                title="Authorizer said Unauthorized",
-                reason="The function raised 'Unauthorized', so the client gets 401.",
+                title=SAID_UNAUTHORIZED(),
+                reason=SAID_UNAUTHORIZED_WHY(),
                 detail=detail,
                 duration_ms=outcome.duration_ms,
                 fact=FACT,
                 lesson=LESSON,
             )
-        why = "timed out" if outcome.timed_out else f"failed: {outcome.error}"
-        return _broken(ctx, f"The authorizer {why}.", detail, outcome.duration_ms)
+        why = TIMED_OUT() if outcome.timed_out else FAILED(error=str(outcome.error))
+        return _broken(ctx, why, detail, outcome.duration_ms)
     return None
 
 
-def _broken(ctx: Context, reason: str, detail: dict[str, Any], duration_ms: float) -> Step:
+def _broken(ctx: Context, reason: Message, detail: dict[str, Any], duration_ms: float) -> Step:
     rest = ctx.api.api_type == ApiType.REST
     return deny(
         ctx,
         STAGE,
         response_type="AUTHORIZER_CONFIGURATION_ERROR",
         status=500,
-        title="Authorizer error",
+        title=BROKEN(),
         message="Internal server error" if rest else "Internal Server Error",
         body=b'{"message": null}' if rest else None,
-        reason=reason + " The client gets 500.",
+        reason=BROKEN_WHY(why=reason),
         detail=detail,
         duration_ms=duration_ms,
         fact="7.2",
@@ -108,19 +144,15 @@ def lambda_step(ctx: Context, authorizer: Mapping[str, Any]) -> Step:
     )
     regex = authorizer.get("identityValidationExpression")
     if missing or (regex and not re.fullmatch(str(regex), values[0])):
-        why = (
-            f"identity source {missing} is missing or empty"
-            if missing
-            else "the token does not match identityValidationExpression"
-        )
+        why = IDENTITY_MISSING(sources=str(missing)) if missing else NO_REGEX_MATCH()
         return deny(
             ctx,
             STAGE,
             response_type="UNAUTHORIZED",
             status=401,
             message="Unauthorized",
-            title="No identity, no call",
-            reason=f"401 without invoking the function: {why}.",
+            title=NO_IDENTITY(),
+            reason=NO_IDENTITY_WHY(why=why),
             fact=FACT,
             lesson=LESSON,
         )
@@ -132,7 +164,7 @@ def lambda_step(ctx: Context, authorizer: Mapping[str, Any]) -> Step:
     )
     cached = ctx.store.get(key) if ttl else None
     detail: dict[str, Any] = {
-        "payload_version": _payload_version(ctx, authorizer),
+        **_kind(ctx, authorizer),
         "method_arn": arn,
         "ttl_s": ttl,
         "cache": "hit" if cached else ("miss" if ttl else "off"),
@@ -150,12 +182,17 @@ def lambda_step(ctx: Context, authorizer: Mapping[str, Any]) -> Step:
     simple = bool(authorizer.get("enableSimpleResponses"))
     output = az.parse_output(cached, simple=simple, strict_context=ctx.api.api_type != ApiType.HTTP)
     if output.problem:
-        return _broken(ctx, f"Malformed authorizer output: {output.problem}.", detail, duration)
+        return _broken(ctx, MALFORMED(problem=_problem(str(output.problem))), detail, duration)
     if ttl and detail["cache"] == "miss":
         ctx.store.put(key, output.to_json() if not simple else cached, ttl_ms=ttl * 1000)
     effect, decision = az.decide(output, arn=arn)
     detail["policy"] = decision.to_dict() if decision else {"isAuthorized": output.is_authorized}
     return _verdict(ctx, output, combined_with_policy(ctx, effect), detail, duration)
+
+
+def _problem(problem: str) -> Message | str:
+    text = _PROBLEMS.get(problem)
+    return text() if text is not None else problem
 
 
 def _authorizer_context(ctx: Context, output: az.AuthorizerOutput, version: str) -> dict[str, Any]:
@@ -174,7 +211,6 @@ def _verdict(
     if effect != Effect.ALLOW:
         rest = ctx.api.api_type == ApiType.REST
         text = az.EXPLICIT_DENY if effect == Effect.DENY else az.NOT_AUTHORIZED
-        trap = " The policy came from the cache and was written for another request's ARN." if hit else ""
         return deny(
             ctx,
             STAGE,
@@ -182,24 +218,25 @@ def _verdict(
             status=403,
             message=text if rest else "Forbidden",
             capital=rest,
-            title="Authorizer policy denies",
-            reason=f"{text} ({detail['method_arn']}).{trap}",
+            title=DENIES(),
+            reason=(DENIES_CACHED_WHY if hit else DENIES_WHY)(aws=text, arn=detail["method_arn"]),
             detail=detail,
             duration_ms=duration,
             fact=FACT,
             lesson="security#authorizer-cache" if hit else LESSON,
         )
     ctx.principal = output.principal_id
-    ctx.authorizer = _authorizer_context(ctx, output, detail["payload_version"])
+    ctx.authorizer = _authorizer_context(ctx, output, detail.get("payload_version", ""))
     if output.usage_identifier_key:
         ctx.facts["usage_identifier_key"] = output.usage_identifier_key
-    source = "from the result cache, no invocation" if hit else f"after a {fmt(duration)} ms invocation"
     return record(
         ctx,
         STAGE,
         Outcome.HIT if hit else Outcome.PASS,
-        "Authorizer allows",
-        f"The returned policy allows {detail['method_arn']} ({source}).",
+        ALLOWS(),
+        ALLOWS_CACHED(arn=detail["method_arn"])
+        if hit
+        else ALLOWS_INVOKED(arn=detail["method_arn"], duration=duration),
         detail=detail,
         duration_ms=duration,
         fact=FACT,

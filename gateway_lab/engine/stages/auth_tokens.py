@@ -10,13 +10,26 @@ from ..authorizers import identity_sources, identity_value
 from ..context import Context
 from ..iam_policy import Effect
 from ..jwt_check import UNCONFIRMED_DESCRIPTIONS, bearer_token, check_cognito, check_jwt, claims_for_context
+from ..text import Message, Text
 from ..trace import Outcome, StageName, Step
 from .access_common import ACCESS_MS, deny
 from .auth import combined_with_policy, policy_denied
 from .base import record
 
 STAGE = StageName.AUTH
-NO_JWKS = "The lab fetches no JWKS over the network: the issuer must be one of the lab's user pools."
+NO_JWKS = Text("The lab fetches no JWKS over the network: the issuer must be one of the lab's user pools.")()
+NO_POOL = Text("User pool not found")
+NO_POOL_WHY = Text("No lab user pool matches {where}.")
+PROVIDER_ARNS = Text("providerARNs {arns}")
+ISSUER = Text("issuer {issuer}")
+COGNITO_REJECTED = Text("Cognito token rejected")
+UNAUTHORIZED_WHY = Text("401 Unauthorized: {why}.")
+COGNITO_VALID = Text("Cognito token valid")
+COGNITO_VALID_WHY = Text("{why:cap}; its claims go to the integration.")
+JWT_REJECTED = Text("JWT rejected")
+JWT_REJECTED_WHY = Text("{status} {message}: {why}.")
+JWT_VALID = Text("JWT valid")
+JWT_VALID_WHY = Text("{why:cap}.")
 
 
 def _token(ctx: Context, authorizer: Mapping[str, Any]) -> str | None:
@@ -25,14 +38,14 @@ def _token(ctx: Context, authorizer: Mapping[str, Any]) -> str | None:
     return bearer_token(raw)
 
 
-def _no_pool(ctx: Context, where: str, lesson: str) -> Step:
+def _no_pool(ctx: Context, where: Message, lesson: str) -> Step:
     return deny(
         ctx,
         STAGE,
         response_type="AUTHORIZER_CONFIGURATION_ERROR",
         status=500,
-        title="User pool not found",
-        reason=f"No lab user pool matches {where}.",
+        title=NO_POOL(),
+        reason=NO_POOL_WHY(where=where),
         message="Internal server error",
         fact="7.4",
         lesson=lesson,
@@ -45,7 +58,7 @@ def cognito_step(ctx: Context, authorizer: Mapping[str, Any]) -> Step:
     arns = authorizer.get("providerARNs") or [""]
     pool = access_of(ctx).pool_for_arn(str(arns[0]))
     if pool is None:
-        return _no_pool(ctx, f"providerARNs {list(arns)}", lesson)
+        return _no_pool(ctx, PROVIDER_ARNS(arns=str(list(arns))), lesson)
     scopes = ctx.match.method.authorization_scopes
     check = check_cognito(
         _token(ctx, authorizer), jwks=pool.jwks(), issuer=pool.issuer, scopes=scopes, now_s=ctx.now_ms / 1000
@@ -58,8 +71,8 @@ def cognito_step(ctx: Context, authorizer: Mapping[str, Any]) -> Step:
             response_type="UNAUTHORIZED",
             status=401,
             message="Unauthorized",
-            title="Cognito token rejected",
-            reason=f"401 Unauthorized: {check.reason}.",
+            title=COGNITO_REJECTED(),
+            reason=UNAUTHORIZED_WHY(why=check.reason_msg or check.reason),
             detail=detail,
             fact="7.4",
             lesson=lesson,
@@ -72,8 +85,8 @@ def cognito_step(ctx: Context, authorizer: Mapping[str, Any]) -> Step:
         ctx,
         STAGE,
         Outcome.PASS,
-        "Cognito token valid",
-        f"{check.reason.capitalize()}; its claims go to the integration.",
+        COGNITO_VALID(),
+        COGNITO_VALID_WHY(why=check.reason_msg or check.reason),
         detail=detail,
         duration_ms=ACCESS_MS,
         fact="7.4",
@@ -87,7 +100,7 @@ def jwt_step(ctx: Context, authorizer: Mapping[str, Any]) -> Step:
     issuer = str(config.get("issuer", ""))
     pool = access_of(ctx).pool_for_issuer(issuer)
     if pool is None:
-        return _no_pool(ctx, f"issuer {issuer!r}", lesson)
+        return _no_pool(ctx, ISSUER(issuer=repr(issuer)), lesson)
     scopes = ctx.match.method.authorization_scopes
     audience = list(config.get("audience") or ())
     check = check_jwt(
@@ -114,8 +127,10 @@ def jwt_step(ctx: Context, authorizer: Mapping[str, Any]) -> Step:
             status=check.status,
             message=check.message,
             headers=headers,
-            title="JWT rejected",
-            reason=f"{check.status} {check.message}: {check.reason}.",
+            title=JWT_REJECTED(),
+            reason=JWT_REJECTED_WHY(
+                status=str(check.status), message=check.message, why=check.reason_msg or check.reason
+            ),
             detail=detail,
             fact="7.3",
             lesson=lesson,
@@ -129,8 +144,8 @@ def jwt_step(ctx: Context, authorizer: Mapping[str, Any]) -> Step:
         ctx,
         STAGE,
         Outcome.PASS,
-        "JWT valid",
-        f"{check.reason.capitalize()}.",
+        JWT_VALID(),
+        JWT_VALID_WHY(why=check.reason_msg or check.reason),
         detail=detail,
         duration_ms=ACCESS_MS,
         fact="7.3",

@@ -7,7 +7,10 @@ from typing import Any, Generic, Protocol, TypeVar
 
 from ..context import Context
 from ..fastinit import fast_constructor
+from ..text import Message, fmt
 from ..trace import Outcome, StageName, Step
+
+__all__ = ["MethodMemo", "Stage", "fmt", "record"]
 
 T = TypeVar("T")
 
@@ -32,18 +35,29 @@ def record(
     ctx: Context,
     stage: StageName,
     outcome: Outcome,
-    title: str,
-    reason: str,
+    title: str | Message,
+    reason: str | Message,
     *,
     detail: Mapping[str, Any] | None = None,
     duration_ms: float = 0.0,
     fact: str | None = None,
     lesson: str | None = None,
-    fidelity: str | None = None,
+    fidelity: str | Message | None = None,
 ) -> Step:
-    """Return the step starting at the request's current time, and advance that time by ``duration_ms``."""
+    """Return the step starting at the request's current time, and advance that time by ``duration_ms``.
+
+    ``title``, ``reason`` and ``fidelity`` are ``engine.text`` messages (plain strings are still
+    accepted); the step keeps both the English text and the message.
+    """
     t_ms = ctx.arrival_ms - ctx.origin_ms + ctx.elapsed_ms  # ctx.t_ms, inlined
     ctx.elapsed_ms += duration_ms
+    title_msg = reason_msg = fidelity_msg = None
+    if title.__class__ is Message:
+        title_msg, title = title, title._english or str(title)  # type: ignore[union-attr]
+    if reason.__class__ is Message:
+        reason_msg, reason = reason, reason._english or str(reason)  # type: ignore[union-attr]
+    if fidelity is not None and fidelity.__class__ is Message:
+        fidelity_msg, fidelity = fidelity, str(fidelity)
     return _make_step(
         stage,
         outcome,
@@ -55,15 +69,10 @@ def record(
         fact,
         lesson,
         fidelity,
+        title_msg,
+        reason_msg,
+        fidelity_msg,
     )
-
-
-def fmt(number: float) -> str:
-    """Format a number for a learner: ``5`` not ``5.0``, ``0.4`` not ``0.4000001``."""
-    if number.__class__ is int:
-        return f"{number:,}"
-    value = number if number.__class__ is float else float(number)
-    return f"{value:,.0f}" if value.is_integer() else f"{value:,.2f}".rstrip("0").rstrip(".")
 
 
 class MethodMemo(Generic[T]):

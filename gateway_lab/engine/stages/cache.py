@@ -5,11 +5,39 @@ from __future__ import annotations
 from ..context import Context, GatewayError
 from ..messages import Response
 from ..model import ApiType
+from ..text import Text
 from ..trace import Outcome, StageName, Step
 from . import cache_policy as policy
-from .base import MethodMemo, fmt, record
+from .base import MethodMemo, record
 
 LOOKUP_MS, HIT_MS = 0.5, 1.0
+
+NOT_USED = Text("Cache not used")
+OFF_FOR_METHOD = Text("Caching off for this method")
+OFF_FOR_METHOD_WHY = Text("Only GET methods cache by default; {method} needs a per-method override.")
+TTL_0 = Text("TTL 0")
+TTL_0_WHY = Text("A TTL of 0 seconds disables caching.")
+MISS = Text("Cache miss")
+MISS_WHY = Text("No live entry for this key; the integration runs and its response is kept for {ttl_s:d} s.")
+HIT = Text("Cache hit")
+HIT_WHY = Text(
+    "Served from the stage cache: stored {age_s} s ago, expires in {left_s} s. The backend is not called."
+)
+INVALIDATED = Text("Cache entry invalidated")
+INVALIDATED_WHY = Text(
+    "The client sent Cache-Control: max-age=0 and may invalidate, so the backend answers "
+    "and its response replaces the entry."
+)
+REFUSED = Text("Invalidation refused (403)")
+REFUSED_WHY = Text(
+    "The client asked to invalidate (Cache-Control: max-age=0) without execute-api:InvalidateCache "
+    "permission, and the method's strategy is FAIL_WITH_403."
+)
+IGNORED = Text("{title} (invalidation ignored)")
+IGNORED_WHY = Text(
+    "The client asked to invalidate without permission; the header is ignored ({strategy}). {then}"
+)
+WARNING_FIDELITY = Text("The Warning header text comes from a third-party emulator (§13).")
 LESSON = "performance#caching"
 
 
@@ -38,7 +66,7 @@ class CacheStage:
                 ctx,
                 self.name,
                 Outcome.SKIP,
-                "Cache not used",
+                NOT_USED(),
                 why_not,
                 fact="4",
                 lesson="api-types#comparison" if ctx.api.api_type != ApiType.REST else LESSON,
@@ -49,8 +77,8 @@ class CacheStage:
                 ctx,
                 self.name,
                 Outcome.SKIP,
-                "Caching off for this method",
-                f"Only GET methods cache by default; {ctx.request.method} needs a per-method override.",
+                OFF_FOR_METHOD(),
+                OFF_FOR_METHOD_WHY(method=ctx.request.method),
                 fact="4",
                 lesson=LESSON,
             )
@@ -59,8 +87,8 @@ class CacheStage:
                 ctx,
                 self.name,
                 Outcome.SKIP,
-                "TTL 0",
-                "A TTL of 0 seconds disables caching.",
+                TTL_0(),
+                TTL_0_WHY(),
                 fact="4",
                 lesson=LESSON,
             )
@@ -80,8 +108,8 @@ class CacheStage:
                 ctx,
                 self.name,
                 Outcome.MISS,
-                "Cache miss",
-                f"No live entry for this key; the integration runs and its response is kept for {ttl_s} s.",
+                MISS(),
+                MISS_WHY(ttl_s=ttl_s),
                 detail=detail,
                 duration_ms=LOOKUP_MS,
                 fact="4",
@@ -98,9 +126,8 @@ class CacheStage:
             ctx,
             self.name,
             Outcome.HIT,
-            "Cache hit",
-            f"Served from the stage cache: stored {fmt(age_s)} s ago, expires in {fmt(left_s)} s. "
-            "The backend is not called.",
+            HIT(),
+            HIT_WHY(age_s=age_s, left_s=left_s),
             detail=detail,
             duration_ms=HIT_MS,
             fact="4",
@@ -116,9 +143,8 @@ class CacheStage:
                 ctx,
                 self.name,
                 Outcome.MISS,
-                "Cache entry invalidated",
-                "The client sent Cache-Control: max-age=0 and may invalidate, so the backend answers "
-                "and its response replaces the entry.",
+                INVALIDATED(),
+                INVALIDATED_WHY(),
                 detail=detail,
                 duration_ms=LOOKUP_MS,
                 fact="4",
@@ -130,9 +156,8 @@ class CacheStage:
                 ctx,
                 self.name,
                 Outcome.REJECT,
-                "Invalidation refused (403)",
-                "The client asked to invalidate (Cache-Control: max-age=0) without execute-api:InvalidateCache "
-                "permission, and the method's strategy is FAIL_WITH_403.",
+                REFUSED(),
+                REFUSED_WHY(),
                 detail=detail,
                 duration_ms=LOOKUP_MS,
                 fact="4",
@@ -145,13 +170,12 @@ class CacheStage:
             ctx,
             self.name,
             step.outcome,
-            f"{step.title} (invalidation ignored)",
-            "The client asked to invalidate without permission; the header is ignored "
-            f"({settings.unauthorized_strategy}). " + step.reason,
+            IGNORED(title=step.title_msg or step.title),
+            IGNORED_WHY(strategy=settings.unauthorized_strategy, then=step.reason_msg or step.reason),
             detail=step.detail,
             fact="4",
             lesson="performance#cache-invalidation",
-            fidelity="The Warning header text comes from a third-party emulator (§13)."
+            fidelity=WARNING_FIDELITY()
             if settings.unauthorized_strategy == "SUCCEED_WITH_RESPONSE_HEADER"
             else None,
         )

@@ -9,6 +9,7 @@ from ..context import Context
 from ..messages import Headers, Response
 from ..model import ApiType
 from ..state import Store
+from ..text import Message, Text
 
 DEFAULT_TTL_S = 300
 MAX_ENTRY_BYTES = 1_048_576  # §4: largest cacheable response
@@ -24,16 +25,22 @@ class Effective:
     unauthorized_strategy: str
 
 
-def not_applicable(ctx: Context) -> str | None:
+NO_CACHE_FOR_TYPE = Text("{api_type} APIs have no response cache; only REST APIs do.")
+NO_CLUSTER = Text("The stage has no cache cluster (cacheClusterEnabled is false).")
+CANARY_BYPASS = Text("This canary request bypasses the stage cache (useStageCache is false).")
+NO_METHOD = Text("No method matched.")
+
+
+def not_applicable(ctx: Context) -> Message | None:
     """Return why the cache does not apply to this request at all, or None."""
     if ctx.api.api_type != ApiType.REST:
-        return f"{ctx.api.api_type} APIs have no response cache; only REST APIs do."
+        return NO_CACHE_FOR_TYPE(api_type=str(ctx.api.api_type))
     if not ctx.stage.cache_cluster_enabled:
-        return "The stage has no cache cluster (cacheClusterEnabled is false)."
+        return NO_CLUSTER()
     if ctx.is_canary and ctx.stage.canary is not None and not ctx.stage.canary.use_stage_cache:
-        return "This canary request bypasses the stage cache (useStageCache is false)."
+        return CANARY_BYPASS()
     if ctx.match is None:
-        return "No method matched."
+        return NO_METHOD()
     return None
 
 

@@ -9,14 +9,40 @@ from .. import cloudfront, latency
 from ..context import Context, GatewayError
 from ..messages import Headers
 from ..model import EndpointType
+from ..text import Message, Text
 from ..trace import Outcome, StageName, Step
-from .base import fmt, record
+from . import endpoint_mtls
+from .base import record
 
 LESSONS = {
     EndpointType.EDGE: "endpoint-types#edge-optimized",
     EndpointType.REGIONAL: "endpoint-types#regional",
     EndpointType.PRIVATE: "endpoint-types#private",
 }
+
+REGIONAL = Text("Regional endpoint")
+REGIONAL_WHY = Text(
+    "The client near {client_region} reaches the API in {api_region} directly: about {rtt} ms round trip."
+)
+EDGE = Text("Edge-optimized: through CloudFront")
+EDGE_WHY = Text(
+    "The client near {client_region} enters the nearest CloudFront POP, then AWS's backbone to {api_region}: "
+    "about {rtt} ms round trip (a direct regional call would take about {direct} ms). "
+    "CloudFront adds its headers and capitalises Authorization and User-Agent; other header names keep the client's casing."
+)
+PRIVATE_REFUSED = Text("Private API: not reachable from here")
+PRIVATE_REFUSED_WHY = Text(
+    "A private API is reachable only from a VPC through an interface VPC endpoint "
+    "({service}); this client is not in one."
+)
+PRIVATE_REFUSED_FIDELITY = Text(
+    "In AWS the private DNS name does not even resolve outside the VPC; the lab answers 403."
+)
+PRIVATE = Text("Private endpoint via VPC endpoint")
+PRIVATE_WHY = Text(
+    "The request comes from VPC {vpc_id} through interface endpoint {vpce_id}; "
+    "the resource policy decides next which VPCs may call."
+)
 
 
 class EndpointStage:
@@ -28,6 +54,9 @@ class EndpointStage:
         trace_id = f"Root=1-{int(ctx.arrival_ms // 1000):08x}-{ctx.request_id.replace('-', '')[:24]}"
         _keep_client_view(ctx)
         ctx.facts["trace_id"] = trace_id
+        refused = endpoint_mtls.check(ctx, host)
+        if refused is not None:
+            return refused
         if api.endpoint_type == EndpointType.PRIVATE:
             return self._private(ctx, host, trace_id)
         if api.endpoint_type == EndpointType.EDGE:
@@ -38,8 +67,8 @@ class EndpointStage:
             ctx,
             self.name,
             Outcome.PASS,
-            "Regional endpoint",
-            f"The client near {client.region} reaches the API in {api.region} directly: about {fmt(rtt)} ms round trip.",
+            REGIONAL(),
+            REGIONAL_WHY(client_region=client.region, api_region=api.region, rtt=rtt),
             detail={"endpoint_type": "REGIONAL", "host": host, "rtt_ms": rtt},
             duration_ms=rtt,
             fact="2",
@@ -63,7 +92,7 @@ class EndpointStage:
             ctx,
             self.name,
             Outcome.PASS,
-            "Edge-optimized: through CloudFront",
+            EDGE(),
             reason,
             detail=detail,
             duration_ms=rtt,
@@ -85,13 +114,12 @@ class EndpointStage:
                 ctx,
                 self.name,
                 Outcome.REJECT,
-                "Private API: not reachable from here",
-                "A private API is reachable only from a VPC through an interface VPC endpoint "
-                "(com.amazonaws.<region>.execute-api); this client is not in one.",
+                PRIVATE_REFUSED(),
+                PRIVATE_REFUSED_WHY(service="com.amazonaws.<region>.execute-api"),
                 detail={"endpoint_type": "PRIVATE", "host": host, "vpce_id": None},
                 fact="2",
                 lesson=LESSONS[EndpointType.PRIVATE],
-                fidelity="In AWS the private DNS name does not even resolve outside the VPC; the lab answers 403.",
+                fidelity=PRIVATE_REFUSED_FIDELITY(),
             )
         ctx.request = ctx.request.with_headers(_forwarded(ctx, host, trace_id))
         ctx.identity["vpceId"] = client.vpce_id
@@ -100,9 +128,8 @@ class EndpointStage:
             ctx,
             self.name,
             Outcome.PASS,
-            "Private endpoint via VPC endpoint",
-            f"The request comes from VPC {client.vpc_id} through interface endpoint {client.vpce_id}; "
-            "the resource policy decides next which VPCs may call.",
+            PRIVATE(),
+            PRIVATE_WHY(vpc_id=str(client.vpc_id), vpce_id=str(client.vpce_id)),
             detail={
                 "endpoint_type": "PRIVATE",
                 "host": host,
@@ -157,17 +184,15 @@ def _host(api_id: str, region: str) -> str:
 
 
 @lru_cache(maxsize=256)
-def _edge_explanation(client_region: str, api_region: str, host: str) -> tuple[float, str, dict[str, Any]]:
+def _edge_explanation(
+    client_region: str, api_region: str, host: str
+) -> tuple[float, Message, dict[str, Any]]:
     """Return (rtt, reason, detail) of the edge hop; the same for every request of a client Region."""
     rtt, direct = (
         latency.edge_rtt_ms(client_region, api_region),
         latency.internet_rtt_ms(client_region, api_region),
     )
-    reason = (
-        f"The client near {client_region} enters the nearest CloudFront POP, then AWS's backbone to {api_region}: "
-        f"about {fmt(rtt)} ms round trip (a direct regional call would take about {fmt(direct)} ms). "
-        "CloudFront adds its headers and capitalises standard header names."
-    )
+    reason = EDGE_WHY(client_region=client_region, api_region=api_region, rtt=rtt, direct=direct)
     detail = {
         "endpoint_type": "EDGE",
         "host": host,

@@ -9,9 +9,20 @@ from __future__ import annotations
 from typing import Any
 
 from ..context import Context, GatewayError
+from ..text import Text
 from ..trace import Outcome, StageName, Step
-from .base import fmt, record
+from .base import record
 from .cache_policy import store_response
+
+NONE = Text("No integration")
+NONE_WHY = Text("No route, so no integration runs.")
+FAILED = Text("{kind} integration failed ({status})")
+FAILED_WHY = Text("{log}. The client gets {status} {message}.")
+ANSWERED = Text("{kind} integration → {status}")
+ANSWERED_WHY = Text("The backend answered {status} after {duration} ms.")
+ANSWERED_CACHED_WHY = Text(
+    "The backend answered {status} after {duration} ms. Kept in the cache for {ttl_s} s."
+)
 
 LESSONS = {
     "AWS_PROXY": "integrations#lambda-proxy",
@@ -33,8 +44,8 @@ class IntegrationStage:
                 ctx,
                 self.name,
                 Outcome.SKIP,
-                "No integration",
-                "No route, so no integration runs.",
+                NONE(),
+                NONE_WHY(),
                 fact="9",
                 lesson="websocket#routes",
             )
@@ -52,8 +63,10 @@ class IntegrationStage:
                 ctx,
                 self.name,
                 Outcome.ERROR,
-                f"{kind} integration failed ({err.status})",
-                f"{err.log or err.message}. The client gets {err.status} {err.message!r}.",
+                FAILED(kind=kind, status=str(err.status)),
+                FAILED_WHY(
+                    log=str(err.log or err.message), status=str(err.status), message=repr(err.message)
+                ),
                 detail={**detail, "error": err.gateway_response_type, "log": err.log},
                 duration_ms=result.duration_ms,
                 fact="5.1" if timed_out else "5.3",
@@ -64,17 +77,19 @@ class IntegrationStage:
         ctx.response = result.response
         not_cached = store_response(ctx, result.response) if ctx.cache_pending else "caching not in use"
         detail["cached"] = not_cached is None
-        cache_note = (
-            f" Kept in the cache for {fmt(ctx.cache_pending[1] / 1000)} s."
-            if ctx.cache_pending and not_cached is None
-            else ""
-        )
+        status = str(result.response.status)
+        if ctx.cache_pending and not_cached is None:
+            why = ANSWERED_CACHED_WHY(
+                status=status, duration=result.duration_ms, ttl_s=ctx.cache_pending[1] / 1000
+            )
+        else:
+            why = ANSWERED_WHY(status=status, duration=result.duration_ms)
         return record(
             ctx,
             self.name,
             Outcome.PASS,
-            f"{kind} integration → {result.response.status}",
-            f"The backend answered {result.response.status} after {fmt(result.duration_ms)} ms.{cache_note}",
+            ANSWERED.cached(kind=kind, status=status),
+            why,
             detail=detail,
             duration_ms=result.duration_ms,
             fact="6",
@@ -114,6 +129,8 @@ def build_call(ctx: Context) -> Any:
         stage_variables=ctx.stage_variables,
         request_id=ctx.request_id,
         extended_request_id=ctx.extended_request_id,
+        binary_media_types=api.binary_media_types,
+        operation_name=ctx.match.method.raw.get("operationName"),
         request_time_ms=ctx.now_ms,
         resource_id=ctx.match.resource_id,
         deployment_id=ctx.deployment.id,

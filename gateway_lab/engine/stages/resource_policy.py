@@ -11,11 +11,32 @@ from __future__ import annotations
 from ..context import Context
 from ..iam_policy import ANONYMOUS, Effect, evaluate, not_authorized_message
 from ..model import ApiType, EndpointType
+from ..text import Text
 from ..trace import Outcome, StageName, Step
 from .access_common import ACCESS_MS, api_arn, condition_keys, deny, request_arn
 from .base import record
 
 LESSON = "security#resource-policies"
+
+NO_POLICY = Text("No resource policy")
+NONE_FOR_TYPE = Text("{api_type} APIs have no resource policies.")
+PRIVATE_NEEDS_POLICY_TITLE = Text("Private API without a policy")
+PRIVATE_NEEDS_POLICY = Text("A private API needs a resource policy; AWS refuses to deploy one without it.")
+NONE_ATTACHED = Text("The API has no resource policy attached.")
+WAITS_FOR_IAM = Text("Policy waits for the caller's identity")
+WAITS_FOR_IAM_WHY = Text(
+    "The method uses IAM: the policy is evaluated together with the caller's identity after the signature check."
+)
+STATEMENT = Text("statement {index} ({sid}): {why}")
+STATEMENT_NO_SID = Text("statement {index} (no Sid): {why}")
+NO_STATEMENT = Text("no statement applies")
+EXPLICIT_DENY = Text("Explicit deny in the resource policy")
+NOT_ALLOWED = Text("Resource policy does not allow")
+SENTENCE = Text("{why}.")
+NOT_ALLOWED_WHY = Text("No statement allows this caller, and the method has no authorizer that could.")
+ALLOWS = Text("Resource policy allows")
+NO_EXPLICIT_DENY = Text("No explicit deny")
+ALLOWS_COMBINED = Text("{why}. The authorizer's result is combined with it next (Table A).")
 
 
 class ResourcePolicyStage:
@@ -28,19 +49,19 @@ class ResourcePolicyStage:
                 ctx,
                 self.name,
                 Outcome.SKIP,
-                "No resource policy",
-                f"{api.api_type} APIs have no resource policies.",
+                NO_POLICY(),
+                NONE_FOR_TYPE(api_type=str(api.api_type)),
                 fact="1.1",
                 lesson=LESSON,
             )
         if not api.policy:
             if api.endpoint_type == EndpointType.PRIVATE:
-                reason = "A private API needs a resource policy; AWS refuses to deploy one without it."
+                reason = PRIVATE_NEEDS_POLICY()
                 return deny(
                     ctx,
                     self.name,
                     response_type="ACCESS_DENIED",
-                    title="Private API without a policy",
+                    title=PRIVATE_NEEDS_POLICY_TITLE(),
                     reason=reason,
                     message=not_authorized_message(user=None, resource=request_arn(ctx), explicit=False),
                     capital=True,
@@ -51,8 +72,8 @@ class ResourcePolicyStage:
                 ctx,
                 self.name,
                 Outcome.SKIP,
-                "No resource policy",
-                "The API has no resource policy attached.",
+                NO_POLICY(),
+                NONE_ATTACHED(),
                 fact="7.5",
                 lesson=LESSON,
             )
@@ -63,8 +84,8 @@ class ResourcePolicyStage:
                 ctx,
                 self.name,
                 Outcome.PASS,
-                "Policy waits for the caller's identity",
-                "The method uses IAM: the policy is evaluated together with the caller's identity after the signature check.",
+                WAITS_FOR_IAM(),
+                WAITS_FOR_IAM_WHY(),
                 fact="7.5",
                 lesson=LESSON,
             )
@@ -80,19 +101,18 @@ class ResourcePolicyStage:
         ctx.facts["resource_policy_effect"] = str(decision.effect)
         detail = {"resource": arn, "condition_keys": condition_keys(ctx), **decision.to_dict()}
         deciding = decision.deciding
-        why = (
-            f"statement {deciding.index} ({deciding.sid or 'no Sid'}): {deciding.why}"
-            if deciding
-            else "no statement applies"
-        )
+        if deciding is None:
+            why = NO_STATEMENT()
+        else:
+            decided = deciding.why_msg or deciding.why
+            if deciding.sid:
+                why = STATEMENT(index=deciding.index, sid=deciding.sid, why=decided)
+            else:
+                why = STATEMENT_NO_SID(index=deciding.index, why=decided)
         if decision.effect == Effect.DENY or (decision.effect == Effect.SILENT and auth_type == "NONE"):
             explicit = decision.effect == Effect.DENY
-            title = "Explicit deny in the resource policy" if explicit else "Resource policy does not allow"
-            reason = (
-                f"{why}."
-                if explicit
-                else "No statement allows this caller, and the method has no authorizer that could."
-            )
+            title = EXPLICIT_DENY() if explicit else NOT_ALLOWED()
+            reason = SENTENCE(why=why) if explicit else NOT_ALLOWED_WHY()
             return deny(
                 ctx,
                 self.name,
@@ -105,14 +125,13 @@ class ResourcePolicyStage:
                 fact="7.5",
                 lesson=LESSON,
             )
-        later = "" if auth_type == "NONE" else " The authorizer's result is combined with it next (Table A)."
-        title = "Resource policy allows" if decision.effect == Effect.ALLOW else "No explicit deny"
+        title = ALLOWS() if decision.effect == Effect.ALLOW else NO_EXPLICIT_DENY()
         return record(
             ctx,
             self.name,
             Outcome.PASS,
             title,
-            f"{why}.{later}",
+            SENTENCE(why=why) if auth_type == "NONE" else ALLOWS_COMBINED(why=why),
             detail=detail,
             duration_ms=ACCESS_MS,
             fact="7.5",

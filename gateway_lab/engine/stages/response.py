@@ -10,11 +10,18 @@ from ..context import Context
 from ..fastinit import fast_constructor
 from ..messages import Headers, Response
 from ..model import ApiType
+from ..text import Message, Text
 from ..trace import Outcome, StageName, Step
 from .base import record
 
 RESPONSE_MS = 0.2
 _make_response = fast_constructor(Response)  # Response(...) on the hot path (see fastinit)
+
+GATEWAY_RESPONSE = Text("Gateway response {response_type} → {status}")
+DEFAULT_WHY = Text("API Gateway answers with the {response_type} gateway response (AWS's default).")
+CUSTOM_WHY = Text("API Gateway answers with the {response_type} gateway response (customised on this API).")
+DELIVERED = Text("Response {status}")
+DELIVERED_WHY = Text("The client receives the {status} response.")
 
 
 class ResponseStage:
@@ -29,9 +36,9 @@ class ResponseStage:
                 variables=lambda: _variables(ctx),
             )
             response = Response(status=rendered.status, headers=rendered.headers, body=rendered.body)  # type: ignore[arg-type]
-            how = "customised on this API" if rendered.customised else "AWS's default"
-            title = f"Gateway response {ctx.error.response_type} → {rendered.status}"
-            reason = f"API Gateway answers with the {ctx.error.response_type} gateway response ({how})."
+            kind = ctx.error.response_type
+            title = GATEWAY_RESPONSE(response_type=kind, status=str(rendered.status))
+            reason = (CUSTOM_WHY if rendered.customised else DEFAULT_WHY)(response_type=kind)
             detail = {"gateway_response": ctx.error.response_type, "customised": rendered.customised}
         else:
             response = ctx.response or Response(
@@ -56,8 +63,8 @@ class ResponseStage:
 
 
 @lru_cache(maxsize=64)
-def _delivered_text(status: int) -> tuple[str, str]:
-    return f"Response {status}", f"The client receives the {status} response."
+def _delivered_text(status: int) -> tuple[Message, Message]:
+    return DELIVERED(status=str(status)), DELIVERED_WHY(status=str(status))
 
 
 @lru_cache(maxsize=8)

@@ -9,9 +9,27 @@ from ..context import Context, GatewayError, RouteMatch
 from ..fastinit import fast_constructor
 from ..model import Api, ApiType
 from ..router import Router
+from ..text import Text
 from ..trace import Outcome, StageName, Step
 from .base import record
 from .routing_ws import ROUTING_MS, route_websocket
+
+MATCHED = Text("Matched {route}")
+MATCHES = Text("{method} {path} matches {route}.")
+MATCHES_WITH = Text("{method} {path} matches {route} with {params}.")
+MATCHED_DEFAULT = Text("Matched $default")
+DEFAULT_CATCHES = Text("No route matches {method} {path}, so the $default route catches it.")
+NO_METHOD = Text("the resource exists but has no {method} method")
+NO_RESOURCE = Text("no resource matches {path}")
+REST_403 = Text(
+    "REST APIs answer 403 Missing Authentication Token when {what} — not 404, "
+    "so an unknown path looks the same as an unsigned IAM call."
+)
+REST_403_TITLE = Text("No matching resource or method (403)")
+HTTP_404_TITLE = Text("No matching route (404)")
+HTTP_404 = Text(
+    "HTTP APIs answer 404 Not Found when no route matches {method} {path} and there is no $default route."
+)
 
 _make_match = fast_constructor(RouteMatch)  # RouteMatch(...) on the hot path (see fastinit)
 
@@ -47,8 +65,10 @@ class RoutingStage:
                     ctx,
                     self.name,
                     Outcome.PASS,
-                    f"Matched {label}",
-                    f"{method} {path} matches {label}" + (f" with {params}." if params else "."),
+                    MATCHED.cached(route=label),
+                    MATCHES_WITH(method=method, path=path, route=label, params=str(params))
+                    if params
+                    else MATCHES.cached(method=method, path=path, route=label),
                     detail={
                         "resource_path": resource.path,
                         "route_key": route_key,
@@ -73,8 +93,8 @@ class RoutingStage:
                 ctx,
                 self.name,
                 Outcome.PASS,
-                "Matched $default",
-                f"No route matches {method} {path}, so the $default route catches it.",
+                MATCHED_DEFAULT(),
+                DEFAULT_CATCHES(method=method, path=path),
                 detail={"route_key": "$default"},
                 duration_ms=ROUTING_MS,
                 fact="10",
@@ -86,20 +106,13 @@ class RoutingStage:
         method, path = ctx.request.method, ctx.request.path
         if ctx.api.api_type == ApiType.REST:
             ctx.error = GatewayError(response_type="MISSING_AUTHENTICATION_TOKEN")
-            what = (
-                f"the resource exists but has no {method} method"
-                if path_matched
-                else f"no resource matches {path}"
-            )
-            reason = (
-                f"REST APIs answer 403 Missing Authentication Token when {what} — not 404, "
-                "so an unknown path looks the same as an unsigned IAM call."
-            )
+            what = NO_METHOD(method=method) if path_matched else NO_RESOURCE(path=path)
+            reason = REST_403(what=what)
             return record(
                 ctx,
                 self.name,
                 Outcome.REJECT,
-                "No matching resource or method (403)",
+                REST_403_TITLE(),
                 reason,
                 detail={"path_matched": path_matched},
                 duration_ms=ROUTING_MS,
@@ -111,8 +124,8 @@ class RoutingStage:
             ctx,
             self.name,
             Outcome.REJECT,
-            "No matching route (404)",
-            f"HTTP APIs answer 404 Not Found when no route matches {method} {path} and there is no $default route.",
+            HTTP_404_TITLE(),
+            HTTP_404(method=method, path=path),
             detail={"path_matched": path_matched},
             duration_ms=ROUTING_MS,
             fact="10",

@@ -11,6 +11,7 @@ from typing import Any
 
 from ..context import Context, GatewayError, RouteMatch
 from ..model import Api, Method
+from ..text import Message, Text
 from ..trace import Outcome, StageName, Step
 from ..websocket.selection import DEFAULT_ROUTE, Selection, evaluate, resolve_route
 from .base import record
@@ -19,6 +20,18 @@ ROUTING_MS = 0.2
 EVENT_ROUTES = {"CONNECT": "$connect", "DISCONNECT": "$disconnect"}
 # AWS answers an unroutable message with this frame (ids left empty, as the live service does).
 NO_ROUTE_BODY = b'{"message": "Forbidden", "connectionId":"", "requestId":""}'
+
+EVENT_RUNS = Text("The {event} event runs the {event} route.")
+NOT_JSON = Text("The message is not JSON, so it goes to the $default route.")
+SELECTS = Text("{expression} selects {key} → route {route}.")
+SELECTS_NO_ROUTE = Text("{expression} selects {key}; no route has that key, so the $default route runs.")
+ROUTE = Text("Route {route}")
+NO_EVENT_ROUTE = Text("No {route} route")
+NO_EVENT_ROUTE_WHY = Text(
+    "The API defines no {route} route; API Gateway proceeds without calling an integration."
+)
+NO_MESSAGE_ROUTE = Text("No route for this message")
+NO_MESSAGE_ROUTE_WHY = Text("The selection expression gives {key}; no such route and no $default route.")
 
 
 def route_websocket(ctx: Context) -> Step:
@@ -29,7 +42,7 @@ def route_websocket(ctx: Context) -> Step:
         route = api.special_routes.get(fixed)
         if route is None:
             return _no_event_route(ctx, fixed)
-        return _matched(ctx, route, fixed, f"The {fixed} event runs the {fixed} route.", {"selected": fixed})
+        return _matched(ctx, route, fixed, EVENT_RUNS(event=fixed), {"selected": fixed})
     selection = evaluate(api.route_selection_expression, ctx.request.body)
     final_key = resolve_route(_route_keys(api), selection.key)
     if final_key is None:
@@ -45,22 +58,22 @@ def _route_keys(api: Api) -> frozenset[str]:
     return keys | {DEFAULT_ROUTE} if api.default_route is not None else keys
 
 
-def _why(api: Api, selection: Selection, final_key: str) -> str:
+def _why(api: Api, selection: Selection, final_key: str) -> Message:
     if not selection.is_json:
-        return "The message is not JSON, so it goes to the $default route."
-    picked = f"{api.route_selection_expression} selects {selection.key!r}"
+        return NOT_JSON()
+    expression, key = str(api.route_selection_expression), repr(selection.key)
     if final_key == selection.key:
-        return f"{picked} → route {final_key}."
-    return f"{picked}; no route has that key, so the $default route runs."
+        return SELECTS(expression=expression, key=key, route=final_key)
+    return SELECTS_NO_ROUTE(expression=expression, key=key)
 
 
-def _matched(ctx: Context, route: Method, key: str, reason: str, detail: dict[str, Any]) -> Step:
+def _matched(ctx: Context, route: Method, key: str, reason: Message, detail: dict[str, Any]) -> Step:
     ctx.match = RouteMatch(method=route, resource_id=key, resource_path="", route_key=key)
     return record(
         ctx,
         StageName.ROUTING,
         Outcome.PASS,
-        f"Route {key}",
+        ROUTE(route=key),
         reason,
         detail={"route_key": key, **detail},
         duration_ms=ROUTING_MS,
@@ -75,8 +88,8 @@ def _no_event_route(ctx: Context, key: str) -> Step:
         ctx,
         StageName.ROUTING,
         Outcome.SKIP,
-        f"No {key} route",
-        f"The API defines no {key} route; API Gateway proceeds without calling an integration.",
+        NO_EVENT_ROUTE(route=key),
+        NO_EVENT_ROUTE_WHY(route=key),
         detail={"route_key": key},
         fact="9",
         lesson="websocket#routes",
@@ -89,8 +102,8 @@ def _no_message_route(ctx: Context, selection: Selection) -> Step:
         ctx,
         StageName.ROUTING,
         Outcome.REJECT,
-        "No route for this message",
-        f"The selection expression gives {selection.key!r}; no such route and no $default route.",
+        NO_MESSAGE_ROUTE(),
+        NO_MESSAGE_ROUTE_WHY(key=repr(selection.key)),
         detail={"route_key": selection.key, "selected": selection.key},
         fact="9",
         lesson="websocket#routes",

@@ -11,16 +11,33 @@ from typing import Any
 
 from .. import token_bucket
 from ..context import Context, GatewayError
+from ..text import Text
 from ..trace import Outcome, StageName, Step
-from .base import MethodMemo, fmt, record
+from .base import MethodMemo, record
 
 THROTTLE_MS = 0.1
 _LEVEL_WORDS = {
-    "method": "This method's setting",
-    "route": "This route's setting",
-    "stage": "The stage default",
-    "account": "The account's Regional quota",
+    "method": Text("This method's setting"),
+    "route": Text("This route's setting"),
+    "stage": Text("The stage default"),
+    "account": Text("The account's Regional quota"),
 }
+LEVELS = {level: Text(level) for level in ("method", "route", "stage", "account")}  # bucket names
+WITHIN = Text("Within limits")
+WITHIN_WHY = Text("Each bucket had a token to spare; tokens left: {buckets}.")
+BUCKET_LEFT = Text("{level} {tokens}/{burst:d}")
+EMPTY = {
+    "method": Text("Method bucket empty"),
+    "route": Text("Route bucket empty"),
+    "stage": Text("Stage bucket empty"),
+    "account": Text("Account bucket empty"),
+}
+NEXT_TOKEN = Text("the next token arrives in {wait} ms")
+NEVER_REFILLS = Text("this bucket never refills")
+EMPTY_WHY = Text(
+    "{setting} allows {rate} requests/s with a burst of {burst:d}; the bucket held "
+    "{tokens} tokens, less than the 1 a request needs, so the client gets 429 ({wait})."
+)
 
 
 class ThrottleStage:
@@ -47,15 +64,16 @@ class ThrottleStage:
             )
             if not took.admitted:
                 return self._reject(ctx, layers, level, rate, burst, took.tokens_before)
-        summary = ", ".join(
-            [f"{layer['level']} {fmt(layer['tokens_after'])}/{layer['burst']}" for layer in layers]
+        summary = tuple(
+            BUCKET_LEFT(level=LEVELS[layer["level"]](), tokens=layer["tokens_after"], burst=layer["burst"])
+            for layer in layers
         )
         return record(
             ctx,
             self.name,
             Outcome.PASS,
-            "Within limits",
-            f"Each bucket had a token to spare; tokens left: {summary}.",
+            WITHIN(),
+            WITHIN_WHY(buckets=summary),
             detail={"layers": layers},
             duration_ms=THROTTLE_MS,
             fact="3.2",
@@ -67,18 +85,15 @@ class ThrottleStage:
     ) -> Step:
         ctx.error = GatewayError(response_type="THROTTLED")
         wait = token_bucket.ms_until_token(tokens, rate=rate)
-        wait_text = (
-            f"the next token arrives in {fmt(wait)} ms" if wait is not None else "this bucket never refills"
-        )
-        reason = (
-            f"{_LEVEL_WORDS[level]} allows {fmt(rate)} requests/s with a burst of {burst}; the bucket held "
-            f"{fmt(tokens)} tokens, less than the 1 a request needs, so the client gets 429 ({wait_text})."
+        wait_text = NEXT_TOKEN(wait=wait) if wait is not None else NEVER_REFILLS()
+        reason = EMPTY_WHY(
+            setting=_LEVEL_WORDS[level](), rate=rate, burst=burst, tokens=tokens, wait=wait_text
         )
         return record(
             ctx,
             self.name,
             Outcome.REJECT,
-            f"{level.capitalize()} bucket empty",
+            EMPTY[level](),
             reason,
             detail={"layers": layers, "rejected_by": level},
             duration_ms=THROTTLE_MS,

@@ -11,11 +11,35 @@ from jsonschema import Draft4Validator
 
 from ..context import Context, GatewayError
 from ..model import ApiType
+from ..text import Text
 from ..trace import Outcome, StageName, Step
 from .base import record
 
 VALIDATION_MS = 0.3
 LESSON = "integrations#request-validation"
+
+NOT_REST = Text("No request validation")
+NOT_REST_WHY = Text("Only REST APIs validate requests against method settings and models.")
+NO_VALIDATOR = Text("No validator on this method")
+NO_VALIDATOR_WHY = Text("The method has no request validator, so nothing is checked here.")
+MISSING = Text("Missing required parameters")
+MISSING_WHY = Text(
+    "The method requires {missing}; the request lacks them, so API Gateway answers 400 without calling the backend."
+)
+BAD_BODY = Text("Body does not match the model")
+BAD_BODY_WHY = Text(
+    'The body fails the method\'s model: {error}. API Gateway answers 400 "Invalid request body" '
+    "without calling the backend."
+)
+NOT_JSON = "the body is not valid JSON"
+NOT_JSON_TEXT = Text(NOT_JSON)
+VALID = Text("Request is valid")
+CHECKED = {
+    ("parameters",): Text("Validator {name} checked the parameters; all good."),
+    ("body",): Text("Validator {name} checked the body; all good."),
+    ("parameters", "body"): Text("Validator {name} checked the parameters and body; all good."),
+    (): Text("Validator {name} checked the nothing; all good."),
+}
 
 
 class ValidationStage:
@@ -27,8 +51,8 @@ class ValidationStage:
                 ctx,
                 self.name,
                 Outcome.SKIP,
-                "No request validation",
-                "Only REST APIs validate requests against method settings and models.",
+                NOT_REST(),
+                NOT_REST_WHY(),
                 fact="1.1",
                 lesson=LESSON,
             )
@@ -39,8 +63,8 @@ class ValidationStage:
                 ctx,
                 self.name,
                 Outcome.SKIP,
-                "No validator on this method",
-                "The method has no request validator, so nothing is checked here.",
+                NO_VALIDATOR(),
+                NO_VALIDATOR_WHY(),
                 fact="6.4",
                 lesson=LESSON,
             )
@@ -55,9 +79,8 @@ class ValidationStage:
                     ctx,
                     self.name,
                     Outcome.REJECT,
-                    "Missing required parameters",
-                    f"The method requires {', '.join(missing)}; the request lacks them, so API Gateway "
-                    "answers 400 without calling the backend.",
+                    MISSING(),
+                    MISSING_WHY(missing=tuple(missing)),
                     detail={"missing": missing},
                     duration_ms=VALIDATION_MS,
                     fact="5.2",
@@ -73,9 +96,8 @@ class ValidationStage:
                     ctx,
                     self.name,
                     Outcome.REJECT,
-                    "Body does not match the model",
-                    f"The body fails the method's model: {errors[0]}. API Gateway answers 400 "
-                    '"Invalid request body" without calling the backend.',
+                    BAD_BODY(),
+                    BAD_BODY_WHY(error=NOT_JSON_TEXT() if errors[0] == NOT_JSON else errors[0]),
                     detail={"errors": errors},
                     duration_ms=VALIDATION_MS,
                     fact="5.2",
@@ -85,8 +107,8 @@ class ValidationStage:
             ctx,
             self.name,
             Outcome.PASS,
-            "Request is valid",
-            f"Validator {validator.get('name', '')!r} checked the {' and '.join(checked) or 'nothing'}; all good.",
+            VALID(),
+            CHECKED[tuple(checked)](name=repr(validator.get("name", ""))),
             detail={"checked": checked},
             duration_ms=VALIDATION_MS,
             fact="6.4",
@@ -125,7 +147,7 @@ def body_errors(ctx: Context) -> list[str]:
     try:
         body: Any = json.loads(ctx.request.body or b"null")
     except ValueError:
-        return ["the body is not valid JSON"]
+        return [NOT_JSON]
     schema = model.get("schema") or {}
     # AWS stores a model's schema as a JSON string; the lab also accepts it inline.
     schema_json = schema if isinstance(schema, str) else json.dumps(schema, sort_keys=True)

@@ -7,8 +7,9 @@ from dataclasses import dataclass
 
 from ..context import Context
 from ..state import Store
+from ..text import Text
 from ..token_bucket import Take
-from ..trace import Outcome, StageName, Step
+from ..trace import Outcome, StageName, Step, make_step
 from .event import WsEvent
 from .limits import RATE_FIDELITY, Close, WebSocketLimits, check_inbound, take_message_token
 from .outcome import error_body
@@ -48,13 +49,21 @@ def admit(
     return Refusal(reply=reply, status=429)
 
 
+CLOSED = Text("Closed with {code}")
+CLOSED_WHY = Text("{close_reason}: API Gateway closes the connection with code {code}.")
+RATE_EXCEEDED = Text("Connection message rate exceeded")
+RATE_EXCEEDED_WHY = Text(
+    "This connection may send {rate:g} messages/s with a burst of {burst:d}; the message is dropped with 429."
+)
+
+
 def frame_close_step(ctx: Context, close: Close, *, size: int) -> Step:
     """Return the step for a frame the limits refuse: API Gateway closes the connection (§5.1)."""
-    return Step(
+    return make_step(
         stage=S.ENDPOINT,
         outcome=Outcome.REJECT,
-        title=f"Closed with {close.code}",
-        reason=f"{close.reason}: API Gateway closes the connection with code {close.code}.",
+        title=CLOSED(code=str(close.code)),
+        reason=CLOSED_WHY(close_reason=close.reason, code=str(close.code)),
         detail={"close_code": close.code, "bytes": size},
         t_ms=ctx.t_ms,
         fact="5.1",
@@ -64,12 +73,11 @@ def frame_close_step(ctx: Context, close: Close, *, size: int) -> Step:
 
 def rate_limited_step(ctx: Context, limits: WebSocketLimits, took: Take) -> Step:
     """Return the step for a message over the connection's rate: dropped with 429 (§3.2)."""
-    return Step(
+    return make_step(
         stage=S.THROTTLE,
         outcome=Outcome.REJECT,
-        title="Connection message rate exceeded",
-        reason=f"This connection may send {limits.message_rate:g} messages/s with a burst of "
-        f"{limits.message_burst}; the message is dropped with 429.",
+        title=RATE_EXCEEDED(),
+        reason=RATE_EXCEEDED_WHY(rate=limits.message_rate, burst=limits.message_burst),
         detail={"tokens_before": round(took.tokens_before, 3)},
         t_ms=ctx.t_ms,
         fact="3.2",

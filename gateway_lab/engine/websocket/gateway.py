@@ -25,6 +25,7 @@ from ..messages import Request, Response
 from ..model import Deployment, Stage
 from ..pipeline import Pipeline
 from ..state import Store
+from ..text import Text
 from ..trace import StageName, Trace
 from .admission import admit
 from .connections import CallbackContext, ConnectionRegistry, ConnectionsApi, bind, unbind
@@ -42,6 +43,11 @@ from .limits import Close, WebSocketLimits, check_timeouts
 from .manage_auth import ManageAuthorization, authorize_management, connections_arn
 from .outcome import Actions, EventOutcome, event_trace, post_outcome, reply_of
 from .steps import delivery_step
+
+CONNECT_ACCEPTED = Text("$connect {status}: accepted: the upgrade completes")
+CONNECT_REFUSED = Text("$connect {status}: refused: no connection is created")
+MESSAGE_HANDLED = Text("Message handled")
+DISCONNECTED = Text("Disconnected ({code})")
 
 __all__ = ["CONNECT_STAGES", "DISCONNECT_STAGES", "MESSAGE_STAGES", "EventOutcome", "WebSocketGateway"]
 
@@ -144,8 +150,8 @@ class WebSocketGateway:
                 authorizer=ctx.authorizer,
                 channel=channel,
             )
-        delivery = "accepted: the upgrade completes" if accepted else "refused: no connection is created"
-        event.steps.append(delivery_step(ctx, f"$connect {status}: {delivery}", actions, reply=None))
+        title = (CONNECT_ACCEPTED if accepted else CONNECT_REFUSED)(status=str(status))
+        event.steps.append(delivery_step(ctx, title, actions, reply=None))
         return EventOutcome(trace=self._trace(ctx, event), accepted=accepted, status=status, actions=actions)
 
     def message(
@@ -167,7 +173,7 @@ class WebSocketGateway:
         self.registry.touch(connection_id, now_ms=now)
         ctx, actions = self._run(event, MESSAGE_STAGES, ctx=ctx)
         reply = reply_of(ctx, connection_id)
-        event.steps.append(delivery_step(ctx, "Message handled", actions, reply=reply))
+        event.steps.append(delivery_step(ctx, MESSAGE_HANDLED(), actions, reply=reply))
         return EventOutcome(
             trace=self._trace(ctx, event),
             accepted=ctx.error is None,
@@ -185,7 +191,7 @@ class WebSocketGateway:
             connection, connection_id=connection_id, code=code, reason=reason, now_ms=now
         )
         ctx, actions = self._run(event, DISCONNECT_STAGES)
-        event.steps.append(delivery_step(ctx, f"Disconnected ({code})", actions, reply=None))
+        event.steps.append(delivery_step(ctx, DISCONNECTED(code=str(code)), actions, reply=None))
         return EventOutcome(
             trace=self._trace(ctx, event),
             status=ctx.response.status if ctx.response else 200,

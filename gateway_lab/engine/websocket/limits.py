@@ -14,6 +14,7 @@ from typing import Any
 
 from .. import token_bucket
 from ..state import Store
+from ..text import Text
 
 MAX_MESSAGE_BYTES = 128 * 1024  # §5.1: 128 KB per message (PostToConnection Data max 131,072 too)
 MAX_FRAME_BYTES = 32 * 1024  # §5.1: messages travel in frames of at most 32 KB
@@ -23,10 +24,10 @@ CLOSE_NORMAL = 1000
 CLOSE_GOING_AWAY = 1001
 CLOSE_UNSUPPORTED_DATA = 1003  # §5.1: binary frames
 CLOSE_TOO_BIG = 1009  # §5.1: oversize message or frame
-RATE_FIDELITY = (
+RATE_FIDELITY = Text(
     "AWS throttles WebSocket messages per route and account (§3.2); the lab adds a per-connection "
     "bucket so that one noisy client cannot flood a shared lab server."
-)
+)()
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -3,26 +3,37 @@
 from __future__ import annotations
 
 from ..context import Context
-from ..trace import Outcome, StageName, Step
+from ..text import Message, Text
+from ..trace import Outcome, StageName, Step, make_step
 from .connections import CloseCommand, ManageResult, Push, as_json
 
 S = StageName
 
+PUSHES = Text("{count:d} push(es) through @connections")
+NO_PUSH = Text("no @connections push")
+REPLY = Text("a {size:d}-byte reply to the sender")
+NO_REPLY = Text("no reply to the sender")
+DELIVERED = Text("Delivered: {parts}.")
+POSTED = Text("POST @connections → {status}")
+POST_FAILED = Text("POST @connections → {status} {error}")
+POSTED_WHY = Text("The callback API pushes {size:d} bytes to connection {connection}.")
+POST_FAILED_WHY = Text("The callback API answers {status} {error}: nothing is delivered.")
+
 
 def delivery_step(
-    ctx: Context, title: str, actions: tuple[Push | CloseCommand, ...], *, reply: bytes | None
+    ctx: Context, title: Message, actions: tuple[Push | CloseCommand, ...], *, reply: bytes | None
 ) -> Step:
     """Return the closing step: what the event pushed through @connections and replied (§9)."""
     pushes = [a for a in actions if isinstance(a, Push)]
-    parts = [
-        f"{len(pushes)} push(es) through @connections" if pushes else "no @connections push",
-        f"a {len(reply)}-byte reply to the sender" if reply else "no reply to the sender",
-    ]
-    return Step(
+    parts = (
+        PUSHES(count=len(pushes)) if pushes else NO_PUSH(),
+        REPLY(size=len(reply)) if reply else NO_REPLY(),
+    )
+    return make_step(
         stage=S.RESPONSE,
         outcome=Outcome.PASS if ctx.error is None else Outcome.ERROR,
         title=title,
-        reason="Delivered: " + ", ".join(parts) + ".",
+        reason=DELIVERED(parts=parts),
         t_ms=ctx.t_ms,
         fact="9",
         lesson="websocket#connections",
@@ -35,13 +46,18 @@ def post_step(
 ) -> Step:
     """Return the step of a backend's ``POST @connections/{id}``: pushed, or why not (§9)."""
     pushed = [a for a in actions if isinstance(a, Push)]
-    title = f"POST @connections → {result.status}" + (f" {result.error_type}" if result.error_type else "")
-    reason = (
-        f"The callback API pushes {len(pushed[0].data)} bytes to connection {connection_id}."
-        if pushed
-        else f"The callback API answers {result.status} {result.error_type}: nothing is delivered."
+    status = str(result.status)
+    title = (
+        POST_FAILED(status=status, error=str(result.error_type))
+        if result.error_type
+        else POSTED(status=status)
     )
-    return Step(
+    reason = (
+        POSTED_WHY(size=len(pushed[0].data), connection=connection_id)
+        if pushed
+        else POST_FAILED_WHY(status=status, error=str(result.error_type))
+    )
+    return make_step(
         stage=S.RESPONSE,
         outcome=Outcome.PASS if result.status == 200 else Outcome.REJECT,
         title=title,
