@@ -77,7 +77,9 @@ def page(request: HttpRequest) -> HttpResponse:
             data = context.page_data(request, fallback, fallback_query)
         else:  # cannot happen for one form, but never answer 500
             data = context.forms_data(fallback, fallback_query)
+        in_builder = any(e["name"] in form.field_names() for e in errors)
         data.update(form=form, fieldsets=form.fieldsets(), invalid=True, field_errors=errors)
+        data["builder_open"] = data.get("builder_open") or in_builder
         data.setdefault("picker", context.forms_data(form, query)["picker"])
         return render(request, _template(request, data), data, status=400)
     data = context.page_data(request, form, query)

@@ -110,3 +110,10 @@ def test_a_second_burst_over_the_cap_is_said_not_silently_dropped(client):
     assert 'data-testid="dropped"' in html
     assert "200 requests were not sent" in html and "1,000" in html
     assert "Request 1 of 900" in html
+
+
+def test_bad_preset_error_sits_by_the_picker_and_leaves_the_builder_closed(client):
+    """§11: a bad ?preset= is a picker problem: the error is shown before the (closed) builder."""
+    html = client.get(URL + "?preset=nope").content.decode()
+    assert html.index('data-testid="field-error-preset"') < html.index('data-testid="builder"')
+    assert re.search(r'<details class="viz__build" data-testid="builder">', html)
