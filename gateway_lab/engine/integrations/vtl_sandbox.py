@@ -30,6 +30,7 @@ import inspect
 import itertools
 import math
 import operator
+import re
 import time
 import types
 from collections.abc import Callable, Iterator
@@ -51,6 +52,7 @@ MAX_SECONDS = 1.0  # wall-clock time per render
 MAX_DEPTH = 20  # nested macro, #define and #evaluate calls (Velocity's velocimacro.max.depth)
 MAX_ITEMS = 100_000  # items in one list or map
 MAX_REGEX_CHARS = 1000  # length of a replaceAll/matches/replaceFirst pattern
+MAX_REGEX_SECONDS = 0.2  # per regex call: the regex module notices its timeout late, up to ~3x
 JAVA_LONG = 2**63  # integer arithmetic stays within Java's long
 
 
@@ -415,6 +417,10 @@ def _pattern(pattern: str) -> regex.Pattern[str]:
     return regex.compile(pattern)
 
 
+def _regex_timeout() -> float:
+    return min(_run().remaining(), MAX_REGEX_SECONDS)
+
+
 def _replace_regex(text: str, pattern: str, replacement: str, count: int) -> str:
     """``re.sub`` (airspeed's replaceAll) with the render's time left and a bounded result."""
     compiled = _pattern(_need(pattern, str, "a regular expression"))
@@ -430,7 +436,7 @@ def _replace_regex(text: str, pattern: str, replacement: str, count: int) -> str
         return out
 
     try:
-        result = compiled.sub(expand, text, count=count, timeout=_run().remaining())
+        result = compiled.sub(expand, text, count=count, timeout=_regex_timeout())
     except TimeoutError:
         raise VtlAbort(f"the template ran longer than {MAX_SECONDS:g} s (regular expression)") from None
     return _string(result)
@@ -439,7 +445,7 @@ def _replace_regex(text: str, pattern: str, replacement: str, count: int) -> str
 def _matches(text: str, pattern: str) -> bool:
     try:
         return bool(
-            _pattern(_need(pattern, str, "a regular expression")).fullmatch(text, timeout=_run().remaining())
+            _pattern(_need(pattern, str, "a regular expression")).fullmatch(text, timeout=_regex_timeout())
         )
     except TimeoutError:
         raise VtlAbort(f"the template ran longer than {MAX_SECONDS:g} s (regular expression)") from None
@@ -737,7 +743,7 @@ class BoundedStream(ops.StoppableStream):
             return 0
         self.size += len(s)
         if self.size > MAX_OUTPUT_CHARS:
-            raise VtlAbort(f"the output is longer than {MAX_OUTPUT_CHARS:,} characters")
+            raise VtlAbort(f"the text is longer than {MAX_OUTPUT_CHARS:,} characters")
         return super().write(s) or 0
 
 
@@ -991,11 +997,51 @@ def _sandbox(root: ops._Element) -> None:
                 setattr(node, name, getattr(value.__self__, value.__func__.__name__))
 
 
+# Parsing cannot be interrupted from outside, and takes about 10 µs per element: a 300 KB template
+# of references parses in seconds. Every token is matched by one of airspeed's class-level patterns,
+# so a proxy in front of each checks the parse deadline (set only while the sandbox parses).
+_PARSE_DEADLINE: contextvars.ContextVar[float | None] = contextvars.ContextVar("vtl_parse", default=None)
+MAX_PARSE_SECONDS = MAX_SECONDS
+
+
+class _TimedPattern:
+    """A compiled airspeed pattern whose ``match`` first checks the parse deadline."""
+
+    __slots__ = ("compiled", "groups")
+
+    def __init__(self, compiled: re.Pattern[str]) -> None:
+        self.compiled = compiled
+        self.groups = compiled.groups
+
+    def match(self, text: str, pos: int = 0) -> re.Match[str] | None:
+        deadline = _PARSE_DEADLINE.get()
+        if deadline is not None and time.monotonic() > deadline:
+            raise VtlAbort(f"the template takes longer than {MAX_PARSE_SECONDS:g} s to parse")
+        return self.compiled.match(text, pos)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.compiled, name)
+
+
+def _time_patterns() -> None:
+    for owner in (ops, *(c for c in vars(ops).values() if isinstance(c, type))):
+        for name, value in list(vars(owner).items()):
+            if isinstance(value, re.Pattern):
+                setattr(owner, name, _TimedPattern(value))
+
+
+_time_patterns()
+
+
 @lru_cache(maxsize=256)
 def _compiled(template: str) -> tuple[ops.TemplateBody | None, str]:
-    """Parse and sandbox a template once (parsing costs more than rendering); failures are cached too."""
+    """Parse and sandbox a template once (parsing costs more than rendering); failures are cached too,
+    except running out of time (``VtlAbort`` passes through ``lru_cache`` uncached)."""
     if len(template) > MAX_TEMPLATE_CHARS:
         return None, f"the template is longer than {MAX_TEMPLATE_CHARS:,} characters"
+    run = _RUN.get()  # #evaluate parses within the render's own time
+    deadline = run.deadline if run is not None else time.monotonic() + MAX_PARSE_SECONDS
+    token = _PARSE_DEADLINE.set(deadline)
     try:
         root = ops.TemplateBody("<string>", template)
         _sandbox(root)
@@ -1007,12 +1053,17 @@ def _compiled(template: str) -> tuple[ops.TemplateBody | None, str]:
         return None, str(exc)
     except Exception as exc:  # e.g. an integer literal with more digits than Python converts
         return None, f"{type(exc).__name__}: {_short(str(exc))}"
+    finally:
+        _PARSE_DEADLINE.reset(token)
     return root, ""
 
 
 def compile_template(template: str) -> ops.TemplateBody:
     """Return the sandboxed parse tree of ``template``, or raise ``VtlError``."""
-    root, problem = _compiled(template)
+    try:
+        root, problem = _compiled(template)
+    except VtlAbort as exc:
+        raise VtlError(exc.message) from None
     if root is None:
         raise VtlError(problem)
     return root
