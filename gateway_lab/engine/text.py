@@ -59,6 +59,10 @@ class Message:
     def __repr__(self) -> str:
         return f"Message({self.text.id!r}, {dict(self.params)!r})"
 
+    def __contains__(self, part: str) -> bool:
+        """``"503" in message`` looks in the English text, as with the plain strings messages replace."""
+        return part in str(self)
+
     def __format__(self, spec: str) -> str:
         """``{why:cap}`` starts a nested phrase with a capital letter (English only)."""
         english = str(self)

@@ -15,11 +15,14 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs
 
 from ..messages import Headers
+from ..text import Text
 from . import integration_response
 from .lab_stores import LabServices
 from .request_mapping import map_request
 from .types import IntegrationCall, IntegrationConfigError, IntegrationError, IntegrationResult
 from .uri import aws_service_target, substitute_stage_variables
+
+SIMULATED = Text("Simulated: the lab's in-memory store stands in for the AWS service.")
 
 if TYPE_CHECKING:
     from . import IntegrationRuntime
@@ -127,5 +130,5 @@ def invoke_aws_service(call: IntegrationCall, runtime: IntegrationRuntime) -> In
         error=None,
         detail=detail,
         duration_ms=latency,
-        fidelity="Simulated: the lab's in-memory store stands in for the AWS service.",
+        fidelity=SIMULATED(),
     )

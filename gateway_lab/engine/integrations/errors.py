@@ -5,16 +5,18 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from ..text import Message, Text
 from .types import IntegrationError, IntegrationResult
 
 TIMEOUT_MESSAGE = "Endpoint request timed out"
 REST_5XX_MESSAGE = "Internal server error"
 HTTP_5XX_MESSAGE = "Internal Server Error"  # HTTP APIs capitalise it (§5.3)
 HTTP_TIMEOUT_MESSAGE = "Service Unavailable"  # §5.3: an HTTP API's timed-out integration answers 503
-HTTP_TIMEOUT_FIDELITY = (
+HTTP_TIMEOUT_FIDELITY = Text(
     "HTTP APIs answering a timed-out integration with 503 Service Unavailable is observed for "
     "VPC-link integrations; the lab assumes the same for Lambda and HTTP integrations (§13)."
-)
+)()
+TWO_NOTES = Text("{first} {second}")
 
 
 def lambda_failure(api_type: str, log: str) -> IntegrationError:
@@ -40,11 +42,11 @@ def timeout(timeout_ms: int, api_type: str = "REST") -> IntegrationError:
     )
 
 
-def timeout_fidelity(api_type: str, note: str | None) -> str | None:
+def timeout_fidelity(api_type: str, note: Message | None) -> Message | None:
     """Return the step's fidelity note for a timeout: HTTP APIs' 503 is observed for VPC links only (§13)."""
     if api_type != "HTTP":
         return note
-    return " ".join(part for part in (HTTP_TIMEOUT_FIDELITY, note) if part)
+    return TWO_NOTES(first=HTTP_TIMEOUT_FIDELITY, second=note) if note else HTTP_TIMEOUT_FIDELITY
 
 
 def configuration(log: str) -> IntegrationError:

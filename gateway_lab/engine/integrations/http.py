@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import quote, urlencode
 
 from ..messages import Headers, Response
+from ..text import Text
 from . import errors, integration_response
 from .http_transport import (
     HttpBackendError,
@@ -37,10 +38,10 @@ __all__ = ["HttpTransport", "allow_listed_transport", "invoke_http", "invoke_htt
 
 HOP_BY_HOP = frozenset({"connection", "keep-alive", "transfer-encoding", "upgrade", "host", "content-length"})
 _PLACEHOLDER = re.compile(r"\{([A-Za-z0-9_.-]+)\+?\}")
-FAILURE_FIDELITY = (
+FAILURE_FIDELITY = Text(
     "HTTP APIs' answer to a backend that hangs up is not documented; the lab answers 500 "
     "Internal Server Error as for other integration failures (§5.3)."
-)
+)()
 
 
 def integration_failure(api_type: str, log: str) -> IntegrationError:

@@ -7,6 +7,7 @@ import uuid
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from ..text import Text
 from .functions import Invocation, LambdaContext, run_handler
 from .timeouts import resolve_timeout_ms
 from .types import IntegrationCall
@@ -16,7 +17,12 @@ if TYPE_CHECKING:
     from . import IntegrationRuntime
 
 _NAMESPACE = uuid.UUID("0b9d3c8e-5d7b-4f7e-8a0c-2e9b6f1d4a77")
-LIVE_TIMEOUT_NOTE = "A timed-out handler thread cannot be killed; it stops at its next lab.spend() call."
+LIVE_TIMEOUT_NOTE = Text(
+    "A timed-out handler thread cannot be killed; it stops at its next lab.spend() call."
+)()
+SIMULATED_LATENCY = Text(
+    "Simulated latency: {overhead:g} ms invoke overhead plus the time the handler spent through lab.spend()."
+)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -30,7 +36,7 @@ class FunctionOutcome:
     output: Any = None  # the JSON-decoded return value
     error: dict[str, Any] | None = None  # Lambda's error payload {"errorType", "errorMessage"}
     timed_out: bool = False
-    fidelity: str | None = None
+    fidelity: Any = None  # str or engine.text Message
 
 
 def _reference(call: IntegrationCall) -> tuple[str, str]:
@@ -91,13 +97,7 @@ def invoke_function(call: IntegrationCall, runtime: IntegrationRuntime, event: A
     if run.timed_out or duration > timeout_ms:
         note = LIVE_TIMEOUT_NOTE if runtime.live else None
         return FunctionOutcome(**common, duration_ms=float(timeout_ms), timed_out=True, fidelity=note)
-    fidelity = (
-        None
-        if runtime.live
-        else (
-            f"Simulated latency: {overhead:g} ms invoke overhead plus the time the handler spent through lab.spend()."
-        )
-    )
+    fidelity = None if runtime.live else SIMULATED_LATENCY.cached(overhead=overhead)
     if run.error is not None:
         return FunctionOutcome(**common, duration_ms=duration, error=run.error, fidelity=fidelity)
     output, marshal_error = _marshal(run.value)

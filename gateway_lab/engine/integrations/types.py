@@ -67,4 +67,4 @@ class IntegrationResult:
     error: IntegrationError | None
     detail: Mapping[str, Any]
     duration_ms: float
-    fidelity: str | None = None
+    fidelity: Any = None  # str or engine.text Message
