@@ -15,17 +15,35 @@ URL = "/visualizer/"
 
 
 @pytest.mark.parametrize("name", PRESETS)
-def test_every_preset_declares_a_key_request_that_exists(name):
-    """§11: the declared focus names a request of the preset and a stage that request runs (not skipped)."""
+def test_every_preset_key_request_exists(name):
+    """§11: a declared focus names a request of the preset and a stage that request runs (not skipped);
+    a preset without one opens on a request that exists (the first non-2xx)."""
     preset = load_preset(name)
-    focus = preset.get("focus")
-    assert isinstance(focus, dict) and set(focus) == {"request", "stage"}
-    assert focus["stage"] in DEFAULT_STAGE_ORDER
     simulation = run_preset(name)[0][1]
-    assert 0 <= focus["request"] < len(simulation.traces)
-    trace = trace_to_dict(simulation.traces[focus["request"]])
-    step = next((s for s in trace["steps"] if s["stage"] == focus["stage"]), None)
-    assert step is not None and step["outcome"] != "skip"
+    focus = preset.get("focus")
+    if focus is not None:
+        assert isinstance(focus, dict) and set(focus) == {"request", "stage"}
+        assert focus["stage"] in DEFAULT_STAGE_ORDER
+        assert 0 <= focus["request"] < len(simulation.traces)
+        trace = trace_to_dict(simulation.traces[focus["request"]])
+        step = next((s for s in trace["steps"] if s["stage"] == focus["stage"]), None)
+        assert step is not None and step["outcome"] != "skip"
+    index, _stage = key_request(preset, [t.response.status for t in simulation.traces])
+    assert 0 <= index < len(simulation.traces)
+    if focus is not None:
+        assert (index, _stage) == (focus["request"], focus["stage"])
+
+
+def test_the_course_presets_declare_their_key_request():
+    """§11: the presets the lessons link to say where their lesson is rather than relying on the fallback."""
+    course = [
+        "fragile-backend",
+        "authorizer-cache-trap",
+        "cache-hit-miss",
+        "rest-vs-http",
+        "lambda-proxy-502",
+    ]
+    assert all(load_preset(name).get("focus") for name in course)
 
 
 def test_key_request_falls_back_to_the_first_non_2xx():
