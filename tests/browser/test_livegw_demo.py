@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -33,11 +34,9 @@ def test_livegw_ticker_updates_without_reload(page) -> None:
     """§9: after subscribing, pushed ticks keep changing the ticker (no reload, no polling)."""
     _open_demo(page)
     page.get_by_test_id("ticker-toggle").click()
-    page.wait_for_function(
-        "document.querySelector('[data-testid=ticker-second]').textContent !== '–'", timeout=5000
-    )
-    first = page.get_by_test_id("ticker-second").inner_text()
-    page.wait_for_function(
-        f"document.querySelector('[data-testid=ticker-second]').textContent !== {first!r}", timeout=5000
-    )
+    # expect() polls without eval: the page's Content-Security-Policy refuses wait_for_function's strings
+    second = page.get_by_test_id("ticker-second")
+    expect(second).not_to_have_text("–", timeout=5000)
+    first = second.inner_text()
+    expect(second).not_to_have_text(first, timeout=5000)
     assert page.evaluate("performance.getEntriesByType('navigation').length") == 1
