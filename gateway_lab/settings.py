@@ -71,8 +71,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "gateway_lab.core.middleware.ContentSecurityPolicyMiddleware",  # async-capable: no thread hop
-    "gateway_lab.core.middleware.HeadAsGetMiddleware",  # HEAD wherever GET is (RFC 9110)
     "servestatic.middleware.ServeStaticMiddleware",
+    "gateway_lab.core.middleware.HeadAsGetMiddleware",  # HEAD wherever GET is (RFC 9110); static files do their own
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
