@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "gateway_lab.lessons.apps.LessonsConfig",
     "gateway_lab.livegw.apps.LivegwConfig",
     "gateway_lab.labaccess.apps.LabaccessConfig",
+    "gateway_lab.classroom.apps.ClassroomConfig",
 ]
 
 MIDDLEWARE = [

@@ -20,4 +20,5 @@ urlpatterns = [
     path("facts/", facts_views.facts, name="facts"),
     path("", include("gateway_lab.livegw.urls")),
     path("lab/", include("gateway_lab.labaccess.urls")),
+    path("", include("gateway_lab.classroom.urls")),
 ]

@@ -1,0 +1,234 @@
+"""The room's WebSocket: one JSON protocol for the presenter's screen and every student's.
+
+Client → server: ``{"command": …}`` with ``drive`` (a position), ``poll`` (``kind``: drill or
+predict), ``reveal``, ``moderate``, ``lower_hand``, ``handover`` (the driver's), and ``answer``,
+``ask``, ``hand`` (a student's). Every driving command goes through a service that checks, in the
+database, that this connection's *user* drives the room; a student's connection has no user, so
+"drive" from a student is refused whatever it says. Refusals come back as ``{"type": "error", …}``.
+
+Server → client: ``snapshot`` (everything a screen needs, with the room's sequence number), public
+events with a ``seq`` (``position``, ``poll``, ``reveal``, ``question``, ``closed``), and for
+presenters only ``presenter`` (names, hands, pending questions, the live tally). A client opens the
+socket with ``?since=<last seq it saw>``: it gets the events it missed, or a snapshot if they were
+pruned. It joins the group before reading, so an event may arrive twice; clients ignore old seqs.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+from urllib.parse import parse_qs
+
+from channels.db import database_sync_to_async
+from channels.generic.websocket import AsyncJsonWebsocketConsumer
+
+from . import conf, services
+from .models import Participant, Room
+from .sessions import participant_id_for
+
+CLOSE_NO_ROOM = 4404
+CLOSE_FORBIDDEN = 4403
+
+
+def room_group(room: Room) -> str:
+    return f"classroom-{room.pk}"
+
+
+def presenters_group(room: Room) -> str:
+    return f"classroom-{room.pk}-presenters"
+
+
+class RoomConsumer(AsyncJsonWebsocketConsumer):
+    room: Room
+    participant: Participant | None = None
+    presenter: Any = None
+
+    async def connect(self) -> None:
+        query = parse_qs(self.scope.get("query_string", b"").decode("ascii", "replace"))
+        role = (query.get("role") or ["student"])[0]
+        self.room, self.participant, self.presenter = await self._identify(role)
+        if self.room is None:
+            await self.close(code=CLOSE_NO_ROOM)
+            return
+        if self.participant is None and self.presenter is None:
+            await self.close(code=CLOSE_FORBIDDEN)
+            return
+        self.tokens, self.refilled = float(conf.get("MESSAGE_BURST")), time.monotonic()
+        await self.channel_layer.group_add(room_group(self.room), self.channel_name)
+        if self.presenter is not None:
+            await self.channel_layer.group_add(presenters_group(self.room), self.channel_name)
+        await self.accept()
+        since = (query.get("since") or [""])[0]
+        replay = await self._replay(int(since)) if since.isdigit() else None
+        if replay is None:
+            await self.send_json(await self._snapshot())
+        else:
+            for event in replay:
+                await self.send_json(event)
+            if self.presenter is not None:
+                await self.send_json(await self._presenter_state())
+        if self.participant is not None:
+            await self._notify_presenters()
+
+    async def disconnect(self, code: int) -> None:
+        room = getattr(self, "room", None)
+        if room is None:
+            return
+        await self.channel_layer.group_discard(room_group(room), self.channel_name)
+        await self.channel_layer.group_discard(presenters_group(room), self.channel_name)
+
+    # --- Receiving --------------------------------------------------------------------------
+    async def receive_json(self, content: Any, **kwargs: Any) -> None:
+        if not self._take_token():
+            await self.send_json({"type": "error", "code": "rate_limited"})
+            return
+        command = content.get("command") if isinstance(content, dict) else None
+        handler = getattr(self, f"command_{command}", None) if isinstance(command, str) else None
+        if handler is None:
+            await self.send_json({"type": "error", "code": "unknown_command"})
+            return
+        try:
+            await handler(content)
+        except services.ClassroomError as error:
+            await self.send_json(
+                {"type": "error", "code": error.code, "field": error.field, "command": command}
+            )
+
+    def _take_token(self) -> bool:
+        """A token bucket per connection: ``MESSAGE_RATE``/s, burst ``MESSAGE_BURST`` (presenters ×5)."""
+        scale = 5 if self.presenter is not None else 1
+        now = time.monotonic()
+        rate, burst = conf.get("MESSAGE_RATE") * scale, conf.get("MESSAGE_BURST") * scale
+        self.tokens = min(burst, self.tokens + (now - self.refilled) * rate)
+        self.refilled = now
+        if self.tokens < 1:
+            return False
+        self.tokens -= 1
+        return True
+
+    async def command_drive(self, content: dict[str, Any]) -> None:
+        event = await database_sync_to_async(services.room_drive)(
+            room=self.room, user=self.presenter, position=content.get("position")
+        )
+        await self._broadcast(event)
+
+    async def command_poll(self, content: dict[str, Any]) -> None:
+        self._require_presenter()
+        event = await database_sync_to_async(services.poll_open)(
+            room=self.room, user=self.presenter, kind=content.get("kind"), drill_id=content.get("drill", "")
+        )
+        await self._broadcast(event)
+        await self._notify_presenters()
+
+    async def command_reveal(self, content: dict[str, Any]) -> None:
+        self._require_presenter()
+        for event in await database_sync_to_async(services.poll_reveal)(room=self.room, user=self.presenter):
+            await self._broadcast(event)
+
+    async def command_moderate(self, content: dict[str, Any]) -> None:
+        self._require_presenter()
+        event = await database_sync_to_async(services.question_moderate)(
+            room=self.room,
+            user=self.presenter,
+            question_id=content.get("question"),
+            show=bool(content.get("show")),
+        )
+        if event is not None:
+            await self._broadcast(event)
+        await self._notify_presenters()
+
+    async def command_lower_hand(self, content: dict[str, Any]) -> None:
+        self._require_presenter()
+        participant = content.get("participant")
+        await database_sync_to_async(services.hand_lower)(
+            room=self.room,
+            user=self.presenter,
+            participant_id=participant if isinstance(participant, int) else -1,
+        )
+        await self._notify_presenters()
+
+    async def command_handover(self, content: dict[str, Any]) -> None:
+        self._require_presenter()
+        to = content.get("to")
+        await database_sync_to_async(services.room_handover)(
+            room=self.room, user=self.presenter, to_username=to if isinstance(to, str) else ""
+        )
+        await self._notify_presenters()
+
+    async def command_answer(self, content: dict[str, Any]) -> None:
+        participant = self._require_participant()
+        tally = await database_sync_to_async(services.poll_answer)(
+            room=self.room, participant=participant, poll_id=content.get("poll"), choice=content.get("choice")
+        )
+        await self.send_json({"type": "answered", "poll": tally["poll"], "choice": content.get("choice")})
+        await self.channel_layer.group_send(
+            presenters_group(self.room), {"type": "room.tally", "tally": tally}
+        )
+
+    async def command_ask(self, content: dict[str, Any]) -> None:
+        participant = self._require_participant()
+        await database_sync_to_async(services.question_ask)(
+            room=self.room, participant=participant, text=content.get("text")
+        )
+        await self.send_json({"type": "asked"})
+        await self._notify_presenters()
+
+    async def command_hand(self, content: dict[str, Any]) -> None:
+        participant = self._require_participant()
+        raised = bool(content.get("raised"))
+        await database_sync_to_async(services.hand_set)(participant=participant, raised=raised)
+        await self.send_json({"type": "hand", "raised": raised})
+        await self._notify_presenters()
+
+    def _require_presenter(self) -> None:
+        if self.presenter is None:
+            raise services.ClassroomError("not_driver")
+
+    def _require_participant(self) -> Participant:
+        if self.participant is None:
+            raise services.ClassroomError("not_participant")
+        return self.participant
+
+    # --- Sending ----------------------------------------------------------------------------
+    async def _broadcast(self, event: dict[str, Any]) -> None:
+        await self.channel_layer.group_send(room_group(self.room), {"type": "room.event", "event": event})
+
+    async def _notify_presenters(self) -> None:
+        await self.channel_layer.group_send(presenters_group(self.room), {"type": "room.presenter"})
+
+    async def room_event(self, message: dict[str, Any]) -> None:
+        await self.send_json(message["event"])
+
+    async def room_tally(self, message: dict[str, Any]) -> None:
+        await self.send_json({"type": "tally", "tally": message["tally"]})
+
+    async def room_presenter(self, message: dict[str, Any]) -> None:
+        if self.presenter is not None:
+            await self.send_json(await self._presenter_state())
+
+    # --- Database ---------------------------------------------------------------------------
+    @database_sync_to_async
+    def _identify(self, role: str) -> tuple[Room | None, Participant | None, Any]:
+        room = services.room_get(code=self.scope["url_route"]["kwargs"]["code"])
+        if room is None:
+            return None, None, None
+        if role == "presenter":
+            user = self.scope.get("user")
+            return room, None, (user if services.is_presenter(user) else None)
+        session = self.scope.get("session")
+        pid = participant_id_for(session, room.code) if session is not None else None
+        participant = Participant.objects.filter(room=room, pk=pid).first() if pid else None
+        return room, participant, None
+
+    @database_sync_to_async
+    def _snapshot(self) -> dict[str, Any]:
+        return services.room_snapshot(room=self.room, participant=self.participant, presenter=self.presenter)
+
+    @database_sync_to_async
+    def _replay(self, since: int) -> list[dict[str, Any]] | None:
+        return services.events_since(room=self.room, seq=since)
+
+    @database_sync_to_async
+    def _presenter_state(self) -> dict[str, Any]:
+        self.room.refresh_from_db()
+        return services.presenter_state(room=self.room, user=self.presenter)
