@@ -15,6 +15,7 @@ from ..search import search_sections
 from ..services import section_mark_read
 
 PANEL_HITS = 8  # the header's dropdown; Enter opens the full results page
+PANEL_OTHER_LANGUAGE = 2  # slots kept for hits in the other language (a glossary alias finds both)
 
 
 def current_language() -> str:
@@ -91,6 +92,16 @@ def mark_read(request: HttpRequest, slug: str) -> HttpResponse:
     return redirect("lessons:detail", slug=slug)
 
 
+def _panel_hits(hits: list) -> list:
+    """Keep the dropdown short: the reader's language first, with room for a couple of the other's."""
+    language = current_language()
+    own = [hit for hit in hits if hit.language == language]
+    other = [hit for hit in hits if hit.language != language]
+    room = min(PANEL_OTHER_LANGUAGE, len(other))
+    picked = own[: PANEL_HITS - room]
+    return picked + other[: PANEL_HITS - len(picked)]
+
+
 @require_GET
 def search(request: HttpRequest) -> HttpResponse:
     """Search both languages; htmx requests get only the results fragment.
@@ -100,6 +111,6 @@ def search(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()
     hits = search_sections(query=query, language=current_language()) if query else []
     if request.htmx and request.htmx.target == "site-search-panel":  # the header's live results
-        return render(request, "lessons/_search_panel.html", {"query": query, "hits": hits[:PANEL_HITS]})
+        return render(request, "lessons/_search_panel.html", {"query": query, "hits": _panel_hits(hits)})
     template = "lessons/search.html#results" if request.htmx else "lessons/search.html"
     return render(request, template, {"query": query, "hits": hits})
