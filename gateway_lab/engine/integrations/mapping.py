@@ -16,6 +16,7 @@ from urllib.parse import quote, unquote
 
 from . import jsonpath
 from .types import IntegrationConfigError
+from .vtl_bounds import VtlAbort
 from .vtl_sandbox import MAX_FOREACH, VtlError, VtlList, VtlMap, VtlObject, str_of, to_vtl
 from .vtl_sandbox import render as render_sandboxed
 
@@ -113,13 +114,15 @@ def render(
     stage_variables: Mapping[str, str],
 ) -> str:
     """Render a mapping template; a template error or a broken bound is a configuration error."""
-    namespace = {
-        "input": VtlInput(body, params),
-        "util": VtlUtil(),
-        "context": to_vtl(dict(context)),
-        "stageVariables": dict(stage_variables),
-    }
     try:
+        namespace = {
+            "input": VtlInput(body, params),
+            "util": VtlUtil(),
+            "context": to_vtl(dict(context)),
+            "stageVariables": dict(stage_variables),
+        }
         return render_sandboxed(template, namespace)
     except VtlError as exc:
         raise IntegrationConfigError(f"Mapping template error: {exc}") from None
+    except VtlAbort as exc:  # a bound broken outside the render itself (an enormous $context)
+        raise IntegrationConfigError(f"Mapping template error: {exc.message}") from None

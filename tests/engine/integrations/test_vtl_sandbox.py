@@ -123,6 +123,24 @@ EXHAUST = [
         "regex-catastrophic",
         "#set($s = 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa!')$s.matches('(a|aa)+b')",
     ),
+    (
+        "dag-equality",
+        "#set($a = [1])#set($b = [1])#foreach($i in [1..40])#set($a = [$a, $a])#set($b = [$b, $b])#end#if($a == $b)same#end",
+    ),
+    (
+        "dag-contains",
+        "#set($a = [1])#set($b = [1])#foreach($i in [1..40])#set($a = [$a, $a])#set($b = [$b, $b])#end$a.contains($b)",
+    ),
+    (
+        "dag-ordering",
+        "#set($a = [1])#set($b = [1])#foreach($i in [1..40])#set($a = [$a, $a])#set($b = [$b, $b])#end#if($a < $b)less#end",
+    ),
+    ("dag-print", "#set($a = ['x'])#foreach($i in [1..40])#set($a = [$a, $a])#end$a"),
+    ("regex-counted-repeat", "#set($s = 'a')$s.matches('(a{1000}){1000}')"),
+    (
+        "regex-nested-counted",
+        "#set($s = 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa!')$s.matches('(((a{1,100}){1,100}){1,100})')",
+    ),
     ("number-overflow", "#set($x = 3)#foreach($i in [1..200])#set($x = $x * $x)#end$x"),
     (
         "long-output",
