@@ -134,7 +134,7 @@ def simulation_run(
     finally:
         del collector
         if total >= RELEASE_AFTER_REQUESTS:
-            release_memory()
+            _release.pending = True  # once the answer is sent (request_finished), see apps.py
 
 
 class _Results:
@@ -214,6 +214,20 @@ def _libc() -> Any:
 
 
 _LIBC = _libc()
+
+
+class _Release:
+    pending = False
+
+
+_release = _Release()
+
+
+def release_memory_if_pending(**_kwargs: Any) -> None:
+    """``request_finished`` receiver: after a big simulation's answer has gone, shrink the worker."""
+    if _release.pending:
+        _release.pending = False
+        release_memory()
 
 
 def release_memory() -> None:

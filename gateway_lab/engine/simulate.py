@@ -7,8 +7,8 @@ plays a session instead: ``requests`` are connect/message/disconnect/post events
 (``MAX_*`` constants); beyond the bounds it raises ``ConfigError`` with the offending field.
 
 Cost bounds (issue 16), so one anonymous simulation cannot hold a worker: the bytes sent (body and
-headers × copies), the bytes answered (response bodies summed over the run), and the wall time
-(``budget_s``, checked between requests) are capped; past a cap the run stops with
+headers × copies), the bytes answered (response bodies summed over the run), the CPU time
+(``budget_s``) and the wall time (``wall_budget_s``), both checked between requests, are capped; past a cap the run stops with
 ``SimulationTooLarge`` (a ``ConfigError``: a 400 saying the simulation was too large). Front ends
 that do not show every trace pass ``keep_traces`` (and ``observe``) so traces are not all held.
 """
@@ -36,7 +36,8 @@ MAX_VIRTUAL_DURATION_MS = 7_200_000.0  # two hours: enough to watch a 3,600 s ca
 MAX_HEADER_BYTES = 10_240  # §5.1: total of a request's header values (names counted too, here)
 MAX_REQUEST_BYTES_TOTAL = 16 * 1_048_576  # bodies and headers of every copy, summed
 MAX_RESPONSE_BYTES_TOTAL = 64 * 1_048_576  # response bodies of the whole run, summed
-DEFAULT_BUDGET_S = 10.0  # wall time one simulation may take
+DEFAULT_BUDGET_S = 10.0  # CPU seconds one simulation may take (its own thread's time)
+DEFAULT_WALL_BUDGET_S = 60.0  # wall time, which also counts waits on HTTP backends and other threads
 
 
 class SimulationTooLarge(ConfigError):
@@ -118,6 +119,7 @@ def simulate(
     keep_traces: int | None = None,
     observe: Callable[[int, Trace], None] | None = None,
     budget_s: float = DEFAULT_BUDGET_S,
+    wall_budget_s: float = DEFAULT_WALL_BUDGET_S,
     http_allowlist: tuple[str, ...] = (),
     http_blocked_ports: tuple[int, ...] = (),
 ) -> Simulation:
@@ -127,7 +129,8 @@ def simulate(
     Without ``stage`` the API type's default stage runs: ``$default`` for HTTP APIs (§1.1), ``prod`` otherwise.
     ``keep_traces`` keeps only the first N traces (all by default; the timeline always covers every
     request); ``observe(index, trace)`` sees each trace as it is made. Past ``budget_s`` seconds of
-    wall time or ``MAX_RESPONSE_BYTES_TOTAL`` answered, ``SimulationTooLarge`` is raised.
+    CPU, ``wall_budget_s`` seconds of wall time or ``MAX_RESPONSE_BYTES_TOTAL`` answered,
+    ``SimulationTooLarge`` is raised.
     ``http_allowlist`` names the hosts HTTP integrations may call (none by default; ignored when
     ``runtime`` is given).
     """
@@ -167,7 +170,7 @@ def simulate(
     )
     traces, timeline = [], []
     keep = len(schedule) if keep_traces is None else max(0, keep_traces)
-    deadline = time.monotonic() + budget_s
+    deadline, cpu_deadline = time.monotonic() + wall_budget_s, time.thread_time() + budget_s
     answered = 0
     # Traces are long-lived and acyclic: pausing the cyclic GC keeps it from rescanning them on
     # every allocation burst (a 10,000-request run is ~2x faster).
@@ -175,9 +178,13 @@ def simulate(
     gc.disable()
     try:
         for index, (t_ms, spec) in enumerate(schedule):
+            if time.thread_time() > cpu_deadline:
+                raise _too_large(
+                    f"it used its {budget_s:g} s of CPU after {index} of {len(schedule)} requests"
+                )
             if time.monotonic() > deadline:
                 raise _too_large(
-                    f"it ran out of its {budget_s:g} s budget after {index} of {len(schedule)} requests"
+                    f"it ran out of its {wall_budget_s:g} s budget after {index} of {len(schedule)} requests"
                 )
             clock.set(max(clock.now_ms(), VIRTUAL_EPOCH_MS + t_ms))
             trace = pipeline.run(spec.request.at(VIRTUAL_EPOCH_MS + t_ms))

@@ -125,11 +125,15 @@ def test_response_bytes_are_bounded_issue16():
     assert field == "requests" and "too large" in message and str(MAX_RESPONSE_BYTES_TOTAL) in message
 
 
-def test_wall_time_budget_is_checked_between_requests_issue16():
-    """Issue 16: past its budget a simulation stops and says it was too large (no partial result)."""
+def test_cpu_and_wall_budgets_are_checked_between_requests_issue16():
+    """Issue 16: past its CPU or wall-time budget a simulation stops and says it was too large (no partial result)."""
+    requests = [{"path": "/", "count": 5_000}]
     with pytest.raises(SimulationTooLarge) as exc:
-        simulate(api={"resources": [_mock()]}, requests=[{"path": "/", "count": 5_000}], budget_s=0.0)
-    assert "budget" in exc.value.errors[0][1]
+        simulate(api={"resources": [_mock()]}, requests=requests, budget_s=0.0)
+    assert "s of CPU after 0 of 5000 requests" in exc.value.errors[0][1]
+    with pytest.raises(SimulationTooLarge) as exc:
+        simulate(api={"resources": [_mock()]}, requests=requests, wall_budget_s=0.0)
+    assert "s budget after 0 of 5000 requests" in exc.value.errors[0][1]
 
 
 def test_keep_traces_holds_only_what_is_asked_issue16():
