@@ -52,10 +52,10 @@ def add_anchors(markdown: str) -> str:
     """Give every numbered ``##``/``###`` heading its ``{#sN-M}`` anchor."""
 
     def replace(match: re.Match[str]) -> str:
-        hashes, number, title = match.groups()
+        _hashes, number, title = match.groups()
         if title.endswith("}") and "{#" in title:  # an explicit anchor wins
             return match.group(0)
-        return f"{hashes} {number} {title} {{#s{number.replace('.', '-')}}}"
+        return f"{match.group(0)} {{#s{number.replace('.', '-')}}}"
 
     return _NUMBERED_HEADING.sub(replace, markdown)
 

@@ -19,7 +19,7 @@ def test_numbered_headings_get_section_anchors():
     """``### 3.1 Algorithm`` → ``{#s3-1}``; an explicit anchor is kept."""
     text = "## 3. Throttling\n\n### 3.1 Algorithm and defaults\n\n### 3.2 Levels {#mine}\n"
     assert add_anchors(text) == (
-        "## 3 Throttling {#s3}\n\n### 3.1 Algorithm and defaults {#s3-1}\n\n### 3.2 Levels {#mine}\n"
+        "## 3. Throttling {#s3}\n\n### 3.1 Algorithm and defaults {#s3-1}\n\n### 3.2 Levels {#mine}\n"
     )
 
 
