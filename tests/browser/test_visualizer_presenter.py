@@ -138,3 +138,15 @@ def test_compare_and_predict_fit_a_phone(page):
         page.goto(url)
         _ready(page)
         assert page.evaluate("document.documentElement.scrollWidth") <= 390, url
+
+
+def test_page_h_key_hides_skipped_stages(page):
+    """§11: on the normal page H toggles "hide skipped stages" for the event list and the diagram."""
+    page.goto("/visualizer/?preset=fragile-backend")
+    _ready(page)
+    assert "Resource policy" in page.get_by_test_id("event-list").inner_text()
+    page.keyboard.press("h")
+    page.wait_for_selector("[data-testid=hide-skipped][aria-pressed=true]")
+    assert "Resource policy" not in page.get_by_test_id("event-list").inner_text()
+    assert page.locator("[data-testid=pipeline-svg] [data-stage=resource_policy]").count() == 0
+    assert page.get_by_test_id("step-detail").get_attribute("data-stage") == "throttle"  # same place
