@@ -51,6 +51,10 @@ class PolicyDecision:
         denies = [s for s in applying if s.effect == Effect.DENY]
         return (denies or applying or [None])[0]
 
+    def why_messages(self, prefix: str = "") -> dict[str, Message]:
+        """Return each statement's "why" as a message, keyed by its path in ``to_dict()`` under ``prefix``."""
+        return {f"{prefix}statements.{i}.why": s.why_msg for i, s in enumerate(self.statements) if s.why_msg}
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "effect": str(self.effect),

@@ -69,6 +69,8 @@ class Step:
     title_msg: Message | None = None
     reason_msg: Message | None = None
     fidelity_msg: Message | None = None
+    # Sentences inside ``detail`` (a policy statement's "why"), keyed by their path: "statements.0.why".
+    detail_msgs: Mapping[str, Message] | None = None
 
     @property
     def is_final(self) -> bool:
@@ -141,7 +143,10 @@ def step_to_dict(step: Step, *, messages: bool = False) -> dict[str, Any]:
 def step_messages(step: Step) -> dict[str, Any]:
     """Return the step's sentences as ``{"title"|"reason"|"fidelity": {"id", "params"}}`` (those it has)."""
     found = {"title": step.title_msg, "reason": step.reason_msg, "fidelity": step.fidelity_msg}
-    return {name: message.to_dict() for name, message in found.items() if message is not None}
+    data: dict[str, Any] = {name: message.to_dict() for name, message in found.items() if message is not None}
+    if step.detail_msgs:
+        data["detail"] = {path: message.to_dict() for path, message in step.detail_msgs.items()}
+    return data
 
 
 def response_to_dict(response: Response) -> dict[str, Any]:

@@ -58,7 +58,7 @@ def _side(state: State, run: runs.Run, req: int, *, label: str) -> dict[str, Any
     side: dict[str, Any] = {"scenario": run.scenario, "errors": run.errors, "name": side_name(run.scenario)}
     if run.simulation is None:
         return side
-    trace = trace_to_dict(run.simulation.traces[min(req, len(run.simulation.traces) - 1)])
+    trace = trace_to_dict(run.simulation.traces[min(req, len(run.simulation.traces) - 1)], messages=True)
     last = len(trace["steps"])
     view = presenters.trace_view(trace, step=last, href_for=lambda n: state.href(step=n, guess=None))
     steps = with_status_classes(view.steps, trace["response"])

@@ -73,7 +73,7 @@ def page_data(request: HttpRequest, form: VisualizerForm, query: QueryDict | Non
 def _trace_data(state: State, simulation: Any, req: int) -> dict[str, Any]:
     """Return the selected request's trace, its step view, diagram, controls and summary."""
     preset = state.run.scenario.preset
-    trace = trace_to_dict(simulation.traces[req])
+    trace = trace_to_dict(simulation.traces[req], messages=True)
     refs = lesson_refs([*_anchors(preset), *(s.get("lesson") for s in trace["steps"])], language=_language())
     href_for = lambda n: state.href(step=n, guess=None)  # noqa: E731 - one link rule for steps and nodes
     view = presenters.trace_view(trace, step=_opening_step(state, trace), href_for=href_for, lessons=refs)

@@ -1,4 +1,4 @@
-"""Translated display names of pipeline stages, step outcomes and timeline kinds."""
+"""Translated display names of pipeline stages, step outcomes, timeline kinds and bucket levels."""
 
 from __future__ import annotations
 
@@ -32,4 +32,10 @@ KIND_LABELS = {
     "throttled": _("throttled (429)"),
     "rejected": _("refused (4xx)"),
     "error": _("error (5xx)"),
+}
+LEVEL_LABELS = {  # a throttle layer's level, as the engine names it
+    "method": _("method"),
+    "route": _("route"),
+    "stage": _("stage"),
+    "account": _("account"),
 }

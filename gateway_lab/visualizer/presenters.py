@@ -13,7 +13,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from . import panels
+from . import messages, panels
 from .labels import KIND_LABELS, OUTCOME_LABELS, STAGE_LABELS
 from .lesson_refs import LessonRef, lesson_url
 from .marks import tightest_level, timeline_marks
@@ -71,24 +71,27 @@ def step_view(
     panel = panels.PANELS.get(stage, "generic")
     anchor = step.get("lesson")
     ref = (lessons or {}).get(anchor) if anchor else None
+    title, reason, fidelity = messages.step_texts(step)  # in the page's language (issue 10)
     return StepView(
         number=number,
         stage=stage,
         label=str(STAGE_LABELS.get(stage, stage)),
         outcome=step["outcome"],
         outcome_label=str(OUTCOME_LABELS.get(step["outcome"], step["outcome"])),
-        title=step["title"],
-        reason=step["reason"],
+        title=title,
+        reason=reason,
         t_ms=step.get("t_ms", 0.0),
         duration_ms=step.get("duration_ms", 0.0),
         fact=step.get("fact"),
         lesson_url=ref.url if ref else lesson_url(anchor),
         lesson_label=ref.label if ref else (anchor or ""),
-        fidelity_note=step.get("fidelity_note"),
+        fidelity_note=fidelity,
         panel=panel,
         detail=detail,
         detail_json=panels.pretty(detail),
-        extras=panels.extras(panel, detail, response),
+        extras=panels.extras(
+            panel, messages.translated_detail(detail, (step.get("messages") or {}).get("detail")), response
+        ),
     )
 
 

@@ -73,6 +73,7 @@ def deny(
     fidelity: str | Message | None = None,
     duration_ms: float = ACCESS_MS,
     body: bytes | None = None,
+    detail_msgs: dict[str, Message] | None = None,
 ) -> Step:
     """Refuse the request with a gateway response and return the reject step."""
     body = capital_message(message) if capital else body
@@ -96,4 +97,5 @@ def deny(
         fact=fact,
         lesson=lesson,
         fidelity=fidelity,
+        detail_msgs=detail_msgs,
     )

@@ -60,6 +60,7 @@ def iam_step(ctx: Context) -> Step:
     arn = request_arn(ctx)
     identity = evaluate(cred.policy, action="execute-api:Invoke", resource=arn)
     effect, policy_detail = identity.effect, None
+    whys = identity.why_messages("identity_policy.")
     if ctx.api.policy:
         caller = Caller(arn=cred.user_arn, account_id=cred.account_id)
         resource = evaluate(
@@ -75,6 +76,7 @@ def iam_step(ctx: Context) -> Step:
             combine(auth=identity.effect, resource_policy=resource.effect, same_account=same),
             resource.to_dict(),
         )
+        whys |= resource.why_messages("resource_policy.")
     detail = {
         **check.detail,
         "caller": cred.user_arn,
@@ -100,6 +102,7 @@ def iam_step(ctx: Context) -> Step:
             detail=detail,
             fact="7.5",
             lesson=LESSON,
+            detail_msgs=whys,
         )
     ctx.principal = cred.user_arn
     ctx.identity.update(
@@ -135,4 +138,5 @@ def iam_step(ctx: Context) -> Step:
         duration_ms=ACCESS_MS,
         fact="7.1",
         lesson=LESSON,
+        detail_msgs=whys,
     )

@@ -187,7 +187,8 @@ def lambda_step(ctx: Context, authorizer: Mapping[str, Any]) -> Step:
         ctx.store.put(key, output.to_json() if not simple else cached, ttl_ms=ttl * 1000)
     effect, decision = az.decide(output, arn=arn)
     detail["policy"] = decision.to_dict() if decision else {"isAuthorized": output.is_authorized}
-    return _verdict(ctx, output, combined_with_policy(ctx, effect), detail, duration)
+    whys = decision.why_messages("policy.") if decision else {}
+    return _verdict(ctx, output, combined_with_policy(ctx, effect), detail, duration, whys)
 
 
 def _problem(problem: str) -> Message | str:
@@ -205,7 +206,12 @@ def _authorizer_context(ctx: Context, output: az.AuthorizerOutput, version: str)
 
 
 def _verdict(
-    ctx: Context, output: az.AuthorizerOutput, effect: Effect, detail: dict[str, Any], duration: float
+    ctx: Context,
+    output: az.AuthorizerOutput,
+    effect: Effect,
+    detail: dict[str, Any],
+    duration: float,
+    whys: dict[str, Message],
 ) -> Step:
     hit = detail["cache"] == "hit"
     if effect != Effect.ALLOW:
@@ -224,6 +230,7 @@ def _verdict(
             duration_ms=duration,
             fact=FACT,
             lesson="security#authorizer-cache" if hit else LESSON,
+            detail_msgs=whys,
         )
     ctx.principal = output.principal_id
     ctx.authorizer = _authorizer_context(ctx, output, detail.get("payload_version", ""))
@@ -241,4 +248,5 @@ def _verdict(
         duration_ms=duration,
         fact=FACT,
         lesson="security#authorizer-cache" if hit else LESSON,
+        detail_msgs=whys,
     )

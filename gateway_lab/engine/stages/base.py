@@ -43,6 +43,7 @@ def record(
     fact: str | None = None,
     lesson: str | None = None,
     fidelity: str | Message | None = None,
+    detail_msgs: Mapping[str, Message] | None = None,
 ) -> Step:
     """Return the step starting at the request's current time, and advance that time by ``duration_ms``.
 
@@ -72,6 +73,7 @@ def record(
         title_msg,
         reason_msg,
         fidelity_msg,
+        detail_msgs,
     )
 
 

@@ -122,6 +122,7 @@ class ResourcePolicyStage:
                 capital=True,
                 message=not_authorized_message(user=None, resource=arn, explicit=explicit),
                 detail=detail,
+                detail_msgs=decision.why_messages(),
                 fact="7.5",
                 lesson=LESSON,
             )
@@ -136,4 +137,5 @@ class ResourcePolicyStage:
             duration_ms=ACCESS_MS,
             fact="7.5",
             lesson=LESSON,
+            detail_msgs=decision.why_messages(),
         )

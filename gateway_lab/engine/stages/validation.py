@@ -38,7 +38,7 @@ CHECKED = {
     ("parameters",): Text("Validator {name} checked the parameters; all good."),
     ("body",): Text("Validator {name} checked the body; all good."),
     ("parameters", "body"): Text("Validator {name} checked the parameters and body; all good."),
-    (): Text("Validator {name} checked the nothing; all good."),
+    (): Text("Validator {name} checked nothing; all good."),
 }
 
 
