@@ -21,7 +21,6 @@ from .vtl_bounds import (
     MAX_REGEX_CHARS,
     MAX_REGEX_REPEAT,
     MAX_REGEX_SECONDS,
-    MAX_SECONDS,
     VtlAbort,
     bounded_string,
     check_items,
@@ -48,6 +47,11 @@ def _pattern(pattern: str) -> regex.Pattern[str]:
     return regex.compile(pattern)
 
 
+_REGEX_TOO_SLOW = (
+    f"a regular expression ran longer than {MAX_REGEX_SECONDS:g} s (or the template's time ran out)"
+)
+
+
 def _regex_timeout() -> float:
     return min(current_run().remaining(), MAX_REGEX_SECONDS)
 
@@ -69,7 +73,7 @@ def _replace_regex(text: str, pattern: str, replacement: str, count: int) -> str
     try:
         result = compiled.sub(expand, text, count=count, timeout=_regex_timeout())
     except TimeoutError:
-        raise VtlAbort(f"the template ran longer than {MAX_SECONDS:g} s (regular expression)") from None
+        raise VtlAbort(_REGEX_TOO_SLOW) from None
     return bounded_string(result)
 
 
@@ -79,7 +83,7 @@ def _matches(text: str, pattern: str) -> bool:
             _pattern(need(pattern, str, "a regular expression")).fullmatch(text, timeout=_regex_timeout())
         )
     except TimeoutError:
-        raise VtlAbort(f"the template ran longer than {MAX_SECONDS:g} s (regular expression)") from None
+        raise VtlAbort(_REGEX_TOO_SLOW) from None
 
 
 def _replace_text(text: str, old: str, new: str) -> str:

@@ -155,6 +155,7 @@ EXHAUST = [
     ("deep-json", "$util.parseJson('" + "[" * 100000 + "]" * 100000 + "')"),
     ("long-jsonpath", "$input.json('$" + ".a" * 100000 + "')"),
     ("huge-template", "$a " * 110_000),
+    ("large-template-parse", "$a.b($c) " * 34_000),
     ("huge-int-literal", "#set($x = " + "9" * 5000 + ")$x"),
 ]
 CORPUS = REACH + EXHAUST
