@@ -53,7 +53,7 @@ class RoomConsumer(AsyncJsonWebsocketConsumer):
         if self.participant is None and self.presenter is None:
             await self.close(code=CLOSE_FORBIDDEN)
             return
-        self.tokens, self.refilled = float(conf.get("MESSAGE_BURST")), time.monotonic()
+        self.tokens, self.refilled = float(self._limits()[1]), time.monotonic()
         await self.channel_layer.group_add(room_group(self.room), self.channel_name)
         if self.presenter is not None:
             await self.channel_layer.group_add(presenters_group(self.room), self.channel_name)
@@ -94,11 +94,15 @@ class RoomConsumer(AsyncJsonWebsocketConsumer):
                 {"type": "error", "code": error.code, "field": error.field, "command": command}
             )
 
-    def _take_token(self) -> bool:
-        """A token bucket per connection: ``MESSAGE_RATE``/s, burst ``MESSAGE_BURST`` (presenters ×5)."""
+    def _limits(self) -> tuple[float, float]:
+        """Return (rate, burst): ``MESSAGE_RATE``/s with burst ``MESSAGE_BURST``, ×5 for presenters."""
         scale = 5 if self.presenter is not None else 1
+        return conf.get("MESSAGE_RATE") * scale, conf.get("MESSAGE_BURST") * scale
+
+    def _take_token(self) -> bool:
+        """A token bucket per connection (``_limits``): a flood gets errors, not the room's attention."""
         now = time.monotonic()
-        rate, burst = conf.get("MESSAGE_RATE") * scale, conf.get("MESSAGE_BURST") * scale
+        rate, burst = self._limits()
         self.tokens = min(burst, self.tokens + (now - self.refilled) * rate)
         self.refilled = now
         if self.tokens < 1:
