@@ -149,7 +149,10 @@ EXHAUST = [
     ("macro-recursion", "#macro(r $n)#r($n)#end#r(1)"),
     ("macro-fanout", "#macro(f $n)#f($n)#f($n)#end#f(1)"),
     ("define-recursion", "#define($d)$d$d#end$d"),
-    ("macro-binary-tree", "#macro(m $d)#if($d > 0)#set($e = $d - 1)#m($e)#m($e)#end#end#m(19)"),
+    (
+        "macro-binary-tree",
+        "#macro(m $d)#if($d > 0)#foreach($k in [1..2])#set($e = $d - 1)#m($e)#end#end#end#m(19)",
+    ),
     ("foreach-nested-2-pow-50", "#foreach($i in [1..2])" * 50 + "x" + "#end" * 50),
     ("foreach-nested-deep", "#foreach($i in [1..2])" * 400 + "x" + "#end" * 400),
     ("interpolation-fanout", "#set($a = 'x')" + ('#set($a = "' + "$a" * 5000 + '")') * 3 + "$a.length()"),
@@ -280,6 +283,16 @@ def test_vtl_sandbox_foreach_over_a_huge_range_finishes_fast() -> None:
     assert time.monotonic() - started < 0.5
     assert error is None and out == "".join(f"{i}," for i in range(1, 1001)) + "|"
     assert render("#set($r = [1..100000000])$r.size() $r.get(99999999)") == ("100000000 100000000", None)
+
+
+def test_vtl_sandbox_macro_fan_out_is_bounded_in_time() -> None:
+    """Issue 16: a macro calling itself twice, 19 deep (2^19 calls, within ``MAX_DEPTH``), stops at the time bound."""
+    template = "#macro(m $d)#if($d > 0)#foreach($k in [1..2])#set($e = $d - 1)#m($e)#end#{else}.#end#end"
+    assert render(template + "#m(3)") == ("." * 8, None)
+    started = time.monotonic()
+    _out, error = render(template + "#m(19)")
+    assert "Mapping template error: the template ran longer than" in error
+    assert time.monotonic() - started < TIME_BOUND_S
 
 
 def test_vtl_sandbox_nested_loops_are_bounded_in_time() -> None:
