@@ -82,7 +82,16 @@ ACCESS: dict[str, str] = {
     "/lab/pools/<str:pool_id>/sign-in": "anonymous",
     "/lab/pools/<str:pool_id>/.well-known/jwks.json": "anonymous",
     "/lab/credentials": "learner",
+    "/classroom/": "anonymous",
+    "/classroom/open": "presenter",
+    "/classroom/frame/visualizer/": "anonymous",
+    "/classroom/frame/lessons/<slug:slug>/": "anonymous",
+    "/classroom/<str:code>/": "presenter",
+    "/classroom/<str:code>/qr.svg": "presenter",
+    "/join/": "anonymous",
+    "/join/<str:code>/": "anonymous",
     "ws://…/gw/<slug:api_id>/<str:stage>": "anonymous",
+    "ws://…/classroom/ws/<str:code>": "anonymous",
     "ws://…/ws-demo/traces/<slug:api_id>/<str:stage>": "anonymous",
 }
 
@@ -99,6 +108,7 @@ class Probe:
     staff: int
     data: dict | str | None = None
     html: bool = False  # a page: checked for CSP, inline scripts and HEAD
+    framable: bool = False  # this site's own pages may frame it (the classroom's followed content)
 
 
 def _ok(route: str, path: str | None = None, *, html: bool = True) -> Probe:
@@ -106,6 +116,7 @@ def _ok(route: str, path: str | None = None, *, html: bool = True) -> Probe:
 
 
 POOL = "{pool}"  # replaced by the default lab pool's id
+ROOM = "{room}"  # replaced by the join code of a room the staff user opened
 PROBES: list[Probe] = [
     _ok("/"),
     _ok("/healthz", html=False),
@@ -150,6 +161,33 @@ PROBES: list[Probe] = [
         403,
         403,
     ),
+    _ok("/classroom/"),
+    Probe("/classroom/open", "POST", "/classroom/open", 302, 403, 302, data={"title": "Room"}),
+    Probe(
+        "/classroom/frame/visualizer/",
+        "GET",
+        "/classroom/frame/visualizer/",
+        200,
+        200,
+        200,
+        html=True,
+        framable=True,
+    ),
+    Probe(
+        "/classroom/frame/lessons/<slug:slug>/",
+        "GET",
+        "/classroom/frame/lessons/alpha/",
+        200,
+        200,
+        200,
+        html=True,
+        framable=True,
+    ),
+    Probe("/classroom/<str:code>/", "GET", f"/classroom/{ROOM}/", 302, 404, 200, html=True),
+    Probe("/classroom/<str:code>/qr.svg", "GET", f"/classroom/{ROOM}/qr.svg", 302, 404, 200),
+    _ok("/join/"),
+    # Not a participant yet: sent to the join form (with the code filled in).
+    Probe("/join/<str:code>/", "GET", f"/join/{ROOM}/", 302, 302, 302),
     _ok("/lab/"),
     Probe("/lab/sign-up", "POST", "/lab/sign-up", 400, 400, 400, data={}),
     Probe("/lab/sign-in", "POST", "/lab/sign-in", 400, 400, 400, data={}),
@@ -216,7 +254,7 @@ def test_every_route_has_a_declared_access_level_and_a_probe():
     """The access table above covers exactly the routes that exist; each HTTP route is probed."""
     assert set(ACCESS) == http_routes() | websocket_routes()
     assert {probe.route for probe in PROBES} == http_routes()
-    assert set(ACCESS.values()) <= {"anonymous", "learner", "staff", "credentials"}
+    assert set(ACCESS.values()) <= {"anonymous", "learner", "staff", "presenter", "credentials"}
 
 
 def test_test_files_named_in_security_md_exist():
@@ -234,6 +272,18 @@ def pool_id(db) -> str:
 
 
 @pytest.fixture
+def ids(pool_id: str, room_code: str) -> tuple[str, str]:
+    return pool_id, room_code
+
+
+@pytest.fixture
+def room_code(clients) -> str:
+    from gateway_lab.classroom.services import room_open
+
+    return room_open(user=get_user_model().objects.get(username="teacher"), title="Probe").code
+
+
+@pytest.fixture
 def clients(db, settings) -> dict[str, Client]:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     user_model = get_user_model()
@@ -246,8 +296,9 @@ def clients(db, settings) -> dict[str, Client]:
     return signed_in
 
 
-def _call(client: Client, probe: Probe, pool_id: str, method: str | None = None):  # noqa: ANN202
-    path = probe.path.replace(POOL, pool_id)
+def _call(client: Client, probe: Probe, ids: tuple[str, str], method: str | None = None):  # noqa: ANN202
+    pool_id, room_code = ids
+    path = probe.path.replace(POOL, pool_id).replace(ROOM, room_code)
     method = method or probe.method
     if method == "POST" and isinstance(probe.data, str):
         return client.post(path, probe.data, content_type="application/json")
@@ -257,9 +308,9 @@ def _call(client: Client, probe: Probe, pool_id: str, method: str | None = None)
 
 
 @pytest.mark.parametrize("probe", PROBES, ids=lambda p: f"{p.method} {p.path}")
-def test_route_answers_each_caller_as_its_access_level_says(probe: Probe, clients, loaded, pool_id):  # noqa: F811
+def test_route_answers_each_caller_as_its_access_level_says(probe: Probe, clients, loaded, ids):  # noqa: F811
     """Anonymous, learner and staff get the declared status: staff-only pages 302 to sign in."""
-    got = {role: _call(client, probe, pool_id).status_code for role, client in clients.items()}
+    got = {role: _call(client, probe, ids).status_code for role, client in clients.items()}
     assert got == {"anonymous": probe.anonymous, "learner": probe.learner, "staff": probe.staff}
 
 
@@ -289,15 +340,21 @@ PAGES = [probe for probe in PROBES if probe.html]
 
 
 @pytest.mark.parametrize("probe", PAGES, ids=lambda p: p.path)
-def test_csp_on_every_page_allows_scripts_from_this_origin_only(probe: Probe, clients, loaded, pool_id):  # noqa: F811
+def test_csp_on_every_page_allows_scripts_from_this_origin_only(probe: Probe, clients, loaded, ids):  # noqa: F811
     """Issue 16: a CSP without 'unsafe-inline' scripts, and pages that need none (no inline script)."""
     client = clients["staff"]
-    response = _call(client, probe, pool_id)
+    response = _call(client, probe, ids)
     policy = dict(part.strip().split(" ", 1) for part in response["Content-Security-Policy"].split(";"))
     assert policy["script-src"] == "'self'" and policy["object-src"] == "'none'"
-    assert policy["frame-ancestors"] == "'none'" and "unsafe-eval" not in response["Content-Security-Policy"]
+    assert policy["frame-ancestors"] == ("'self'" if probe.framable else "'none'")
+    assert "unsafe-eval" not in response["Content-Security-Policy"]
     body = response.content.decode()
-    inline = [tag for tag in re.findall(r"<script\b[^>]*>", body) if " src=" not in tag]
+    # Data islands (json_script, type="application/json") are not scripts: browsers never run them.
+    inline = [
+        tag
+        for tag in re.findall(r"<script\b[^>]*>", body)
+        if " src=" not in tag and "application/json" not in tag
+    ]
     handlers = re.findall(r"<[a-z][^>]*\son[a-z]+\s*=", body)
     assert not inline and not handlers, (inline, handlers)
 
@@ -321,10 +378,10 @@ def test_csp_is_the_documented_policy():
 
 
 @pytest.mark.parametrize("probe", PAGES, ids=lambda p: p.path)
-def test_security_headers_on_every_page(probe: Probe, clients, loaded, pool_id):  # noqa: F811
+def test_security_headers_on_every_page(probe: Probe, clients, loaded, ids):  # noqa: F811
     """X-Frame-Options, Referrer-Policy and nosniff on every page (staff sees every page)."""
-    response = _call(clients["staff"], probe, pool_id)
-    assert response["X-Frame-Options"] == "DENY"
+    response = _call(clients["staff"], probe, ids)
+    assert response["X-Frame-Options"] == ("SAMEORIGIN" if probe.framable else "DENY")
     assert response["Referrer-Policy"] == "same-origin"
     assert response["X-Content-Type-Options"] == "nosniff"
 
@@ -332,11 +389,11 @@ def test_security_headers_on_every_page(probe: Probe, clients, loaded, pool_id):
 @pytest.mark.parametrize(
     "probe", [p for p in PROBES if p.method == "GET" and p.anonymous == 200], ids=lambda p: p.path
 )
-def test_head_on_public_pages(probe: Probe, loaded, pool_id):  # noqa: F811
+def test_head_on_public_pages(probe: Probe, loaded, ids):  # noqa: F811
     """Issue 16: HEAD answered 405 on ``/`` and every ``require_GET`` page; now as GET, without a body."""
     client = Client()
-    head = _call(client, probe, pool_id, method="HEAD")
-    get = _call(client, probe, pool_id)
+    head = _call(client, probe, ids, method="HEAD")
+    get = _call(client, probe, ids)
     assert (head.status_code, head.content) == (200, b"")
     assert head["Content-Type"] == get["Content-Type"] and "Content-Security-Policy" in head
 
