@@ -9,6 +9,8 @@
   var socket = new WebSocket(scheme + location.host + root.dataset.wsPath);
   var stats = { poll: { n: 0, bytes: 0, delay: 0 }, push: { n: 0, bytes: 0, delay: 0 } };
   var subscribed = false, pollTimer = null;
+  // Scripted strings come translated from the page (data-text-*), English when a page lacks one.
+  var say = function (key, fallback) { return root.dataset[key] || fallback; };
 
   function send(body) { socket.send(JSON.stringify(body)); }
 
@@ -39,12 +41,12 @@
   }
 
   socket.addEventListener("open", function () {
-    $("ws-status").textContent = "Connected";
+    $("ws-status").textContent = say("textConnected", "Connected");
     document.body.dataset.wsConnected = "true";
     send({ action: "whoami" });
   });
   socket.addEventListener("close", function (event) {
-    $("ws-status").textContent = "Closed (" + event.code + ")";
+    $("ws-status").textContent = say("textClosed", "Closed ({code})").replace("{code}", String(event.code));
     document.body.dataset.wsConnected = "false";
   });
   socket.addEventListener("message", function (event) {
@@ -57,7 +59,7 @@
       $("my-connection").textContent = data.connectionId;
     } else if (data && (data.type === "subscribed" || data.type === "unsubscribed")) {
       subscribed = data.type === "subscribed";
-      $("ticker-toggle").textContent = subscribed ? "Unsubscribe" : "Subscribe";
+      $("ticker-toggle").textContent = subscribed ? say("textUnsubscribe", "Unsubscribe") : say("textSubscribe", "Subscribe");
     } else if (data && data.message && data.connectionId !== undefined && !data.type) {
       // An error frame in AWS's shape ({"message", "connectionId", "requestId"}): the message was not handled.
       var error = document.createElement("li");
@@ -80,8 +82,12 @@
     send({ action: subscribed ? "unsubscribe" : "subscribe" });
   });
   $("poll-toggle").addEventListener("click", function () {
-    if (pollTimer) { clearInterval(pollTimer); pollTimer = null; $("poll-toggle").textContent = "Start polling"; return; }
-    $("poll-toggle").textContent = "Stop polling";
+    if (pollTimer) {
+      clearInterval(pollTimer); pollTimer = null;
+      $("poll-toggle").textContent = say("textStartPolling", "Start polling");
+      return;
+    }
+    $("poll-toggle").textContent = say("textStopPolling", "Stop polling");
     pollTimer = setInterval(function () {
       fetch(root.dataset.pricesUrl).then(function (r) { return r.text(); }).then(function (text) {
         var tick = JSON.parse(text);
