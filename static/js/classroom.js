@@ -198,6 +198,7 @@
     renderQuestions();
     renderHand();
     if (snapshot.presenter) renderPresenter(snapshot.presenter);
+    body.dataset.seq = String(state.seq);
   }
 
   function handle(message) {
