@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Mapping
 from typing import Any
+
+import regex
 
 from ..messages import Headers, Response
 from . import errors, jsonpath, mapping
@@ -24,9 +25,20 @@ def select(responses: Mapping[str, Any], selector: str) -> tuple[str, Mapping[st
         pattern = config.get("selectionPattern")
         if not pattern:
             default = default or (status, config)
-        elif selector and re.fullmatch(pattern, selector):
+        elif selector and _matches(str(pattern), selector):
             return status, config
     return default
+
+
+SELECTION_TIMEOUT_S = 0.05  # a user's pattern must not stall a worker (catastrophic backtracking, issue 16)
+
+
+def _matches(pattern: str, selector: str) -> bool:
+    """Whole-string match of ``selectionPattern``, bounded in time; a broken or runaway pattern matches nothing."""
+    try:
+        return regex.fullmatch(pattern, selector[:10_000], timeout=SELECTION_TIMEOUT_S) is not None
+    except (regex.error, TimeoutError):
+        return False
 
 
 def _parameter(
