@@ -8,23 +8,36 @@ request lacks a key, positive operators fail and negated ones hold, as IAM docum
 from __future__ import annotations
 
 import ipaddress
-import re
 from collections.abc import Callable, Mapping
-from functools import lru_cache
 from typing import Any
 
 from .text import Joined, Message, Text
 
 
-@lru_cache(maxsize=1024)
-def _compile(pattern: str, ignore_case: bool) -> re.Pattern[str]:
-    regex = "".join(".*" if c == "*" else "." if c == "?" else re.escape(c) for c in pattern)
-    return re.compile(regex, re.IGNORECASE | re.DOTALL if ignore_case else re.DOTALL)
-
-
 def glob_match(pattern: str, value: str, *, ignore_case: bool = False) -> bool:
-    """Match IAM wildcards: ``*`` any run of characters, ``?`` one character."""
-    return _compile(pattern, ignore_case).fullmatch(value) is not None
+    """Match IAM wildcards: ``*`` any run of characters, ``?`` one character.
+
+    Greedy matching that backtracks only to the last ``*``: at most len(pattern) × len(value) steps,
+    whatever the pattern (a regex built from ``*a*a*a*…b`` backtracks exponentially, and a policy is
+    user input, issue 16). It never gives up, so a Deny condition can never be skipped by a timeout.
+    """
+    if ignore_case:
+        pattern, value = pattern.lower(), value.lower()
+    p = v = 0
+    star, resume = -1, 0
+    while v < len(value):
+        if p < len(pattern) and pattern[p] in ("?", value[v]) and pattern[p] != "*":
+            p += 1
+            v += 1
+        elif p < len(pattern) and pattern[p] == "*":
+            star, resume = p, v
+            p += 1
+        elif star >= 0:
+            p, resume = star + 1, resume + 1
+            v = resume
+        else:
+            return False
+    return all(c == "*" for c in pattern[p:])
 
 
 def _glob(pattern: str, value: str) -> bool:

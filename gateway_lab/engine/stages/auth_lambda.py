@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from dataclasses import replace
 from typing import Any
 
 from .. import authorizers as az
+from .. import bounded_regex
 from ..context import Context
 from ..iam_policy import Effect
 from ..model import ApiType
@@ -143,7 +143,7 @@ def lambda_step(ctx: Context, authorizer: Mapping[str, Any]) -> Step:
         context={"routeKey": ctx.match.route_key, "httpMethod": ctx.request.method, "path": ctx.request.path},
     )
     regex = authorizer.get("identityValidationExpression")
-    if missing or (regex and not re.fullmatch(str(regex), values[0])):
+    if missing or (regex and bounded_regex.fullmatch(str(regex), values[0]) is not True):
         why = IDENTITY_MISSING(sources=str(missing)) if missing else NO_REGEX_MATCH()
         return deny(
             ctx,

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from functools import lru_cache
 from typing import Any
 
-from jsonschema import Draft4Validator
+from jsonschema import Draft4Validator, ValidationError, validators
 
+from .. import bounded_regex
 from ..context import Context, GatewayError
 from ..model import ApiType
 from ..text import Text
@@ -154,10 +155,20 @@ def body_errors(ctx: Context) -> list[str]:
     return [_describe(error) for error in _validator(schema_json).iter_errors(body)]
 
 
+def _bounded_pattern(validator: Any, pattern: str, instance: Any, schema: Any) -> Iterator[ValidationError]:
+    """JSON Schema ``pattern`` with a time limit: a runaway pattern fails validation (issue 16)."""
+    if validator.is_type(instance, "string") and bounded_regex.search(pattern, instance) is not True:
+        yield ValidationError(f"{instance!r} does not match {pattern!r}")
+
+
+# Draft 4 (§6.4) with the one keyword that runs a user's regular expression bounded in time.
+_BoundedDraft4 = validators.extend(Draft4Validator, {"pattern": _bounded_pattern})
+
+
 @lru_cache(maxsize=256)
 def _validator(schema_json: str) -> Draft4Validator:
     schema = json.loads(schema_json)
-    return Draft4Validator(schema)
+    return _BoundedDraft4(schema)  # type: ignore[no-any-return]
 
 
 def _describe(error: Any) -> str:
