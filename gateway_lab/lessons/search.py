@@ -83,10 +83,13 @@ def search_sections(*, query: str, language: str, limit: int = 30) -> list[Searc
     if not groups:
         return []
     terms = [term for group in groups for term in group]
+    typed = [term.casefold() for term in query_terms(query)]
     sections = _matching(groups, query).select_related("lesson")
     ranked = sorted(
         sections[:200],
         key=lambda s: (
+            # What the reader typed beats its glossary synonyms: 节流 finds 节流 before "throttling".
+            not all(t in f"{s.heading} {s.text}".casefold() for t in typed),
             s.lesson.language != language,
             -getattr(s, "rank", 0),
             not any(t.casefold() in s.heading.casefold() for t in terms),
