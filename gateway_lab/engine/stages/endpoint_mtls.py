@@ -39,7 +39,7 @@ UNTRUSTED = Text("The certificate's issuer {issuer} is not in the truststore")
 SELF_SIGNED_PROBLEM = Text("The certificate is self-signed (its issuer is its own subject, {issuer})")
 INSECURE_PROBLEM = Text("The certificate is signed with {algorithm}, an insecure signature algorithm")
 FIDELITY = Text(
-    "Simplified: AWS sets the truststore on a custom domain name and checks a real TLS handshake; "
+    "AWS sets the truststore on a custom domain name and checks a real TLS handshake; "
     "the lab keeps it on the API and checks the certificate the client describes."
 )
 

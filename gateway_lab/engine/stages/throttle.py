@@ -20,7 +20,7 @@ _LEVEL_WORDS = {
     "method": Text("This method's setting"),
     "route": Text("This route's setting"),
     "stage": Text("The stage default"),
-    "account": Text("The account's Regional quota"),
+    "account": Text("The account's Regional throttle limit"),
 }
 LEVELS = {level: Text(level) for level in ("method", "route", "stage", "account")}  # bucket names
 WITHIN = Text("Within limits")
