@@ -77,3 +77,9 @@ def test_english_alias_finds_the_chinese_term_too(loaded):
 def test_words_that_are_not_glossary_names_must_all_match(loaded):
     """Plain terms are still ANDed: "throttling zzz" finds nothing."""
     assert search_sections(query="throttling zzzqqq", language="en") == []
+
+
+def test_language_switch_without_javascript_drops_a_hits_lang(client, loaded):
+    """The switch's ``next`` keeps the page and its other parameters but not ``?lang=`` (no JS needed)."""
+    body = client.get("/lessons/alpha/", {"lang": "zh-hans", "x": "1"}).content.decode()
+    assert 'name="next" value="/lessons/alpha/?x=1"' in body
