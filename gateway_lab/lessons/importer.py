@@ -6,7 +6,8 @@ kept in ``meta``.
 
 A note comes from anyone with staff rights, possibly copied from the web, so its cost is bounded
 before anything is parsed (issue 16): at most ``MAX_NOTE_BYTES`` (Markdown rendering is linear but
-slow, about 15 µs per byte for the worst inputs measured), front matter of at most
+slow, about 15 µs per byte for the worst inputs measured) and ``MAX_BRACKETS`` "[" characters (the
+costliest input per byte: unclosed links and images), front matter of at most
 ``MAX_FRONT_MATTER_BYTES`` without YAML anchors or aliases (an "alias bomb" of 333 bytes expanded to
 351 MB of ``meta``), and ``meta`` of at most ``MAX_META_BYTES`` once converted to JSON.
 """
@@ -26,11 +27,15 @@ from django.utils.text import slugify
 
 from .content import ContentError, decode_text, digest, split_front_matter
 
-MAX_NOTE_BYTES = 128 * 1024  # 16 times the user's reference note; the worst Markdown renders in ~2 s
+MAX_NOTE_BYTES = 64 * 1024  # 8 times the user's reference note, 4 times the longest course lesson
 MAX_FRONT_MATTER_BYTES = 16 * 1024
 MAX_FRONT_MATTER_NODES = 1_000  # YAML events: keys, values, lists and mappings
 MAX_META_BYTES = 16 * 1024  # ``meta`` as stored (JSON)
 MAX_KEY_TERMS = 200
+# Each "[" may start a link or image that markdown-it tries to close: 64,000 of them ("![![![…", 128 KB)
+# took 2.2 s to render on an idle machine and 19 s on a busy one. The course's lessons have at most 46.
+MAX_BRACKETS = 2_000
+MAX_HEADINGS = 500  # each heading becomes a section row of the search index; course lessons have < 30
 
 _FENCE = re.compile(r"^\s*(```|~~~)")
 _HEADING = re.compile(r"^(#{1,6})[ \t]+(.*?)[ \t]*#*[ \t]*$")
@@ -165,6 +170,15 @@ def _convert_lines(lines: list[str]) -> list[str]:
     return out
 
 
+def _heading_count(lines: list[str]) -> int:
+    in_fence, count = False, 0
+    for line in lines:
+        if _FENCE.match(line):
+            in_fence = not in_fence
+        count += not in_fence and bool(_HEADING.match(line))
+    return count
+
+
 def _dedupe_anchors(lines: list[str]) -> list[str]:
     seen: dict[str, int] = {}
     result = []
@@ -194,7 +208,18 @@ def note_convert(data: bytes, *, name: str) -> ImportedNote:
         raise ContentError(name, 1, "the front matter has no 'title'")
     kept = _json_safe({k: v for k, v in meta.items() if k != "title"})
     _check_meta(kept, name=name)
-    converted = "\n".join(_dedupe_anchors(_convert_lines(body.splitlines()))) + "\n"
+    if body.count("[") > MAX_BRACKETS:
+        raise ContentError(
+            name,
+            body_line,
+            f"the note has more than {MAX_BRACKETS} '[' characters (links and images); split it into several notes",
+        )
+    lines = _convert_lines(body.splitlines())
+    if _heading_count(lines) > MAX_HEADINGS:
+        raise ContentError(
+            name, body_line, f"the note has more than {MAX_HEADINGS} headings; split it into several notes"
+        )
+    converted = "\n".join(_dedupe_anchors(lines)) + "\n"
     stem = PurePath(name).stem
     slug = (
         slugify(str(meta.get("slug") or "")) or slugify(title) or slugify(stem) or f"note-{digest(data)[:8]}"

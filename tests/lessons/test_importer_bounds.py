@@ -15,8 +15,10 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from gateway_lab.lessons.importer import (
+    MAX_BRACKETS,
     MAX_FRONT_MATTER_BYTES,
     MAX_FRONT_MATTER_NODES,
+    MAX_HEADINGS,
     MAX_META_BYTES,
     MAX_NOTE_BYTES,
 )
@@ -102,14 +104,48 @@ def test_note_over_the_size_cap_is_refused_before_parsing():
     assert time.perf_counter() - started < 0.5 and Lesson.objects.count() == 0
 
 
-def test_worst_markdown_under_the_cap_imports_in_bounded_time():
-    """The slowest input measured (unclosed image brackets) at the size cap: about 4 s on 2 cores."""
-    head = note(body="")
-    data = head + b"![" * ((MAX_NOTE_BYTES - len(head)) // 2)
-    assert len(data) <= MAX_NOTE_BYTES
+def _fill(unit: str, *, head: str = "") -> bytes:
+    """A note of exactly the size cap made of ``unit`` repeated (after ``head``)."""
+    start = note(body=head)
+    return start + (unit * MAX_NOTE_BYTES).encode()[: MAX_NOTE_BYTES - len(start)]
+
+
+def test_too_many_brackets_are_refused_before_rendering():
+    """Unclosed "![" is the costliest Markdown per byte (64,000 took 2.2 s idle, 19 s on a busy machine)."""
     started = time.perf_counter()
-    result = notes_import(name="brackets.md", data=data)
-    assert result.ok and time.perf_counter() - started < 20
+    result = notes_import(name="brackets.md", data=_fill("!["))
+    assert not result.ok and f"more than {MAX_BRACKETS}" in result.error and result.line == 4
+    assert time.perf_counter() - started < 0.5 and Lesson.objects.count() == 0
+
+
+def test_too_many_headings_are_refused_before_rendering():
+    """13,000 headings in 64 KB would be 13,000 search-index rows: refused (headings in code do not count)."""
+    fenced = "```bash\n" + "# a comment\n" * (MAX_HEADINGS + 10) + "```\n"
+    assert notes_import(name="code.md", data=note(body=fenced)).ok
+    result = notes_import(name="headings.md", data=_fill("## h\n"))
+    assert not result.ok and f"more than {MAX_HEADINGS} headings" in result.error
+
+
+@pytest.mark.parametrize(
+    ("unit", "head"),
+    [
+        ("![a " + "b " * 40, ""),  # as many unclosed images as the bracket cap allows, spread out
+        ("|x|y|\n", "|a|b|\n|-|-|\n"),  # an 11,000-row table
+        ("*_", ""),  # emphasis delimiters that never match
+        ("## h\n" + "text " * 30 + "\n\n", ""),  # as many headings as the cap allows, then text
+        ("`a``", ""),  # unmatched code spans
+        ("<a ", ""),  # unfinished HTML tags
+    ],
+    ids=["images", "table", "emphasis", "headings", "code-spans", "html"],
+)
+def test_pathological_markdown_at_the_caps_imports_in_bounded_time(unit: str, head: str):
+    """The slowest inputs measured, at the size cap: each imports in about 1.3 s on an idle machine."""
+    data = _fill(unit, head=head)
+    assert len(data) == MAX_NOTE_BYTES
+    started = time.perf_counter()
+    result = notes_import(name="slow.md", data=data)
+    assert result.ok, result.error
+    assert time.perf_counter() - started < 20
 
 
 def test_many_equal_headings_render_in_linear_time():
