@@ -32,7 +32,7 @@ from gateway_lab.engine.websocket import EventOutcome, ms_until_timeout
 
 from . import services, ticker, viewers
 from .delivery import deliver, publish_trace
-from .layers import OUTAGE_ERRORS
+from .layers import OUTAGE_ERRORS, BoundedExitMixin
 from .wsframes import FRAMES_KEY
 
 logger = logging.getLogger(__name__)
@@ -62,7 +62,7 @@ async def refuse(consumer: AsyncWebsocketConsumer, status: int, response: Respon
     await consumer.base_send({"type": "websocket.http.response.body", "body": response.body})
 
 
-class GatewayConsumer(AsyncWebsocketConsumer):
+class GatewayConsumer(BoundedExitMixin, AsyncWebsocketConsumer):
     """One client connection of a WebSocket API stage."""
 
     gateway: Any = None
@@ -245,7 +245,7 @@ class GatewayConsumer(AsyncWebsocketConsumer):
         await self._close_from_server(int(event["code"]), str(event.get("reason", "")))
 
 
-class TraceLogConsumer(AsyncWebsocketConsumer):
+class TraceLogConsumer(BoundedExitMixin, AsyncWebsocketConsumer):
     """The demo page's event log: the engine traces of one API stage, redacted (lab only).
 
     A person sees the traces of the connections their own browser opened (same viewer cookie);

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import logging
 import sys
 import time
@@ -110,3 +111,68 @@ async def _redis_send_many(layer: Any, channels: Sequence[str], message: dict[st
         )
         if over:
             logger.info("%s of %s channel lists over capacity in a broadcast", over, len(keys))
+
+
+# --- Ending a consumer without waiting on a stuck channel-layer receive ----------------------------
+
+CANCEL_ATTEMPTS = 10
+CANCEL_WAIT_S = 0.2
+
+
+async def cancel_and_wait(task: asyncio.Future[Any]) -> None:
+    """Cancel ``task`` and wait for it, cancelling again while it goes on (at most ~2 s in all).
+
+    A channels_redis receive cancelled at the wrong moment (inside redis-py's read of its blocking
+    BZPOPMIN) can swallow the cancellation and start the next BZPOPMIN: a consumer that awaited it,
+    as Channels' ``await_many_dispatch`` does, never finished, so uvicorn's shutdown waited for
+    it ("Waiting for background tasks") until a second signal. A second cancel ends it.
+    """
+    for _ in range(CANCEL_ATTEMPTS):
+        if task.done():
+            break
+        task.cancel()
+        await asyncio.wait({task}, timeout=CANCEL_WAIT_S)
+    if not task.done():
+        logger.warning("a channel-layer receive ignored %s cancellations; left behind", CANCEL_ATTEMPTS)
+        return
+    if not task.cancelled():
+        task.exception()  # retrieved: an error after the consumer ended is not worth a warning
+
+
+async def dispatch_until_stopped(callables: Sequence[Any], dispatch: Any) -> None:
+    """Channels' ``await_many_dispatch``, ending its pending receives with ``cancel_and_wait``."""
+    tasks = [asyncio.ensure_future(receive()) for receive in callables]
+    try:
+        while True:
+            await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
+            for index, task in enumerate(tasks):
+                if task.done():
+                    result = task.result()
+                    await dispatch(result)
+                    tasks[index] = asyncio.ensure_future(callables[index]())
+    finally:
+        for task in tasks:
+            await cancel_and_wait(task)
+
+
+class BoundedExitMixin:
+    """For Channels consumers: the same ``__call__``, with ``dispatch_until_stopped`` as its loop."""
+
+    channel_layer_alias: str
+    channel_layer: Any
+    channel_name: str
+    dispatch: Any
+
+    async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
+        from channels.exceptions import StopConsumer
+
+        self.scope = scope
+        self.channel_layer = layers.get_channel_layer(self.channel_layer_alias)
+        callables = [receive]
+        if self.channel_layer is not None:
+            self.channel_name = await self.channel_layer.new_channel()
+            self.channel_receive = functools.partial(self.channel_layer.receive, self.channel_name)
+            callables.append(self.channel_receive)
+        self.base_send = send
+        with contextlib.suppress(StopConsumer):  # the consumer asked to stop, as in Channels
+            await dispatch_until_stopped(callables, self.dispatch)
