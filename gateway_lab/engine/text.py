@@ -26,6 +26,7 @@ from typing import Any
 
 CATALOG: dict[str, Text] = {}
 _FORMATTER = string.Formatter()
+_new_message = object.__new__
 
 
 def fmt(number: float) -> str:
@@ -95,7 +96,11 @@ class Text:
         CATALOG.setdefault(template, self)  # two modules may share a sentence
 
     def __call__(self, **params: Any) -> Message:
-        return Message(self, params) if params else self._bare
+        if not params:
+            return self._bare
+        message = _new_message(Message)  # Message(self, params) without its __init__ frame (hot path)
+        message.text, message.params, message._english = self, params, None
+        return message
 
     def cached(self, **params: str) -> Message:
         """Like calling the text, for string parameters that repeat across requests (a route, a method):

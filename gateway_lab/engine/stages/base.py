@@ -54,9 +54,9 @@ def record(
     ctx.elapsed_ms += duration_ms
     title_msg = reason_msg = fidelity_msg = None
     if title.__class__ is Message:
-        title_msg, title = title, title._english or str(title)  # type: ignore[union-attr]
+        title_msg, title = title, title._english or title.text.english(title.params)  # type: ignore[union-attr]
     if reason.__class__ is Message:
-        reason_msg, reason = reason, reason._english or str(reason)  # type: ignore[union-attr]
+        reason_msg, reason = reason, reason._english or reason.text.english(reason.params)  # type: ignore[union-attr]
     if fidelity is not None and fidelity.__class__ is Message:
         fidelity_msg, fidelity = fidelity, str(fidelity)
     return _make_step(
