@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Count, OuterRef, QuerySet, Subquery, Value
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 
 from .learners import Learner
@@ -54,14 +54,39 @@ def course_lessons(*, language: str, source: str = Source.FILE) -> list[Lesson]:
 
 
 def _neighbours(lesson: Lesson, *, language: str) -> tuple[Lesson | None, Lesson | None]:
+    """The lessons before and after ``lesson`` in course order, each in ``language`` when it has it.
+
+    Two small queries per side whatever the number of lessons (issue 17): the nearest other slug by
+    ``(order, slug)``, then that slug's versions. Course order is ``course_lessons``'s.
+    """
     if lesson.source != Source.FILE:
         return None, None
-    chosen = {item.slug: item for item in course_lessons(language=language)}
-    slugs = list(chosen)
-    at = slugs.index(lesson.slug) if lesson.slug in slugs else -1
-    previous = chosen[slugs[at - 1]] if at > 0 else None
-    following = chosen[slugs[at + 1]] if 0 <= at < len(slugs) - 1 else None
-    return previous, following
+    return _neighbour(lesson, language=language, after=False), _neighbour(
+        lesson, language=language, after=True
+    )
+
+
+def _neighbour(lesson: Lesson, *, language: str, after: bool) -> Lesson | None:
+    order, slug = lesson.order, lesson.slug
+    beyond = (
+        Q(order__gt=order) | Q(order=order, slug__gt=slug)
+        if after
+        else Q(order__lt=order) | Q(order=order, slug__lt=slug)
+    )
+    ranking = ("order", "slug") if after else ("-order", "-slug")
+    found = (
+        Lesson.objects.filter(beyond, source=Source.FILE)
+        .exclude(slug=slug)
+        .order_by(*ranking)
+        .values_list("slug", flat=True)
+        .first()
+    )
+    if found is None:
+        return None
+    versions = list(
+        Lesson.objects.filter(slug=found, source=Source.FILE).defer("body", "html").order_by("order")
+    )
+    return next((item for item in versions if item.language == language), versions[0])
 
 
 def read_anchors(*, learner: Learner, lesson_slug: str) -> set[str]:
