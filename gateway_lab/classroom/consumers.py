@@ -15,19 +15,23 @@ pruned. It joins the group before reading, so an event may arrive twice; clients
 
 from __future__ import annotations
 
+import asyncio
+import json
 import time
 from typing import Any
 from urllib.parse import parse_qs
 
+from channels.consumer import get_handler_name
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
-from . import conf, services
+from . import answers, conf, services
 from .models import Participant, Room
 from .sessions import participant_id_for
 
 CLOSE_NO_ROOM = 4404
 CLOSE_FORBIDDEN = 4403
+PANEL_REFRESH_S = 0.15
 
 
 def room_group(room: Room) -> str:
@@ -42,6 +46,7 @@ class RoomConsumer(AsyncJsonWebsocketConsumer):
     room: Room
     participant: Participant | None = None
     presenter: Any = None
+    refresh: asyncio.Task[None] | None = None
 
     async def connect(self) -> None:
         query = parse_qs(self.scope.get("query_string", b"").decode("ascii", "replace"))
@@ -71,11 +76,25 @@ class RoomConsumer(AsyncJsonWebsocketConsumer):
             await self._notify_presenters()
 
     async def disconnect(self, code: int) -> None:
+        if self.refresh is not None:
+            self.refresh.cancel()
         room = getattr(self, "room", None)
         if room is None:
             return
         await self.channel_layer.group_discard(room_group(room), self.channel_name)
         await self.channel_layer.group_discard(presenters_group(room), self.channel_name)
+
+    async def dispatch(self, message: dict[str, Any]) -> None:
+        """Run the handler without Channels' per-message ``close_old_connections`` thread hop.
+
+        A step fans out to every student: 300 handlers each queueing for the one sync thread cost
+        most of the push latency. Handlers here touch the database only through
+        ``database_sync_to_async``, which closes stale connections itself.
+        """
+        handler = getattr(self, get_handler_name(message), None)
+        if handler is None:
+            raise ValueError(f"No handler for message type {message['type']}")
+        await handler(message)
 
     # --- Receiving --------------------------------------------------------------------------
     async def receive_json(self, content: Any, **kwargs: Any) -> None:
@@ -161,13 +180,15 @@ class RoomConsumer(AsyncJsonWebsocketConsumer):
 
     async def command_answer(self, content: dict[str, Any]) -> None:
         participant = self._require_participant()
-        tally = await database_sync_to_async(services.poll_answer)(
+        recorded = await answers.batcher().submit(
             room=self.room, participant=participant, poll_id=content.get("poll"), choice=content.get("choice")
         )
+        tally = recorded["tally"]
         await self.send_json({"type": "answered", "poll": tally["poll"], "choice": content.get("choice")})
-        await self.channel_layer.group_send(
-            presenters_group(self.room), {"type": "room.tally", "tally": tally}
-        )
+        if recorded["notify"]:  # one tally per batch of answers, not one per answer
+            await self.channel_layer.group_send(
+                presenters_group(self.room), {"type": "room.tally", "tally": tally}
+            )
 
     async def command_ask(self, content: dict[str, Any]) -> None:
         participant = self._require_participant()
@@ -195,20 +216,29 @@ class RoomConsumer(AsyncJsonWebsocketConsumer):
 
     # --- Sending ----------------------------------------------------------------------------
     async def _broadcast(self, event: dict[str, Any]) -> None:
-        await self.channel_layer.group_send(room_group(self.room), {"type": "room.event", "event": event})
+        # Encoded once here, not once per receiving socket.
+        text = json.dumps(event, ensure_ascii=False)
+        await self.channel_layer.group_send(room_group(self.room), {"type": "room.event", "text": text})
 
     async def _notify_presenters(self) -> None:
         await self.channel_layer.group_send(presenters_group(self.room), {"type": "room.presenter"})
 
     async def room_event(self, message: dict[str, Any]) -> None:
-        await self.send_json(message["event"])
+        await self.send(text_data=message["text"])
 
     async def room_tally(self, message: dict[str, Any]) -> None:
         await self.send_json({"type": "tally", "tally": message["tally"]})
 
     async def room_presenter(self, message: dict[str, Any]) -> None:
-        if self.presenter is not None:
-            await self.send_json(await self._presenter_state())
+        """Refresh the presenter's panel, at most once per ``PANEL_REFRESH_S``: when a class joins,
+        hundreds of notifications become a few reads, not hundreds queued before the next answer."""
+        if self.presenter is not None and self.refresh is None:
+            self.refresh = asyncio.create_task(self._refresh_panel())
+
+    async def _refresh_panel(self) -> None:
+        await asyncio.sleep(PANEL_REFRESH_S)
+        self.refresh = None
+        await self.send_json(await self._presenter_state())
 
     # --- Database ---------------------------------------------------------------------------
     @database_sync_to_async

@@ -124,11 +124,13 @@ def participant_join(*, room: Room, name: str) -> Participant:
     if not NAME_RE.match(name):
         raise ClassroomError("bad_name", field="name")
     with transaction.atomic():
+        # Write first: the room row's update takes the write lock, so concurrent joins queue here and
+        # the count below is exact (SQLite cannot upgrade a read transaction that another write overtook).
+        room.active_at = timezone.now()
+        Room.objects.filter(pk=room.pk).update(active_at=room.active_at)
         if room.participants.count() >= conf.get("MAX_PARTICIPANTS"):
             raise ClassroomError("room_full", field="code")
-        participant = Participant.objects.create(room=room, name=name)
-    room_touch(room)
-    return participant
+        return Participant.objects.create(room=room, name=name)
 
 
 def participant_count(room: Room) -> int:
@@ -147,10 +149,16 @@ def hand_lower(*, room: Room, user: AbstractBaseUser, participant_id: int) -> No
 
 
 # --- Events and snapshots -----------------------------------------------------------------------
-def event_append(*, room: Room, kind: str, payload: dict[str, Any]) -> dict[str, Any]:
-    """Store a public event under the room's next sequence number and return it as sent."""
+def event_append(
+    *, room: Room, kind: str, payload: dict[str, Any], changes: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    """Store a public event under the room's next sequence number and return it as sent.
+
+    ``changes`` are room fields written in the same transaction (one commit per event: on SQLite
+    each commit is a disk sync, the bulk of an event's cost).
+    """
     with transaction.atomic():
-        Room.objects.filter(pk=room.pk).update(seq=F("seq") + 1, active_at=timezone.now())
+        Room.objects.filter(pk=room.pk).update(seq=F("seq") + 1, active_at=timezone.now(), **(changes or {}))
         seq = Room.objects.filter(pk=room.pk).values_list("seq", flat=True).get()
         RoomEvent.objects.create(room=room, seq=seq, kind=kind, payload=payload)
         keep = conf.get("REPLAY_EVENTS")
@@ -220,9 +228,13 @@ def room_drive(*, room: Room, user: AbstractBaseUser | AnonymousUser | None, pos
     """Move the room to ``position`` (driver only) and return the public event."""
     _check_driver(room, user)
     clean = positions.clean(position)
-    Room.objects.filter(pk=room.pk).update(position=clean)
     room.position = clean
-    return event_append(room=room, kind="position", payload={"position": positions.with_urls(clean)})
+    return event_append(
+        room=room,
+        kind="position",
+        payload={"position": positions.with_urls(clean)},
+        changes={"position": clean},
+    )
 
 
 # --- Polls --------------------------------------------------------------------------------------
@@ -269,19 +281,48 @@ def poll_open(*, room: Room, user: AbstractBaseUser, kind: str, drill_id: str = 
 
 def poll_answer(*, room: Room, participant: Participant, poll_id: Any, choice: Any) -> dict[str, Any]:
     """Record a student's one answer to the room's current poll and return the new tally."""
-    poll = room.polls.first()
-    if poll is None or poll.pk != poll_id:
-        raise ClassroomError("no_such_poll", field="poll")
-    if poll.revealed:
-        raise ClassroomError("poll_closed", field="poll")
-    if choice not in {c["key"] for c in poll.choices}:
-        raise ClassroomError("bad_choice", field="choice")
-    try:
-        with transaction.atomic():
-            Answer.objects.create(poll=poll, participant=participant, choice=choice)
-    except IntegrityError:
-        raise ClassroomError("already_answered", field="choice") from None
-    return poll_tally(poll)
+    (result,) = poll_answers_record([(room, participant, poll_id, choice)])
+    if isinstance(result, ClassroomError):
+        raise result
+    return result
+
+
+def poll_answers_record(
+    answers: list[tuple[Room, Participant, Any, Any]],
+) -> list[dict[str, Any] | ClassroomError]:
+    """Record a batch of answers in one transaction; return each one's poll tally, or its refusal.
+
+    One answer per participant and poll: the database's unique constraint decides, so two sockets
+    (or two server processes) of the same student cannot both count. Each answer has its own
+    savepoint, so a refused one does not undo the others.
+    """
+    results: list[Any] = []
+    polls: dict[int, Poll | None] = {}
+    counted: dict[int, Poll] = {}
+    with transaction.atomic():
+        for room, participant, poll_id, choice in answers:
+            if room.pk not in polls:
+                polls[room.pk] = room.polls.first()
+            poll = polls[room.pk]
+            try:
+                if poll is None or poll.pk != poll_id:
+                    raise ClassroomError("no_such_poll", field="poll")
+                if poll.revealed:
+                    raise ClassroomError("poll_closed", field="poll")
+                if choice not in {c["key"] for c in poll.choices}:
+                    raise ClassroomError("bad_choice", field="choice")
+                try:
+                    with transaction.atomic():
+                        Answer.objects.create(poll=poll, participant=participant, choice=choice)
+                except IntegrityError:
+                    raise ClassroomError("already_answered", field="choice") from None
+            except ClassroomError as error:
+                results.append(error)
+                continue
+            counted[poll.pk] = poll
+            results.append(poll.pk)
+    tallies = {pk: poll_tally(poll) for pk, poll in counted.items()}
+    return [tallies[r] if isinstance(r, int) else r for r in results]
 
 
 def poll_reveal(*, room: Room, user: AbstractBaseUser) -> list[dict[str, Any]]:
