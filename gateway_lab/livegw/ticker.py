@@ -58,13 +58,13 @@ def left() -> None:
 def stop() -> None:
     """Cancel this process's publisher (it restarts with the next connection)."""
     global _task
-    if _task is not None and not _task.done():
+    if _task is not None and not _task.done() and not _task.get_loop().is_closed():
         _task.cancel()
     _task = None
 
 
 def running() -> bool:
-    return _task is not None and not _task.done()
+    return _task is not None and not _task.done() and not _task.get_loop().is_closed()
 
 
 def tick(second: int) -> list[Push]:
