@@ -18,7 +18,7 @@ from playwright.sync_api import expect
 
 from gateway_lab.engine.presets import list_presets
 from tests.conftest import AsgiServer
-from tests.visualizer.i18n_english import english_runs
+from tests.visualizer.i18n_english import english_runs, ensure_visualizer_catalog_compiled
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -44,6 +44,7 @@ VISIBLE_TEXT = """() => {
 @pytest.fixture(scope="module")
 def zh_server(django_db_setup: None, django_db_blocker: Any) -> Iterator[AsgiServer]:
     """A server of its own without the visualizer's per-client limit: this walk opens hundreds of steps."""
+    ensure_visualizer_catalog_compiled()  # before the server loads its catalogs
     with django_db_blocker.unblock():
         server = AsgiServer(env={"GATEWAY_LAB_VISUALIZER_RATE": "off"})
     yield server

@@ -92,3 +92,25 @@ def english_runs(chunks: list[str], *, min_words: int = 3) -> list[str]:
                 found.append(" ".join(run))
             run = []
     return found
+
+
+def ensure_visualizer_catalog_compiled() -> bool:
+    """Compile the visualizer's zh-Hans catalog when its .mo is missing or older than the .po.
+
+    ``make`` compiles catalogs when the shared one changes; a test run right after editing only the
+    visualizer's catalog would otherwise read a stale .mo. Returns True when it compiled.
+    """
+    from pathlib import Path
+
+    import polib
+
+    po = Path(__file__).resolve().parents[2] / "gateway_lab/visualizer/locale/zh_Hans/LC_MESSAGES/django.po"
+    mo = po.with_suffix(".mo")
+    if mo.exists() and mo.stat().st_mtime >= po.stat().st_mtime:
+        return False
+    polib.pofile(str(po)).save_as_mofile(str(mo))
+    from django.utils.translation import trans_real
+
+    trans_real._translations = {}  # as Django does when LOCALE_PATHS change (test signals)
+    trans_real._default = None
+    return True

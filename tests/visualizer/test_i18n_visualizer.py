@@ -15,13 +15,18 @@ import pytest
 
 from gateway_lab.engine.presets import list_presets
 
-from .i18n_english import english_runs, visible_text
+from .i18n_english import english_runs, ensure_visualizer_catalog_compiled, visible_text
 
 pytestmark = pytest.mark.django_db
 
 URL = "/visualizer/"
 PRESETS = [preset["name"] for preset in list_presets()]
 MAX_REQUESTS = 60  # a burst preset's later requests repeat the same steps
+
+
+@pytest.fixture(autouse=True, scope="module")
+def _catalog() -> None:
+    ensure_visualizer_catalog_compiled()
 
 
 @pytest.fixture(autouse=True)
