@@ -5,7 +5,8 @@ Two lists, because they face two kinds of client:
 - ``gateway_websocket_urlpatterns``: ``/gw/<api-id>/<stage>`` behaves like an API Gateway WebSocket API,
   which does not check ``Origin`` (authorization happens at ``$connect``: IAM, a Lambda authorizer,
   API keys). Plain clients — ``python -m websockets``, wscat, SDKs — send no ``Origin`` at all, and these
-  consumers read no cookie, so accepting any origin exposes nothing a browser session holds.
+  consumers read no session: only the demo's viewer cookie (``viewers.py``; SameSite=Lax, so never
+  sent by another site's page), and traces shown to others are redacted.
 - ``site_websocket_urlpatterns``: feeds that only this site's own pages open; they may know who is
   signed in, so they keep Channels' origin check and get the session.
 """
