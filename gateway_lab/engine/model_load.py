@@ -49,7 +49,7 @@ MAX_GATEWAY_RESPONSES = 50
 MAX_STAGE_VARIABLES = 100
 MAX_METHOD_SETTINGS = 600
 MAX_ERRORS = 50  # one 400 lists at most this many field errors
-METHOD_TOKEN = re.compile(r"^[!#$%&'*+\-.^_`|~0-9A-Za-z]{1,32}$")  # RFC 7230 §3.1.1
+METHOD_TOKEN = re.compile(r"^[!#$%&'*+\-.^_`|~0-9A-Za-z]{1,32}\Z")  # RFC 7230 §3.1.1
 INTEGRATION_METHOD_FIELDS = ("httpMethod", "integrationHttpMethod", "integrationMethod")
 REST_NO_JWT = "REST APIs have no JWT authorizer; use a Cognito user pool authorizer."
 

@@ -34,7 +34,7 @@ from urllib.parse import urlsplit
 from .types import IntegrationConfigError
 
 # RFC 7230 §3.1.1: method = token; token = 1*tchar.
-METHOD_TOKEN = re.compile(r"^[!#$%&'*+\-.^_`|~0-9A-Za-z]{1,32}$")
+METHOD_TOKEN = re.compile(r"^[!#$%&'*+\-.^_`|~0-9A-Za-z]{1,32}\Z")
 # The methods an HTTP/HTTP_PROXY integration may use (BOTO:apigateway Integration.httpMethod; ANY is
 # resolved to the client's method before the call).
 INTEGRATION_METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS")
