@@ -137,3 +137,11 @@ def test_rate_parser_issue16():
     assert ratelimit.parse_rate("60/min") == (60, 60)
     assert ratelimit.parse_rate("5/s") == (5, 1)
     assert [ratelimit.parse_rate(r) for r in ("off", "", None, "x/min", "5/fortnight", "0/min")] == [None] * 6
+
+
+def test_simulation_too_large_is_a_400_issue16(api_client, rest_api):
+    """Issue 16: a 1 MiB body × 17 copies (the 1 GiB string) is refused before it runs, as a 400."""
+    body = {"api": rest_api, "requests": [{"path": "/pets", "body": "x" * 1_000_000, "count": 17}]}
+    response = api_client.post(URL, data=body, format="json")
+    assert response.status_code == 400
+    assert response.json()["requests"][0].startswith("The simulation is too large: its requests add up to")
