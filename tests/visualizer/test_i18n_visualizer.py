@@ -110,3 +110,22 @@ def test_i18n_visualizer_verbatim_values_are_code(client) -> None:
     reasons = [_reason(_zh(client, f"?preset=missing-route-403-vs-404&req={req}&step=2")) for req in range(3)]
     refused = [r for r in reasons if "Missing Authentication Token" in r]
     assert refused and "<code>" in refused[0] and "REST API 返回 403" in refused[0]
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "?preset=rest-vs-http&compare=preset",
+        "?preset=edge-vs-regional&compare=preset",
+        "?preset=missing-route-403-vs-404&compare=preset",
+        "?preset=burst-vs-steady&compare=cache",
+        "?preset=lambda-proxy-echo&compare=api_type",
+        "?preset=cache-hit-miss&compare=endpoint",
+        "?preset=fragile-backend&view=presenter",
+        "?preset=authorizer-cache-trap&predict=on",
+    ],
+)
+def test_i18n_visualizer_compare_presenter_and_predict_views_are_chinese(client, query: str) -> None:
+    """Issue 10: both sides of a comparison, the presenter view and predict mode read in Chinese."""
+    runs = english_runs(visible_text(_zh(client, query)))
+    assert not runs, runs
