@@ -46,6 +46,11 @@ SECTIONS: tuple[Section, ...] = (
         _("Lab identities"),
         _("Sign up lab users, read their RS256 tokens decoded, and create IAM keys the engine accepts."),
     ),
+    Section(
+        "classroom:home",
+        _("Classroom"),
+        _("Follow a presenter live: rooms with a join code, live polls and moderated questions."),
+    ),
     Section("api-docs", _("API"), _("Run simulations from scripts: the REST API and its OpenAPI schema.")),
 )
 
