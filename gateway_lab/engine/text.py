@@ -116,6 +116,15 @@ class Text:
     def __repr__(self) -> str:
         return f"Text({self.id!r})"
 
+    def __reduce__(self) -> tuple[Any, tuple[str]]:
+        """Pickle by id: the registered Text of that id on the other side (traces can be pickled)."""
+        return (text_for, (self.id,))
+
+
+def text_for(message_id: str) -> Text:
+    """Return the registered ``Text`` of ``message_id`` (declaring it if this process has not)."""
+    return CATALOG.get(message_id) or Text(message_id)
+
 
 def _compile(template: str) -> Callable[[Mapping[str, Any]], str]:
     """Return a function rendering ``template`` in English: the engine's hot path renders every step.

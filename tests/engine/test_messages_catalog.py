@@ -125,3 +125,46 @@ def test_messages_catalog_every_preset_request_label_is_translated(name: str) ->
         if entry.get("label")
     }
     assert not sorted(labels - catalog.keys())
+
+
+def test_messages_catalog_text_renders_english_like_the_engine_always_did() -> None:
+    """Issue 10: numbers through fmt ("4,999", "0.4"), specs kept ({burst:d} ungrouped), nested and joined."""
+    message_ids()
+    catalog = text.CATALOG
+    bucket, level = catalog["{level} {tokens}/{burst:d}"], catalog["account"]
+    within = catalog["Each bucket had a token to spare; tokens left: {buckets}."]
+    message = within(
+        buckets=(bucket(level=level(), tokens=4999.0, burst=5000), bucket(level=level(), tokens=0.4, burst=5))
+    )
+    assert str(message) == "Each bucket had a token to spare; tokens left: account 4,999/5000, account 0.4/5."
+    limit = catalog[
+        "API Key {key} exceeded throttle limit for API Stage {api_stage}: Key throttle limit exceeded "
+        "for Usage Plan ID {plan}. Limit: {rate:.2f} Burst: {burst:d}"
+    ]
+    assert str(limit(key="k", api_stage="a/s", plan="p", rate=10, burst=5000)).endswith(
+        "Limit: 10.00 Burst: 5000"
+    )
+    valid = catalog["{why:cap}."](why=catalog["a valid ID token from the user pool"]())
+    assert str(valid) == "A valid ID token from the user pool."
+    joined = catalog["conditions hold: {whys}"](whys=Joined(("x = 1", "y = 2")))
+    assert str(joined) == "conditions hold: x = 1; y = 2"
+    assert "y = 2" in joined
+
+
+def test_messages_catalog_message_to_dict_is_json_safe_and_pickles() -> None:
+    """Issue 10: the front ends' shape ({"id", "params"}) nests messages; a pickled message keeps its Text."""
+    import json
+    import pickle
+
+    message_ids()
+    outer = text.CATALOG["401 Unauthorized: {why}."](why=text.CATALOG["the token has expired"]())
+    data = outer.to_dict()
+    assert data == {
+        "id": "401 Unauthorized: {why}.",
+        "params": {"why": {"id": "the token has expired", "params": {}}},
+    }
+    assert json.loads(json.dumps(data)) == data
+    copy = pickle.loads(pickle.dumps(outer))
+    assert (
+        copy == outer and copy.text is outer.text and str(copy) == "401 Unauthorized: the token has expired."
+    )
