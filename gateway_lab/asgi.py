@@ -16,15 +16,25 @@ from channels.security.websocket import AllowedHostsOriginValidator
 from django.urls import re_path
 
 from gateway_lab.core.health import with_health
+from gateway_lab.livegw import http_app
 from gateway_lab.routing import gateway_websocket_urlpatterns, site_websocket_urlpatterns
 
 # The live gateway's WebSocket APIs accept any client, as API Gateway does (no Origin check: auth is
 # at $connect); the site's own feeds check Origin and know the signed-in user.
 site_websockets = AllowedHostsOriginValidator(AuthMiddlewareStack(URLRouter(site_websocket_urlpatterns)))
 
+
+async def http_application(scope, receive, send):  # type: ignore[no-untyped-def]
+    """``/gw/…`` (but ``@connections``) to the live gateway's lean ASGI app; everything else to Django."""
+    if http_app.is_gateway_path(scope["path"]):
+        await http_app.application(scope, receive, send)
+    else:
+        await django_asgi_app(scope, receive, send)
+
+
 application = ProtocolTypeRouter(
     {
-        "http": with_health(django_asgi_app),  # /healthz answered before Django (core/health.py)
+        "http": with_health(http_application),  # /healthz answered before Django (core/health.py)
         "websocket": URLRouter([*gateway_websocket_urlpatterns, re_path(r"", site_websockets)]),
     }
 )

@@ -7,6 +7,7 @@ A new bucket starts full, as API Gateway admits a burst straight away.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from .fastinit import fast_constructor
 
@@ -41,6 +42,21 @@ def take(
 
 
 _make_take = fast_constructor(Take)  # Take(...) on the hot path (see fastinit)
+
+
+def take_from(store: Any, key: str, now_ms: float, *, rate: float, burst: float) -> Take:
+    """Take one token from the bucket ``key`` kept in ``store``, atomically when the store can.
+
+    A store shared by several server processes (the live gateway's Redis store) offers
+    ``take_token(key, now_ms, rate=, burst=)``, which reads, refills, takes and writes in one step;
+    otherwise this is ``take`` between a ``get`` and a ``put`` (one thread owns the store).
+    """
+    atomic = getattr(store, "take_token", None)
+    if atomic is not None:
+        return atomic(key, now_ms, rate=rate, burst=burst)  # type: ignore[no-any-return]
+    took = take(store.get(key), now_ms, rate=rate, burst=burst)
+    store.put(key, list(took.state))
+    return took
 
 
 def ms_until_token(tokens: float, *, rate: float) -> float | None:

@@ -46,6 +46,20 @@ DEMO_WS_API: dict[str, Any] = {
 }
 DEMO_WS_STAGES: list[dict[str, Any]] = [{"stageName": "prod", "variables": {}}]
 
+
+def _rest_method(handler: str, **extra: Any) -> dict[str, Any]:
+    integration: dict[str, Any] = {"type": "AWS_PROXY", "httpMethod": "POST", "uri": lambda_uri(handler)}
+    integration.update(extra.pop("integration", {}))
+    return {"authorizationType": "NONE", "methodIntegration": integration, **extra}
+
+
+# Lab-only credentials, printed in the README: they reach demo-rest's /iam and /keyed routes only,
+# which answer with the echo and hello functions. Your own APIs get keys of their own.
+DEMO_REST_IAM_KEY_ID = "AKIALABDEMOREST00001"
+DEMO_REST_IAM_SECRET = "lab/demo-rest/secret/not/for/production/01"
+DEMO_REST_API_KEY = "demoRestLabKey0123456789"
+DEMO_REST_QUOTA = 5  # requests per day on the "free" usage plan (an API-key quota you can spend)
+
 DEMO_REST_API: dict[str, Any] = {
     "id": "demo-rest",
     "name": "Pets (REST)",
@@ -53,16 +67,54 @@ DEMO_REST_API: dict[str, Any] = {
     "region": REGION,
     "endpointConfiguration": {"types": ["REGIONAL"]},
     "resources": [
-        {"path": "/hello", "resourceMethods": {"GET": {"authorizationType": "NONE", "methodIntegration": {
-            "type": "AWS_PROXY", "httpMethod": "POST", "uri": lambda_uri("gateway_lab.functions.hello.handler")}}}},
-        {"path": "/echo/{proxy+}", "resourceMethods": {"ANY": {"authorizationType": "NONE", "methodIntegration": {
-            "type": "AWS_PROXY", "httpMethod": "POST", "uri": lambda_uri("gateway_lab.functions.echo.handler")}}}},
+        {"path": "/hello", "resourceMethods": {"GET": _rest_method("gateway_lab.functions.hello.handler")}},
+        {"path": "/echo/{proxy+}", "resourceMethods": {"ANY": _rest_method("gateway_lab.functions.echo.handler")}},
+        # §4: prod caches GET /cached for 60 s: the echoed requestContext.requestId repeats while the
+        # entry lives, though each response's x-amzn-RequestId header is new.
+        {"path": "/cached", "resourceMethods": {"GET": _rest_method("gateway_lab.functions.echo.handler")}},
+        # §5.1: a 2 s integration timeout; ?delay_ms=3000 makes the function miss it (504).
+        {"path": "/slow", "resourceMethods": {"GET": _rest_method(
+            "gateway_lab.functions.slow.handler", integration={"timeoutInMillis": 2000})}},
+        # §6.3: a proxy response API Gateway cannot use (502 Malformed Lambda proxy response).
+        {"path": "/broken", "resourceMethods": {"GET": _rest_method("gateway_lab.functions.broken_response.handler")}},
+        # §3.3: an API key on the free plan (5 requests a day).
+        {"path": "/keyed", "resourceMethods": {"GET": _rest_method(
+            "gateway_lab.functions.hello.handler", apiKeyRequired=True)}},
+        # §7.1: SigV4-signed calls only.
+        {"path": "/iam", "resourceMethods": {"ANY": {
+            **_rest_method("gateway_lab.functions.echo.handler"), "authorizationType": "AWS_IAM"}}},
+        # §8: a mock that tells which side of the canary answered (stage variable "version").
+        {"path": "/version", "resourceMethods": {"GET": {"authorizationType": "NONE", "methodIntegration": {
+            "type": "MOCK", "requestTemplates": {"application/json": "{\"statusCode\": 200}"},
+            "integrationResponses": {"200": {"statusCode": "200", "responseTemplates": {
+                "application/json": "{\"version\": \"$stageVariables.version\"}"}}}}}}},
     ],
+    "apiKeySource": "HEADER",
+    "labAccess": {
+        "iamUsers": [{
+            "userName": "demo-client",
+            "accessKeys": [{"accessKeyId": DEMO_REST_IAM_KEY_ID, "secretAccessKey": DEMO_REST_IAM_SECRET}],
+            "policy": {"Version": "2012-10-17", "Statement": [{
+                "Effect": "Allow", "Action": "execute-api:Invoke",
+                "Resource": f"arn:aws:execute-api:{REGION}:{ACCOUNT}:demo-rest/*/*/iam"}]},
+        }],
+        "apiKeys": [{"id": "demo-key", "value": DEMO_REST_API_KEY, "name": "demo", "enabled": True}],
+        "usagePlans": [{
+            "id": "free", "name": "Free",
+            "apiStages": [{"apiId": "demo-rest", "stage": "prod"}, {"apiId": "demo-rest", "stage": "dev"}],
+            "keys": ["demo-key"], "throttle": {"rateLimit": 10, "burstLimit": 20},
+            "quota": {"limit": DEMO_REST_QUOTA, "period": "DAY", "offset": 0},
+        }],
+    },
 }  # fmt: skip
 DEMO_REST_STAGES: list[dict[str, Any]] = [
-    {"stageName": "prod", "variables": {},
-     "methodSettings": {"*/*": {"throttlingRateLimit": 100, "throttlingBurstLimit": 50}}},
-    {"stageName": "dev", "variables": {},
+    {"stageName": "prod", "variables": {"version": "v1"},
+     "cacheClusterEnabled": True, "cacheClusterSize": "0.5",
+     "methodSettings": {"*/*": {"throttlingRateLimit": 100, "throttlingBurstLimit": 50},
+                        "cached/GET": {"cachingEnabled": True, "cacheTtlInSeconds": 60}},
+     # §8: 10 % of prod's traffic sees the canary's stage variables (version v2).
+     "canarySettings": {"percentTraffic": 10.0, "stageVariableOverrides": {"version": "v2"}, "useStageCache": False}},
+    {"stageName": "dev", "variables": {"version": "dev"},
      "methodSettings": {"*/*": {"throttlingRateLimit": 5, "throttlingBurstLimit": 10}}},
 ]  # fmt: skip
 

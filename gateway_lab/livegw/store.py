@@ -14,11 +14,32 @@ from typing import Any
 
 from django.conf import settings
 
+from gateway_lab.engine import token_bucket
 from gateway_lab.engine.clock import Clock, SystemClock
 from gateway_lab.engine.state import MemoryStore, Store
 
 STORE_TIMEOUT_S = 5.0
 STORE_CONNECT_TIMEOUT_S = 2.0
+
+# One token-bucket step in Redis (token_bucket.take, §3.1): read, refill, take, write, atomically,
+# so processes sharing a bucket never both spend its last token. The state stays the JSON list
+# [tokens, updated_ms] that get() reads; numbers come back as strings (Lua truncates floats).
+TAKE_TOKEN_LUA = """
+local raw = redis.call('GET', KEYS[1])
+local now, rate, burst = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])
+local before, stamp = burst, now
+if raw then
+  local state = cjson.decode(raw)
+  local elapsed = math.max(0, now - state[2]) / 1000.0
+  before = math.min(burst, state[1] + elapsed * rate)
+  stamp = math.max(now, state[2])
+end
+local admitted = before >= 1
+local after = before
+if admitted then after = before - 1 end
+redis.call('SET', KEYS[1], cjson.encode({after, stamp}))
+return {admitted and 1 or 0, string.format('%.17g', before), string.format('%.17g', after)}
+"""
 
 
 class RedisStore:
@@ -32,6 +53,18 @@ class RedisStore:
             url, socket_timeout=STORE_TIMEOUT_S, socket_connect_timeout=STORE_CONNECT_TIMEOUT_S
         )
         self._prefix = prefix
+        self._take = self._redis.register_script(TAKE_TOKEN_LUA)
+
+    def take_token(self, key: str, now_ms: float, *, rate: float, burst: float) -> token_bucket.Take:
+        """Take one token from a bucket in one atomic Lua step (shared by every server process)."""
+        admitted, before, after = self._take(keys=[self._prefix + key], args=[repr(now_ms), rate, burst])
+        tokens_after = float(after)
+        return token_bucket.Take(
+            admitted=bool(admitted),
+            tokens_before=float(before),
+            tokens_after=tokens_after,
+            state=(tokens_after, now_ms),
+        )
 
     def get(self, key: str) -> Any | None:
         raw = self._redis.get(self._prefix + key)
@@ -79,6 +112,13 @@ class LockedMemoryStore:
     def get_many(self, keys: list[str]) -> list[Any | None]:
         with self._lock:
             return [self._store.get(key) for key in keys]
+
+    def take_token(self, key: str, now_ms: float, *, rate: float, burst: float) -> token_bucket.Take:
+        """Read, refill, take and write a bucket under the lock (threads of one process share it)."""
+        with self._lock:
+            took = token_bucket.take(self._store.get(key), now_ms, rate=rate, burst=burst)
+            self._store.put(key, list(took.state))
+        return took
 
     def put(self, key: str, value: Any, *, ttl_ms: float | None = None) -> None:
         with self._lock:

@@ -123,8 +123,7 @@ class ApiKeyStage:
         detail: dict[str, Any] = {"api_key": shown, "usage_plan": plan.id, "throttle_level": level}
         if limit is not None:
             bucket = f"bucket:plan:{plan.id}:{key_id}:{method_key if level == 'method' else '*'}"
-            took = token_bucket.take(ctx.store.get(bucket), ctx.now_ms, rate=limit.rate, burst=limit.burst)
-            ctx.store.put(bucket, list(took.state))
+            took = token_bucket.take_from(ctx.store, bucket, ctx.now_ms, rate=limit.rate, burst=limit.burst)
             detail |= {
                 "rate": limit.rate,
                 "burst": limit.burst,

@@ -50,8 +50,7 @@ class ThrottleStage:
         layers: list[dict[str, Any]] = []
         store, now_ms = ctx.store, ctx.now_ms
         for level, key, rate, burst in self._buckets.get(ctx):
-            took = token_bucket.take(store.get(key), now_ms, rate=rate, burst=burst)
-            store.put(key, list(took.state))
+            took = token_bucket.take_from(store, key, now_ms, rate=rate, burst=burst)
             layers.append(
                 {
                     "level": level,

@@ -1,0 +1,274 @@
+"""The live gateway's HTTP side: ``/gw/<api-id>/<stage>/<path…>`` as a lean ASGI app beside Django.
+
+Django pays a thread hop per request for its sync signals and middleware (TOOLCHAIN.md "Servers and
+speed"); a gateway must not. This app parses the ASGI request itself, builds the engine request
+(raw path and raw query string kept as sent: SigV4 signs them, HTTP APIs report ``rawQueryString``),
+runs the pipeline on the system clock with the shared Store in a bounded thread pool (a Lambda
+handler runs Python code and may sleep), and answers with the engine's response and AWS's headers.
+
+HTTP APIs serve their ``$default`` stage at the root, so ``/gw/demo-http/<path>`` reaches it too
+(DESIGN.md). ``@connections`` stays in Django (``livegw/views.py``): ``asgi.py`` routes it there.
+Every request is kept in the request log (``request_log``) with its redacted trace.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import secrets
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from typing import Any
+
+from gateway_lab.engine.messages import Client, Request, Response
+from gateway_lab.engine.model import ApiType, ConfigError, Deployment
+from gateway_lab.engine.pipeline import Pipeline, build_pipeline
+from gateway_lab.engine.trace import Trace
+
+from . import request_log
+from .store import live_store
+
+PREFIX = "/gw/"
+MAX_BODY_BYTES = 10 * 1024 * 1024  # §5.1: 10 MB payload, not increasable
+TOO_LARGE_BODY = b"HTTP content length exceeded 10485760 bytes."  # §5.3
+RECHECK_S = 1.0  # how often a cached pipeline asks the database whether its definition changed
+WORKERS = 32
+SERVABLE = frozenset({ApiType.REST, ApiType.HTTP})
+
+_executor = ThreadPoolExecutor(max_workers=WORKERS, thread_name_prefix="livegw-http")
+
+
+def is_gateway_path(path: str) -> bool:
+    """Return whether ``path`` is the HTTP side's (under ``/gw/`` and not an ``@connections`` call)."""
+    if not path.startswith(PREFIX):
+        return False
+    parts = path.split("/", 5)  # ['', 'gw', api, stage, '@connections', id]
+    return not (len(parts) > 4 and parts[4] == "@connections")
+
+
+@dataclass(slots=True)
+class _Entry:
+    version: Any
+    pipeline: Pipeline | None
+    stage_names: tuple[str, ...]
+    api_type: str
+    checked: float
+
+
+class PipelineCache:
+    """Pipelines per (api, stage), rebuilt when the stored definition changes.
+
+    A cached entry asks the database for the record's ``updated_at`` at most once per
+    ``RECHECK_S`` seconds (another process may have saved it); a save in this process clears the
+    entry at once (``models`` signal in ``apps``/``invalidate``).
+    """
+
+    def __init__(self) -> None:
+        self._entries: dict[tuple[str, str], _Entry] = {}
+        self._apis: dict[
+            str, tuple[Any, float, tuple[dict[str, Any], list[dict[str, Any]], list[Any]] | None]
+        ] = {}
+        self._lock = threading.Lock()
+
+    def invalidate(self, api_id: str | None = None) -> None:
+        with self._lock:
+            if api_id is None:
+                self._entries.clear()
+                self._apis.clear()
+                return
+            self._apis.pop(api_id, None)
+            for key in [k for k in self._entries if k[0] == api_id]:
+                del self._entries[key]
+
+    def _api(self, api_id: str) -> tuple[Any, tuple[dict[str, Any], list[dict[str, Any]], list[Any]] | None]:
+        """Return (version, (definition, stages, deployments) or None) for ``api_id``, rechecked every second."""
+        now = time.monotonic()
+        known = self._apis.get(api_id)
+        if known is not None and now - known[1] < RECHECK_S:
+            return known[0], known[2]
+        version, found = _load(api_id, known[0] if known else None)
+        if found is None and known is not None and version == known[0]:
+            found = known[2]
+        with self._lock:
+            self._apis[api_id] = (version, now, found)
+        return version, found
+
+    def resolve(self, api_id: str, rest: str) -> tuple[Pipeline | None, str, str, str]:
+        """Return (pipeline or None, stage name, path after the stage, API type or "") for ``/gw/<api_id>/<rest>``."""
+        version, found = self._api(api_id)
+        if found is None:
+            return None, "", "/" + rest, ""
+        definition, stages, _ = found
+        names = [str(s.get("stageName", "")) for s in stages]
+        first, slash, after = rest.partition("/")
+        api_type = str(definition.get("protocolType", "REST")).upper()
+        if first in names and first != "$default":
+            stage_name, path = first, "/" + after
+        elif api_type == ApiType.HTTP and "$default" in names:
+            stage_name, path = "$default", "/" + rest  # HTTP APIs serve $default at the root
+        else:
+            stage_name, path = first, "/" + after if slash else "/"
+        entry = self._entries.get((api_id, stage_name))
+        if entry is None or entry.version != version:
+            entry = _Entry(version, _build(found, stage_name), tuple(names), api_type, time.monotonic())
+            with self._lock:
+                self._entries[(api_id, stage_name)] = entry
+        return entry.pipeline, stage_name, path, api_type
+
+
+def _load(
+    api_id: str, known_version: Any
+) -> tuple[Any, tuple[dict[str, Any], list[dict[str, Any]], list[Any]] | None]:
+    """Read the stored definition (or the built-in demo); skip loading JSON when ``updated_at`` is unchanged."""
+    from .demo_apis import DEMO_APIS
+    from .models import ApiDefinitionRecord
+
+    stamp = ApiDefinitionRecord.objects.filter(api_id=api_id).values_list("updated_at", flat=True).first()
+    if stamp is None:
+        demo = DEMO_APIS.get(api_id)
+        return ("demo", None) if demo is None else ("demo", (demo[0], demo[1], []))
+    if stamp == known_version:
+        return stamp, None
+    record = ApiDefinitionRecord.objects.filter(api_id=api_id).first()
+    if record is None:
+        return None, None
+    return record.updated_at, (record.definition, record.stages, record.deployments)
+
+
+def _build(found: tuple[dict[str, Any], list[dict[str, Any]], list[Any]], stage_name: str) -> Pipeline | None:
+    from .services import CLOCK, live_runtime
+
+    definition, stages, deployments = found
+    if str(definition.get("protocolType", "REST")).upper() not in SERVABLE:
+        return None
+    stage_json = next((s for s in stages if s.get("stageName") == stage_name), None)
+    if stage_json is None:
+        return None
+    try:
+        snapshots = [
+            Deployment.create(d["definition"], deployment_id=str(d["id"]))
+            for d in deployments
+            if isinstance(d, dict) and "definition" in d and "id" in d
+        ]
+        return build_pipeline(
+            api=definition,
+            stage=stage_json,
+            clock=CLOCK,
+            store=live_store(),
+            runtime=live_runtime(),
+            seed=secrets.randbits(64),
+            deployments=snapshots,
+        )
+    except (ConfigError, ValueError, TypeError, KeyError):
+        return None
+
+
+PIPELINES = PipelineCache()
+
+
+def _json_error(status: int, message: str, error_type: str) -> Response:
+    return Response.build(
+        status,
+        headers=[("Content-Type", "application/json"), ("x-amzn-ErrorType", error_type)],
+        body=json.dumps({"message": message}),
+    )
+
+
+def handle(
+    api_id: str, rest: str, method: str, raw_path: str, query: str, headers: list[tuple[str, str]],
+    body: bytes, client_ip: str,
+) -> tuple[Response, Trace | None]:  # fmt: skip
+    """Run one request through the engine (in a worker thread); return the response and its trace."""
+    pipeline, stage_name, path, api_type = PIPELINES.resolve(api_id, rest)
+    if pipeline is None:
+        # A REST API answers an unknown stage with 403 Missing Authentication Token (§5.2); HTTP
+        # APIs answer 404 Not Found (§5.3), and so does an API id nobody created.
+        if api_type == ApiType.REST:
+            return _json_error(
+                403, "Missing Authentication Token", "MissingAuthenticationTokenException"
+            ), None
+        return _json_error(404, "Not Found", "NotFoundException"), None
+    user_agent = next((v for k, v in headers if k.lower() == "user-agent"), "")
+    client = Client(source_ip=client_ip, user_agent=user_agent, region=pipeline.api.region)
+    request = Request.build(
+        method, path, query=query, headers=headers, body=body, client=client, raw_path=raw_path
+    )
+    trace = pipeline.run(request)
+    request_log.record(api_id, stage_name, request, trace)
+    return trace.response, trace
+
+
+HOP_BY_HOP = frozenset({b"content-length", b"transfer-encoding", b"connection", b"keep-alive"})
+
+
+async def _read_body(scope: dict[str, Any], receive: Any) -> bytes | None:
+    """Return the request body, or None once it passes 10 MB (the rest is not read)."""
+    for name, value in scope.get("headers", ()):
+        if name == b"content-length" and value.isdigit() and int(value) > MAX_BODY_BYTES:
+            return None
+    chunks, size = [], 0
+    while True:
+        message = await receive()
+        if message["type"] == "http.disconnect":
+            break
+        chunk = message.get("body", b"")
+        size += len(chunk)
+        if size > MAX_BODY_BYTES:
+            return None
+        chunks.append(chunk)
+        if not message.get("more_body"):
+            break
+    return b"".join(chunks)
+
+
+async def _send(send: Any, response: Response, *, head: bool) -> None:
+    headers = [
+        (name.encode("latin-1"), value.encode("latin-1", "replace"))
+        for name, value in response.headers.pairs
+        if name.lower().encode("latin-1") not in HOP_BY_HOP
+    ]
+    headers.append((b"content-length", str(len(response.body)).encode()))
+    await send({"type": "http.response.start", "status": response.status, "headers": headers})
+    await send({"type": "http.response.body", "body": b"" if head else response.body})
+
+
+async def application(scope: dict[str, Any], receive: Any, send: Any) -> None:
+    """The ASGI app for ``/gw/<api-id>/<stage>/<path…>`` (HTTP only)."""
+    raw = scope.get("raw_path") or scope["path"].encode("utf-8")
+    raw_path = raw.decode("latin-1").partition("?")[0]
+    api_id, _, rest = scope["path"][len(PREFIX) :].partition("/")
+    body = await _read_body(scope, receive)
+    method = scope.get("method", "GET")
+    if body is None:
+        too_large = Response.build(
+            413, headers=[("Content-Type", "text; charset=utf-8")], body=TOO_LARGE_BODY
+        )
+        await _send(send, too_large, head=False)
+        return
+    headers = [(k.decode("latin-1"), v.decode("latin-1")) for k, v in scope.get("headers", ())]
+    client_ip = (scope.get("client") or ("127.0.0.1", 0))[0]
+    query = scope.get("query_string", b"").decode("latin-1")
+    loop = asyncio.get_running_loop()
+    response, _ = await loop.run_in_executor(
+        _executor, handle, api_id, rest, method, raw_path, query, headers, body, client_ip
+    )
+    await _send(send, response, head=method == "HEAD")
+
+
+def _on_saved(sender: Any, instance: Any, **kwargs: Any) -> None:
+    PIPELINES.invalidate(getattr(instance, "api_id", None))
+
+
+def _connect_signals() -> None:
+    """Drop this process's cached pipelines of an API the moment it is saved or deleted here."""
+    from django.db.models.signals import post_delete, post_save
+
+    from .models import ApiDefinitionRecord
+
+    post_save.connect(_on_saved, sender=ApiDefinitionRecord, dispatch_uid="livegw-http-pipelines")
+    post_delete.connect(_on_saved, sender=ApiDefinitionRecord, dispatch_uid="livegw-http-pipelines-del")
+
+
+_connect_signals()

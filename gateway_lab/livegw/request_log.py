@@ -1,0 +1,145 @@
+"""The live gateway's request log: the last ``LIMIT`` requests of each API, newest first, with traces.
+
+Shown to whoever opens ``/gw-log/<api-id>/``, so everything kept is redacted first
+(``engine.redaction``: cookies, tokens, API keys, the lab's own credentials never in clear).
+
+Without Redis the log lives in this process (a bounded deque per API) and an entry keeps the
+engine's ``Trace`` until someone looks at it: the hot path pays no serialisation. With ``REDIS_URL``
+every process writes one shared list per API (``LPUSH`` + ``LTRIM``), so the page shows the
+requests that any server process answered.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from collections import deque
+from functools import cache
+from typing import Any
+
+from django.conf import settings
+
+from gateway_lab.engine.messages import Request
+from gateway_lab.engine.redaction import redact, redact_headers
+from gateway_lab.engine.trace import Trace, trace_to_dict
+
+LIMIT = 200  # entries kept per API
+PREFIX = "gwlab:reqlog:"
+
+
+def _secrets() -> list[str]:
+    from .delivery import lab_secrets
+
+    return lab_secrets()
+
+
+def summary(api_id: str, stage: str, request: Request, trace: Trace) -> dict[str, Any]:
+    """Return the entry's list row (no trace): what the log page shows per request."""
+    rejected = next((s for s in trace.steps if str(s.outcome) in ("reject", "error")), None)
+    return {
+        "id": trace.request_id,
+        "api_id": api_id,
+        "stage": stage,
+        "time": time.time(),
+        "method": request.method,
+        "path": request.path,
+        "query": request.query_string,
+        "source_ip": request.client.source_ip,
+        "status": trace.response.status,
+        "total_ms": round(trace.total_ms, 3),
+        "decided_by": str(rejected.stage) if rejected is not None else "",
+        "decided_title": rejected.title if rejected is not None else "",
+    }
+
+
+def expand(row: dict[str, Any], request: Request, trace: Trace) -> dict[str, Any]:
+    """Return the full, redacted entry: the row, the request's headers and body, and the trace dict."""
+    body = request.body[:4096].decode("utf-8", "replace")
+    entry = {
+        **row,
+        "request": {"headers": redact_headers(request.headers.to_dict()), "body": body},
+        "trace": trace_to_dict(trace, messages=True),
+    }
+    return redact(entry, secrets=_secrets())  # type: ignore[no-any-return]
+
+
+class MemoryLog:
+    """Per-process log: rows are built at once, the trace is serialised (and redacted) when read."""
+
+    def __init__(self) -> None:
+        self._logs: dict[str, deque[tuple[dict[str, Any], Request, Trace]]] = {}
+        self._lock = threading.Lock()
+
+    def record(self, api_id: str, stage: str, request: Request, trace: Trace) -> None:
+        item = (summary(api_id, stage, request, trace), request, trace)
+        with self._lock:
+            log = self._logs.get(api_id)
+            if log is None:
+                log = self._logs[api_id] = deque(maxlen=LIMIT)
+            log.appendleft(item)
+
+    def rows(self, api_id: str) -> list[dict[str, Any]]:
+        with self._lock:
+            items = list(self._logs.get(api_id, ()))
+        return [redact(row, secrets=_secrets()) for row, _, _ in items]
+
+    def entry(self, api_id: str, request_id: str) -> dict[str, Any] | None:
+        with self._lock:
+            items = list(self._logs.get(api_id, ()))
+        for row, request, trace in items:
+            if row["id"] == request_id:
+                return expand(row, request, trace)
+        return None
+
+    def clear(self, api_id: str | None = None) -> None:
+        with self._lock:
+            if api_id is None:
+                self._logs.clear()
+            else:
+                self._logs.pop(api_id, None)
+
+
+class RedisLog:
+    """Shared log: one Redis list per API, newest first, trimmed to ``LIMIT`` entries."""
+
+    def __init__(self, url: str) -> None:
+        import redis
+
+        self._redis = redis.Redis.from_url(url, socket_timeout=5.0, socket_connect_timeout=2.0)
+
+    def record(self, api_id: str, stage: str, request: Request, trace: Trace) -> None:
+        entry = expand(summary(api_id, stage, request, trace), request, trace)
+        key = PREFIX + api_id
+        with self._redis.pipeline(transaction=False) as pipe:
+            pipe.lpush(key, json.dumps(entry))
+            pipe.ltrim(key, 0, LIMIT - 1)
+            pipe.execute()
+
+    def _all(self, api_id: str) -> list[dict[str, Any]]:
+        return [json.loads(raw) for raw in self._redis.lrange(PREFIX + api_id, 0, LIMIT - 1)]
+
+    def rows(self, api_id: str) -> list[dict[str, Any]]:
+        return [{k: v for k, v in e.items() if k not in ("trace", "request")} for e in self._all(api_id)]
+
+    def entry(self, api_id: str, request_id: str) -> dict[str, Any] | None:
+        return next((e for e in self._all(api_id) if e.get("id") == request_id), None)
+
+    def clear(self, api_id: str | None = None) -> None:
+        keys = [PREFIX + api_id] if api_id else list(self._redis.scan_iter(match=PREFIX + "*"))
+        if keys:
+            self._redis.delete(*keys)
+
+
+@cache
+def request_log() -> MemoryLog | RedisLog:
+    """Return this process's log (Redis-backed when ``REDIS_URL`` is set)."""
+    return RedisLog(settings.REDIS_URL) if settings.REDIS_URL else MemoryLog()
+
+
+def record(api_id: str, stage: str, request: Request, trace: Trace) -> None:
+    """Keep one live request; a log that cannot be written never fails the request itself."""
+    try:
+        request_log().record(api_id, stage, request, trace)
+    except Exception:  # noqa: BLE001 - the log is best effort (a Redis outage must not turn 200 into 500)
+        return
