@@ -91,7 +91,9 @@ def with_urls(position: dict[str, Any]) -> dict[str, Any]:
         query = _visualizer_query(position)
         return {
             **position,
-            "frame": f"{reverse('classroom:frame_visualizer')}?{urlencode({**query, 'view': 'presenter'})}",
+            # Every stage drawn (hide=none): steps are the trace's own numbers, skipped stages included,
+            # so "what happens next?" asks about the stage the class sees next.
+            "frame": f"{reverse('classroom:frame_visualizer')}?{urlencode({**query, 'view': 'presenter', 'hide': 'none'})}",
             "open": f"{reverse('visualizer:page')}?{urlencode(query)}",
         }
     if position.get("kind") == "lesson":

@@ -44,7 +44,7 @@ UI = {
     "lower": _("Lower my hand"),
     "show": _("Show to the class"),
     "dismiss": _("Dismiss"),
-    "answers": _("answers"),
+    "answers": _("Answers:"),
     "you_drive": _("You drive this room."),
     "driven_by": _("Driven by"),
     "hand_up": _("raised a hand"),

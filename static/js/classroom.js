@@ -37,19 +37,36 @@
   }
 
   // --- Position -------------------------------------------------------------------------
-  function showPosition() {
+  function showPosition(force = false) {
     const position = state.position || {};
     $("waiting").hidden = Boolean(position.frame);
     body.dataset.position = position.frame || "";
     if (role === "student") $("open-link").href = position.open || "#";
     if (role === "presenter") $("step").textContent = position.kind === "visualizer" ? position.step : "–";
     if (role === "student" && !state.following) return;
-    if (position.frame && frame.getAttribute("src") !== position.frame) {
+    // force: re-following reloads the frame, which the student may have navigated while detached.
+    if (position.frame && (force || frame.getAttribute("src") !== position.frame)) {
       body.dataset.frameLoaded = "";
       frame.setAttribute("src", position.frame);
     }
   }
-  frame.addEventListener("load", () => { body.dataset.frameLoaded = frame.getAttribute("src") || ""; });
+  frame.addEventListener("load", () => {
+    body.dataset.frameLoaded = frame.getAttribute("src") || "";
+    // The frame is same-origin: links to pages that refuse framing (everything outside
+    // /classroom/frame/, except anchors within the page) open in a new tab, so the room stays open.
+    const doc = frame.contentDocument;
+    if (!doc) return;
+    doc.addEventListener("click", (event) => {
+      const link = event.target.closest && event.target.closest("a[href]");
+      if (!link) return;
+      const url = new URL(link.href, doc.baseURI);
+      const here = doc.location;
+      if (url.origin === location.origin && url.pathname.startsWith("/classroom/frame/")) return;
+      if (url.origin === location.origin && url.pathname === here.pathname && url.search === here.search) return;
+      link.target = "_blank";
+      link.rel = "noopener";
+    });
+  });
 
   function renderFollow() {
     if (role !== "student") return;
@@ -94,7 +111,7 @@
       const tally = (reveal && reveal.tally) || (state.tally && state.tally.poll === poll.id ? state.tally : null)
         || { poll: poll.id, total: 0, bars: poll.choices.map((c) => ({ key: c.key, count: 0 })) };
       box.append(bars(tally, poll, reveal ? reveal.answer : null));
-      box.append(el("p", { "data-testid": "poll-total" }, `${tally.total} ${T.answers}`));
+      box.append(el("p", { "data-testid": "poll-total" }, `${T.answers} ${tally.total}`));
       body.dataset.pollTotal = String(tally.total);
     } else {
       const choices = el("ul", { class: "classroom__choices" });
@@ -169,6 +186,7 @@
       case "poll":
         Object.assign(state, { poll: event.poll, reveal: null, myAnswer: null, tally: null });
         renderPoll();
+        if (role === "student") $("poll").scrollIntoView({ block: "nearest" }); // on a phone it is below the frame
         break;
       case "reveal":
         state.reveal = event.reveal;
@@ -276,7 +294,7 @@
     $("follow-toggle").addEventListener("click", () => {
       state.following = !state.following;
       renderFollow();
-      if (state.following) showPosition();
+      if (state.following) showPosition(true);
     });
     $("hand").addEventListener("click", () => send({ command: "hand", raised: !state.hand }));
     $("ask").addEventListener("submit", (e) => {
