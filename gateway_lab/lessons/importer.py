@@ -65,6 +65,8 @@ class ImportedNote:
     key_terms: list[str] = field(default_factory=list)
     digest: str = ""
     body_line: int = 1  # the file's line where the Markdown body starts
+    written: dt.date | None = None  # front matter ``date`` (Hexo/Jekyll): when the note was written
+    updated: dt.date | None = None  # front matter ``updated``, else ``date``: the lesson's date
     source: str = ""  # the body as written (before anchors and callouts), to find lines in errors
 
 
@@ -145,10 +147,38 @@ def _language(meta: dict[str, Any], body: str) -> str:
     return "zh-hans" if len(_CJK.findall(body)) / letters > 0.05 else "en"
 
 
+def _h1_lines(lines: list[str]) -> list[int]:
+    """Return the indexes of the level-1 headings outside code fences."""
+    in_fence, found = False, []
+    for index, line in enumerate(lines):
+        if _FENCE.match(line):
+            in_fence = not in_fence
+        elif not in_fence and line.startswith("# ") and _HEADING.match(line):
+            found.append(index)
+    return found
+
+
+def _title_heading(lines: list[str]) -> tuple[str, list[str]]:
+    """Split off a note's single top heading: it is the lesson's title, not a section (issue 18).
+
+    Returns (its text, the lines without it); ("", lines) when the note has no h1 or several.
+    """
+    h1 = _h1_lines(lines)
+    if len(h1) != 1:
+        return "", lines
+    match = _HEADING.match(lines[h1[0]])
+    assert match is not None
+    return _ANCHOR.sub("", match.group(2)).strip(), lines[: h1[0]] + lines[h1[0] + 1 :]
+
+
 def _convert_lines(lines: list[str]) -> list[str]:
-    """Anchor headings (shifted down one level when the note uses h1) and turn notes into callouts."""
+    """Anchor headings and turn notes into callouts.
+
+    A note's own top heading has already been taken as its title, so its h2s are sections and its h3s
+    subsections, as written. Only a note with several h1s (each a part of it) is shifted down a level.
+    """
     in_fence = False
-    shift = any(_HEADING.match(line) and line.startswith("# ") for line in lines)
+    shift = len(_h1_lines(lines)) > 1
     out: list[str] = []
     for index, line in enumerate(lines):
         if _FENCE.match(line):
@@ -192,8 +222,32 @@ def _dedupe_anchors(lines: list[str]) -> list[str]:
     return result
 
 
+_OPENING, _CLOSING = "(（[【", ")）]】"
+
+
+def _trim_term(term: str) -> str:
+    """Trim spaces and punctuation around a bold term, and a bracket only when it is unbalanced:
+    "标准队列 (Standard)" keeps its closing bracket, "(Standard" loses its stray opening one."""
+    term = term.strip(" ：:，,、。")
+    while (
+        term
+        and term[-1] in _CLOSING
+        and sum(term.count(c) for c in _OPENING) < sum(term.count(c) for c in _CLOSING)
+    ):
+        term = term[:-1].rstrip()
+    while (
+        term
+        and term[0] in _OPENING
+        and sum(term.count(c) for c in _OPENING) > sum(term.count(c) for c in _CLOSING)
+    ):
+        term = term[1:].lstrip()
+    return term.strip(" ：:，,、。")
+
+
 def _key_terms(body: str) -> list[str]:
-    terms = (t.strip(" ：:，,（()）") for t in _BOLD.findall(body))
+    """Bold terms of the body, except callout labels (``> **Note - 长轮询**`` is a label, not a term)."""
+    text = "\n".join(line for line in body.splitlines() if not _NOTE.match(line))
+    terms = (_trim_term(t) for t in _BOLD.findall(text))
     return list(dict.fromkeys(t for t in terms if 0 < len(t) <= 60))
 
 
@@ -203,10 +257,15 @@ def note_convert(data: bytes, *, name: str) -> ImportedNote:
     text = decode_text(data, path=name)
     _check_front_matter(text, name=name)
     meta, body, body_line = split_front_matter(text, path=name)
-    title = str(meta.get("title") or "").strip()
+    heading, body_lines = _title_heading(body.splitlines())
+    title = str(meta.get("title") or "").strip() or heading
     if not title:
-        raise ContentError(name, 1, "the front matter has no 'title'")
+        raise ContentError(
+            name, 1, "the note has no title: give it a 'title' in its front matter or a top '# heading'"
+        )
     kept = _json_safe({k: v for k, v in meta.items() if k != "title"})
+    if isinstance(kept.get("tags"), str):  # Hexo accepts ``tags: AWS`` as well as a list
+        kept["tags"] = [kept["tags"]]
     _check_meta(kept, name=name)
     if body.count("[") > MAX_BRACKETS:
         raise ContentError(
@@ -214,7 +273,7 @@ def note_convert(data: bytes, *, name: str) -> ImportedNote:
             body_line,
             f"the note has more than {MAX_BRACKETS} '[' characters (links and images); split it into several notes",
         )
-    lines = _convert_lines(body.splitlines())
+    lines = _convert_lines(body_lines)
     if _heading_count(lines) > MAX_HEADINGS:
         raise ContentError(
             name, body_line, f"the note has more than {MAX_HEADINGS} headings; split it into several notes"
@@ -234,4 +293,21 @@ def note_convert(data: bytes, *, name: str) -> ImportedNote:
         digest=digest(data),
         body_line=body_line,
         source=body,
+        written=_date(meta.get("date")),
+        updated=_date(meta.get("updated")) or _date(meta.get("date")),
     )
+
+
+def _date(value: Any) -> dt.date | None:
+    """A front-matter date (YAML date, datetime, or text such as ``2026-02-22 18:19:36``), else None."""
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    match = re.match(r"^\s*(\d{4})-(\d{1,2})-(\d{1,2})", str(value or ""))
+    if not match:
+        return None
+    try:
+        return dt.date(*(int(part) for part in match.groups()))
+    except ValueError:
+        return None

@@ -147,11 +147,20 @@ def test_sections_split_text_for_search():
     ]
 
 
-def test_toc_lists_h2_with_h3_children():
-    """The table of contents nests h3 under their h2."""
-    rendered = render_markdown("## One {#one}\n\n### Sub {#sub}\n\n## Two {#two}", language="en")
+def test_toc_lists_h2_with_every_deeper_heading_as_children():
+    """The table of contents nests h3 (and deeper headings) under their h2: every heading is in it (issue 18)."""
+    rendered = render_markdown(
+        "## One {#one}\n\n### Sub {#sub}\n\n#### Deep {#deep}\n\n## Two {#two}", language="en"
+    )
     assert rendered.toc == [
-        {"anchor": "one", "heading": "One", "children": [{"anchor": "sub", "heading": "Sub"}]},
+        {
+            "anchor": "one",
+            "heading": "One",
+            "children": [
+                {"anchor": "sub", "heading": "Sub", "level": 3},
+                {"anchor": "deep", "heading": "Deep", "level": 4},
+            ],
+        },
         {"anchor": "two", "heading": "Two", "children": []},
     ]
 

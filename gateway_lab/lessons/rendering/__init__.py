@@ -84,7 +84,7 @@ def render_markdown(body: str, *, language: str, glossary: Sequence[GlossaryEntr
     )
     return Rendered(
         html=html,
-        toc=_toc(sections),
+        toc=_toc(_outline(tokens)),
         sections=sections,
         reading_minutes=max(1, math.ceil(minutes)),
         counts=_counts(tokens),
@@ -121,13 +121,26 @@ def _sections(tokens: list[Token]) -> list[SectionText]:
     ]
 
 
+def _outline(tokens: list[Token]) -> list[SectionText]:
+    """Every heading (h1–h6) in order, without text: what the table of contents lists."""
+    return [
+        SectionText(level=int(t.tag[1]), anchor=t.attrGet("id") or "", heading=_plain(tokens[i + 1]), text="")  # type: ignore[arg-type]
+        for i, t in enumerate(tokens)
+        if t.type == "heading_open"
+    ]
+
+
 def _toc(sections: list[SectionText]) -> list[dict[str, object]]:
     toc: list[dict[str, object]] = []
     for section in sections:
         if section.level <= 2 and section.heading:
             toc.append({"anchor": section.anchor, "heading": section.heading, "children": []})
-        elif section.level == 3 and toc:
-            toc[-1]["children"].append({"anchor": section.anchor, "heading": section.heading})  # type: ignore[union-attr]
+        elif (
+            section.level >= 3 and toc
+        ):  # every heading is in the outline (issue 18); deeper ones nest under h2
+            toc[-1]["children"].append(  # type: ignore[union-attr]
+                {"anchor": section.anchor, "heading": section.heading, "level": section.level}
+            )
     return toc
 
 

@@ -13,7 +13,7 @@ from ..models import Drill, GlossaryTerm, Lesson, LessonSection, Source
 from ..rendering import GlossaryEntry, render_markdown
 from ..rendering.blocks import CALLOUT_KINDS, callout_title
 
-RENDERER_VERSION = "5"  # bump to re-render every lesson after a rendering change
+RENDERER_VERSION = "6"  # bump to re-render every lesson after a rendering change
 
 
 @dataclass(slots=True)

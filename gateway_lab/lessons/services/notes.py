@@ -73,6 +73,7 @@ def _save_note(note: ImportedNote, *, name: str) -> ImportResult:
     if action != "unchanged":
         lesson.title, lesson.body, lesson.revision = note.title, note.body, lesson.revision + 1
         lesson.meta = {**note.meta, "key_terms": note.key_terms}
+        lesson.updated = note.updated
         lesson.source_path, lesson.source_hash = name, note.digest
         lesson.save()
         lesson_render(lesson=lesson)
