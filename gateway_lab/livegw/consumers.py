@@ -30,7 +30,7 @@ from channels.generic.websocket import AsyncWebsocketConsumer
 from gateway_lab.engine.messages import Response
 from gateway_lab.engine.websocket import EventOutcome, ms_until_timeout
 
-from . import services, ticker, viewers
+from . import delivery, services, ticker, viewers
 from .delivery import deliver, publish_trace
 from .layers import OUTAGE_ERRORS, BoundedExitMixin
 from .wsframes import FRAMES_KEY
@@ -77,6 +77,8 @@ class GatewayConsumer(BoundedExitMixin, AsyncWebsocketConsumer):
             await super().__call__(scope, receive, send)
         except OUTAGE_ERRORS as exc:  # the channel layer's receive failed: Redis went away
             await self._outage(exc)
+        finally:
+            delivery.unregister(getattr(self, "channel_name", ""))
 
     async def _outage(self, exc: BaseException) -> None:
         """Tell the client the service is unavailable: 503 before the upgrade, close 1011 after."""
@@ -118,6 +120,8 @@ class GatewayConsumer(BoundedExitMixin, AsyncWebsocketConsumer):
         self.connection_id = connection_id
         self.connected_at = self.last_active = services.CLOCK.now_ms()
         await self.accept()
+        # Pushes from this process come straight to the socket; other processes' through the layer.
+        delivery.register(self.channel_name, self)
         try:
             await deliver(outcome.actions)
         except OUTAGE_ERRORS as exc:
@@ -180,6 +184,7 @@ class GatewayConsumer(BoundedExitMixin, AsyncWebsocketConsumer):
         if not self.connection_id:
             return
         connection_id, self.connection_id = self.connection_id, ""
+        delivery.unregister(self.channel_name)
         if self._watchdog is not None:
             self._watchdog.cancel()
         if self.api_id == ticker.API_ID:
@@ -200,6 +205,10 @@ class GatewayConsumer(BoundedExitMixin, AsyncWebsocketConsumer):
     async def _close_from_server(self, code: int, reason: str) -> None:
         self.server_close = (code, reason)
         await self.close(code=code)
+
+    async def close_from_server(self, code: int, reason: str) -> None:
+        """A DeleteConnection for this client from this process (``delivery.deliver``)."""
+        await self._close_from_server(code, reason)
 
     async def _watch_timeouts(self) -> None:
         """Close the connection when it goes idle or reaches its maximum duration (§5.1)."""

@@ -1,16 +1,23 @@
-"""Deliver what the engine decided: pushes and closes through the channel layer, traces to observers.
+"""Deliver what the engine decided: pushes and closes to their sockets, traces to observers.
 
-Every connection record holds its consumer's channel name, so a push goes straight to that channel
-(whichever process holds the socket) with ``channel_layer.send``: no per-connection group, whose
-bookkeeping made a broadcast O(n²) on the in-memory layer. Identical messages (a fan-out) are sent
-as one batch.
+Every connection record holds its consumer's channel name. A consumer in this process (and on this
+event loop) registers itself under that name (``register``), and a push or close for it is handed
+to it directly: one ASGI ``websocket.send`` per client, as a bare server does, with no channel-layer
+message, queue or consumer wake-up in between (issue 17: a 1,000-client broadcast spent most of its
+time there). Any other channel — a consumer in another process — gets the message through the
+channel layer (Redis) with ``channel_layer.send``: no per-connection group, whose bookkeeping made a
+broadcast O(n²) on the in-memory layer. Identical messages (a fan-out) are sent as one batch.
+
+Order: each connection's actions go one way or the other, in the engine's order, so a client gets
+its pushes (and a close after them) in the order they were made, wherever its socket is.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, Protocol
 
 from channels.layers import get_channel_layer
 
@@ -24,11 +31,42 @@ from .layers import OUTAGE_ERRORS, gate, send_many
 logger = logging.getLogger(__name__)
 
 
+class LocalSocket(Protocol):
+    """What a consumer in this process offers ``deliver``: its ASGI send and a server-side close."""
+
+    async def base_send(self, message: dict[str, Any]) -> None: ...
+
+    async def close_from_server(self, code: int, reason: str) -> None: ...
+
+
+# channel name -> (the event loop the consumer runs on, the consumer)
+_local: dict[str, tuple[asyncio.AbstractEventLoop, LocalSocket]] = {}
+
+
+def register(channel: str, consumer: LocalSocket) -> None:
+    """Deliver to ``consumer`` directly while it is registered (call from its event loop)."""
+    _local[channel] = (asyncio.get_running_loop(), consumer)
+
+
+def unregister(channel: str) -> None:
+    _local.pop(channel, None)
+
+
+def local_count() -> int:
+    return len(_local)
+
+
 async def deliver(actions: Iterable[Push | CloseCommand]) -> None:
-    """Send each push/close to its connection's channel, one batch per distinct message."""
+    """Hand each push/close to its consumer here, else send it to its channel, one batch per message."""
+    loop = asyncio.get_running_loop()
     batches: dict[tuple[Any, ...], tuple[dict[str, Any], list[str]]] = {}
+    sends: dict[bytes, dict[str, Any]] = {}  # one ASGI message per distinct push (a fan-out shares it)
     for action in actions:
         if not action.channel:  # a connection without a live consumer (made outside this front end)
+            continue
+        local = _local.get(action.channel)
+        if local is not None and local[0] is loop:
+            await _deliver_here(local[1], action, sends)
             continue
         message = _message(action)
         batch = batches.setdefault(tuple(message.values()), (message, []))
@@ -36,6 +74,23 @@ async def deliver(actions: Iterable[Push | CloseCommand]) -> None:
     layer = get_channel_layer()
     for message, channels in batches.values():
         await send_many(layer, channels, message)
+
+
+async def _deliver_here(consumer: LocalSocket, action: Push | CloseCommand, sends: dict[bytes, Any]) -> None:
+    """Send on a socket of this process; a client gone meanwhile only misses its copy."""
+    try:
+        if isinstance(action, Push):
+            send = sends.get(action.data)
+            if send is None:
+                send = sends[action.data] = {
+                    "type": "websocket.send",
+                    "text": action.data.decode("utf-8", "replace"),
+                }
+            await consumer.base_send(send)
+        else:
+            await consumer.close_from_server(action.code, action.reason)
+    except Exception as exc:  # this client's socket, not the broadcast, failed
+        logger.info("delivery to %s failed: %r", action.connection_id, exc)
 
 
 def _message(action: Push | CloseCommand) -> dict[str, Any]:
