@@ -9,9 +9,11 @@ this site's own pages may frame them (the rest of the site forbids framing).
 
 from __future__ import annotations
 
+import inspect
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseForbidden
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -19,6 +21,7 @@ from django.utils.translation import get_language
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from gateway_lab.api import ratelimit
 from gateway_lab.core.middleware import DEFAULT_POLICY, HEADER, serialize
 from gateway_lab.lessons.views import pages as lesson_pages
 from gateway_lab.visualizer import views as visualizer_views
@@ -27,9 +30,12 @@ from . import presenters, services
 from .forms import JoinForm, OpenRoomForm
 from .models import Room
 from .qr import qr_svg
-from .sessions import participant_id_for, participant_remember
+from .sessions import SESSION_KEY, participant_id_for, participant_remember
 
 FRAME_POLICY = serialize({**DEFAULT_POLICY, "frame-ancestors": "'self'"})
+FRAME_KEYS = {"preset", "req", "step", "view", "hide"}  # the keys positions.with_urls writes
+# The visualizer's page without its per-address limit (frame_visualizer applies it per student).
+_visualizer_page = inspect.unwrap(visualizer_views.page)
 
 
 @require_GET
@@ -142,11 +148,43 @@ def _frameable(response: HttpResponse) -> HttpResponse:
     return response
 
 
+def _member_ident(request: HttpRequest) -> str | None:
+    """Return who asks, if it is a presenter or a student of a live room (else None)."""
+    if services.is_presenter(request.user):
+        return f"user:{request.user.pk}"
+    for code, pid in (request.session.get(SESSION_KEY) or {}).items():
+        if isinstance(pid, int) and services.room_get(code=code) is not None:
+            return f"participant:{pid}"
+    return None
+
+
 @require_GET
 @xframe_options_sameorigin
 def frame_visualizer(request: HttpRequest) -> Any:
-    """The visualizer page, framable by this site's classroom screens."""
-    return _frameable(visualizer_views.page(request))
+    """The visualizer page, framable by this site's classroom screens.
+
+    A class shares one address (a school's NAT), so the visualizer's per-address limit would refuse
+    most of it: for members of a live room the same limit applies per student instead. Every student
+    asks for the same URL at each step, and a preset's page is the same for everyone (a virtual
+    clock), so the pages the room's positions name are cached for a minute per language.
+    """
+    ident = _member_ident(request)
+    if ident is None:  # not in a room: the visualizer's own rules
+        return _frameable(visualizer_views.page(request))
+    wait = ratelimit.hit("classroom-frame", ident, ratelimit.visualizer_rate())
+    if wait is not None:
+        response = HttpResponse(status=429)
+        response["Retry-After"] = str(wait)
+        return response
+    cacheable = set(request.GET) <= FRAME_KEYS
+    key = f"classroom:frame:{get_language()}:{request.GET.urlencode()}"
+    cached = cache.get(key) if cacheable else None
+    if cached is not None:
+        return _frameable(HttpResponse(cached, content_type="text/html; charset=utf-8"))
+    response = _visualizer_page(request)
+    if cacheable and response.status_code == 200:
+        cache.set(key, response.content, timeout=60)
+    return _frameable(response)
 
 
 @require_GET

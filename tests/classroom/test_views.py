@@ -99,3 +99,44 @@ def test_second_presenter_sees_room_but_not_as_driver(client: Client, room: Room
     other = make_presenter("assistant")
     client.force_login(other)
     assert client.get(reverse("classroom:present", args=[room.code])).status_code == 200
+
+
+FRAME = {"preset": "rest-vs-http", "req": 0, "step": 2, "view": "presenter", "hide": "none"}
+
+
+def _student(room: Room, name: str) -> Client:
+    client = Client()
+    assert client.post(reverse("classroom:join"), {"code": room.code, "name": name}).status_code == 302
+    return client
+
+
+def test_frame_limit_is_per_student_not_per_shared_address(room: Room, settings: Any) -> None:
+    """A class behind one school address: each student gets the visualizer's limit, not a share of it."""
+    settings.GATEWAY_LAB = {**settings.GATEWAY_LAB, "RATE_LIMITS": {"visualizer": "2/min"}}
+    ada, grace = _student(room, "Ada"), _student(room, "Grace")
+    url = reverse("classroom:frame_visualizer")
+    for student in (ada, grace):
+        for step in (1, 2):
+            assert student.get(url, {**FRAME, "step": step}).status_code == 200
+    assert ada.get(url, {**FRAME, "step": 3}).status_code == 429  # still a limit, per student
+    outsider = Client()  # not in a room: the visualizer's per-address limit applies
+    assert outsider.get(url, FRAME).status_code == 200
+    assert outsider.get(url, FRAME).status_code == 200
+    assert outsider.get(url, FRAME).status_code == 429
+
+
+def test_frame_for_a_room_position_is_rendered_once_and_shared(room: Room) -> None:
+    """Every student asks for the same step: the page is rendered once, then served from the cache."""
+    from django.core.cache import cache
+
+    ada, grace = _student(room, "Ada"), _student(room, "Grace")
+    url = reverse("classroom:frame_visualizer")
+    first = ada.get(url, FRAME)
+    query = first.wsgi_request.GET.urlencode()
+    assert cache.get(f"classroom:frame:en:{query}") == first.content
+    second = grace.get(url, FRAME)
+    assert second.content == first.content
+    assert second["X-Frame-Options"] == "SAMEORIGIN"
+    explored = ada.get(url, {**FRAME, "count": 5})  # a student's own exploration is not cached
+    assert explored.status_code == 200
+    assert cache.get(f"classroom:frame:en:{explored.wsgi_request.GET.urlencode()}") is None
