@@ -59,7 +59,7 @@ test: setup-dev
 serve: setup
 	DEBUG=false $(PY) manage.py collectstatic --noinput --verbosity 0
 	DEBUG=false $(VENV)/bin/uvicorn gateway_lab.asgi:application --host $(HOST) --port $(PORT) $(WS_FRAMES) \
-		--workers $(WORKERS) --proxy-headers --no-server-header
+		--workers $(WORKERS) --proxy-headers --no-server-header --timeout-keep-alive 5
 
 lint: $(VENV)/.installed-dev
 	$(VENV)/bin/ruff check .

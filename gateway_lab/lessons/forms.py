@@ -68,7 +68,10 @@ class NotesUploadForm(forms.Form):
     files = MultipleFileField(
         label=_("Markdown notes"),
         widget=MultipleFileInput(attrs={"accept": ".md,.markdown,.txt,text/markdown,text/plain"}),
-        help_text=_("Hexo or Jekyll style: YAML front matter with a title, then Markdown."),
+        help_text=_(
+            "Hexo or Jekyll style: YAML front matter with a title (or a top # heading), then Markdown; "
+            "at most 64 KB per note."
+        ),
     )
 
     def clean_files(self) -> list[Any]:
