@@ -11,7 +11,9 @@ DEFAULTS: dict[str, Any] = {
     "IDLE_MINUTES": 180,  # a room nobody drove or joined for this long has expired
     "REPLAY_EVENTS": 200,  # public events kept per room for reconnects
     "MESSAGE_RATE": 5.0,  # messages per second a student's connection may send …
-    "MESSAGE_BURST": 10,  # … with this burst
+    "MESSAGE_BURST": 10,  # … with this burst (a presenter's connection: five times both)
+    "ROOM_MESSAGE_RATE": 200.0,  # messages per second all students of a room may send together …
+    "ROOM_MESSAGE_BURST": 400,  # … with this burst
     "QUESTIONS_PER_PARTICIPANT": 5,  # pending questions one student may have at once
 }
 

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import time
 from typing import Any
 from urllib.parse import parse_qs
 
@@ -25,7 +24,7 @@ from channels.consumer import get_handler_name
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
-from . import answers, conf, services
+from . import answers, conf, limits, services
 from .models import Participant, Room
 from .sessions import participant_id_for
 
@@ -40,6 +39,10 @@ def room_group(room: Room) -> str:
 
 def presenters_group(room: Room) -> str:
     return f"classroom-{room.pk}-presenters"
+
+
+def participant_group(participant: Participant) -> str:
+    return f"classroom-{participant.room_id}-participant-{participant.pk}"
 
 
 class RoomConsumer(AsyncJsonWebsocketConsumer):
@@ -58,10 +61,11 @@ class RoomConsumer(AsyncJsonWebsocketConsumer):
         if self.participant is None and self.presenter is None:
             await self.close(code=CLOSE_FORBIDDEN)
             return
-        self.tokens, self.refilled = float(self._limits()[1]), time.monotonic()
         await self.channel_layer.group_add(room_group(self.room), self.channel_name)
         if self.presenter is not None:
             await self.channel_layer.group_add(presenters_group(self.room), self.channel_name)
+        if self.participant is not None:  # all of one student's sockets (two tabs, a phone)
+            await self.channel_layer.group_add(participant_group(self.participant), self.channel_name)
         await self.accept()
         since = (query.get("since") or [""])[0]
         replay = await self._replay(int(since)) if since.isdigit() else None
@@ -83,6 +87,8 @@ class RoomConsumer(AsyncJsonWebsocketConsumer):
             return
         await self.channel_layer.group_discard(room_group(room), self.channel_name)
         await self.channel_layer.group_discard(presenters_group(room), self.channel_name)
+        if self.participant is not None:
+            await self.channel_layer.group_discard(participant_group(self.participant), self.channel_name)
 
     async def dispatch(self, message: dict[str, Any]) -> None:
         """Run the handler without Channels' per-message ``close_old_connections`` thread hop.
@@ -113,21 +119,22 @@ class RoomConsumer(AsyncJsonWebsocketConsumer):
                 {"type": "error", "code": error.code, "field": error.field, "command": command}
             )
 
-    def _limits(self) -> tuple[float, float]:
-        """Return (rate, burst): ``MESSAGE_RATE``/s with burst ``MESSAGE_BURST``, ×5 for presenters."""
-        scale = 5 if self.presenter is not None else 1
-        return conf.get("MESSAGE_RATE") * scale, conf.get("MESSAGE_BURST") * scale
-
     def _take_token(self) -> bool:
-        """A token bucket per connection (``_limits``): a flood gets errors, not the room's attention."""
-        now = time.monotonic()
-        rate, burst = self._limits()
-        self.tokens = min(burst, self.tokens + (now - self.refilled) * rate)
-        self.refilled = now
-        if self.tokens < 1:
-            return False
-        self.tokens -= 1
-        return True
+        """Rate limits (``limits.py``): per participant across their sockets, and per room for all
+        students together; a presenter's sockets share one bucket five times as large."""
+        rate, burst = conf.get("MESSAGE_RATE"), conf.get("MESSAGE_BURST")
+        if self.presenter is not None:
+            key = f"classroom:{self.room.pk}:user:{self.presenter.pk}"
+            return limits.bucket(key, rate=rate * 5, burst=burst * 5).take()
+        own = limits.bucket(
+            f"classroom:{self.room.pk}:participant:{self.participant.pk}", rate=rate, burst=burst
+        )
+        room = limits.bucket(
+            f"classroom:{self.room.pk}",
+            rate=conf.get("ROOM_MESSAGE_RATE"),
+            burst=conf.get("ROOM_MESSAGE_BURST"),
+        )
+        return own.take() and room.take()
 
     async def command_drive(self, content: dict[str, Any]) -> None:
         event = await database_sync_to_async(services.room_drive)(
@@ -163,12 +170,22 @@ class RoomConsumer(AsyncJsonWebsocketConsumer):
     async def command_lower_hand(self, content: dict[str, Any]) -> None:
         self._require_presenter()
         participant = content.get("participant")
-        await database_sync_to_async(services.hand_lower)(
+        lowered = await database_sync_to_async(services.hand_lower)(
             room=self.room,
             user=self.presenter,
             participant_id=participant if isinstance(participant, int) else -1,
         )
+        if lowered is not None:
+            await self.channel_layer.group_send(
+                participant_group(lowered),
+                {"type": "room.private", "message": {"type": "hand", "raised": False}},
+            )
         await self._notify_presenters()
+
+    async def command_close(self, content: dict[str, Any]) -> None:
+        self._require_presenter()
+        event = await database_sync_to_async(services.room_close)(room=self.room, user=self.presenter)
+        await self._broadcast(event)
 
     async def command_handover(self, content: dict[str, Any]) -> None:
         self._require_presenter()
@@ -202,7 +219,10 @@ class RoomConsumer(AsyncJsonWebsocketConsumer):
         participant = self._require_participant()
         raised = bool(content.get("raised"))
         await database_sync_to_async(services.hand_set)(participant=participant, raised=raised)
-        await self.send_json({"type": "hand", "raised": raised})
+        await self.channel_layer.group_send(
+            participant_group(participant),
+            {"type": "room.private", "message": {"type": "hand", "raised": raised}},
+        )
         await self._notify_presenters()
 
     def _require_presenter(self) -> None:
@@ -225,6 +245,10 @@ class RoomConsumer(AsyncJsonWebsocketConsumer):
 
     async def room_event(self, message: dict[str, Any]) -> None:
         await self.send(text_data=message["text"])
+
+    async def room_private(self, message: dict[str, Any]) -> None:
+        """A message for one student's sockets only (its participant group)."""
+        await self.send_json(message["message"])
 
     async def room_tally(self, message: dict[str, Any]) -> None:
         await self.send_json({"type": "tally", "tally": message["tally"]})

@@ -89,11 +89,12 @@ def room_touch(room: Room) -> None:
     Room.objects.filter(pk=room.pk).update(active_at=room.active_at)
 
 
-def room_close(*, room: Room, user: AbstractBaseUser) -> None:
-    """Close the room (driver only)."""
+def room_close(*, room: Room, user: AbstractBaseUser) -> dict[str, Any]:
+    """Close the room (driver only); return the public event. Nobody can join or reconnect after."""
     _check_driver(room, user)
-    Room.objects.filter(pk=room.pk).update(closed=True)
-    event_append(room=room, kind="closed", payload={})
+    event = event_append(room=room, kind="closed", payload={}, changes={"closed": True})
+    room.closed = True
+    return event
 
 
 def _check_driver(room: Room, user: AbstractBaseUser | AnonymousUser | None) -> None:
@@ -142,10 +143,13 @@ def hand_set(*, participant: Participant, raised: bool) -> None:
     participant.hand_raised = raised
 
 
-def hand_lower(*, room: Room, user: AbstractBaseUser, participant_id: int) -> None:
-    """Lower a student's hand (driver only)."""
+def hand_lower(*, room: Room, user: AbstractBaseUser, participant_id: int) -> Participant | None:
+    """Lower a student's hand (driver only); return the participant, if in this room."""
     _check_driver(room, user)
-    Participant.objects.filter(room=room, pk=participant_id).update(hand_raised=False)
+    participant = room.participants.filter(pk=participant_id).first()
+    if participant is not None:
+        hand_set(participant=participant, raised=False)
+    return participant
 
 
 # --- Events and snapshots -----------------------------------------------------------------------

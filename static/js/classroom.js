@@ -197,6 +197,7 @@
         renderQuestions();
         break;
       case "closed":
+        body.dataset.closed = "true";
         $("ws-status").textContent = T.closed;
         break;
       default:
@@ -249,7 +250,7 @@
     socket.addEventListener("message", (e) => handle(JSON.parse(e.data)));
     socket.addEventListener("close", (e) => {
       body.dataset.wsConnected = "false";
-      if (e.code === 4404) { $("ws-status").textContent = T.closed; return; }
+      if (e.code === 4404 || body.dataset.closed === "true") { $("ws-status").textContent = T.closed; return; }
       $("ws-status").textContent = T.connecting;
       retries += 1;
       setTimeout(connect, Math.min(5000, 250 * 2 ** Math.min(retries, 5)));
@@ -281,6 +282,7 @@
     $("ask-drill").addEventListener("click", () => send({ command: "poll", kind: "drill", drill: $("drill").value }));
     $("ask-predict").addEventListener("click", () => send({ command: "poll", kind: "predict" }));
     $("reveal").addEventListener("click", () => send({ command: "reveal" }));
+    $("close-room").addEventListener("click", () => send({ command: "close" }));
     $("handover").addEventListener("submit", (e) => {
       e.preventDefault();
       send({ command: "handover", to: $("handover-to").value.trim() });
