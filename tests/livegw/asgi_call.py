@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass
 from typing import Any
 
@@ -48,8 +49,8 @@ async def call(
 
     async def receive() -> dict[str, Any]:
         nonlocal sent
-        if sent:
-            return {"type": "http.disconnect"}
+        if sent:  # the client waits for the answer (Django treats a disconnect as "stop")
+            await asyncio.Event().wait()
         sent = True
         return {"type": "http.request", "body": body, "more_body": False}
 
