@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 MAX_STEP = 50  # the visualizer's own clamp (visualizer/state.py)
 MAX_REQ = 2_000
+MAX_CLOCK_S = 3_600  # the visualizer's own bound on ``at`` (visualizer/forms.py)
 ANCHOR_RE = re.compile(r"^[A-Za-z0-9_\-]{0,120}$")
 SLUG_RE = re.compile(r"^[a-z0-9\-]{1,100}$")
 
@@ -46,6 +47,19 @@ def _int(value: Any, *, field: str, low: int, high: int) -> int:
     return number
 
 
+def _seconds(value: Any, *, field: str) -> float:
+    """A virtual-clock time in seconds (the visualizer's ``at``), 0..MAX_CLOCK_S, in milliseconds."""
+    if isinstance(value, bool) or not isinstance(value, int | float | str):
+        raise _error("bad_number", field)
+    try:
+        seconds = float(value)
+    except ValueError:
+        raise _error("bad_number", field) from None
+    if not 0 <= seconds <= MAX_CLOCK_S:  # also refuses nan
+        raise _error("out_of_range", field)
+    return round(seconds, 3)
+
+
 def preset_names() -> set[str]:
     from gateway_lab.visualizer import runs
 
@@ -61,12 +75,15 @@ def clean(raw: Any) -> dict[str, Any]:
         preset = raw.get("preset")
         if not isinstance(preset, str) or preset not in preset_names():
             raise _error("unknown_preset", "preset")
-        return {
+        position = {
             "kind": "visualizer",
             "preset": preset,
             "step": _int(raw.get("step", 1), field="step", low=1, high=MAX_STEP),
             "req": _int(raw.get("req", 0), field="req", low=0, high=MAX_REQ),
         }
+        if raw.get("at") not in (None, ""):
+            position["at"] = _seconds(raw["at"], field="at")
+        return position
     if kind == "lesson":
         slug, anchor = raw.get("slug"), raw.get("anchor", "")
         if not isinstance(slug, str) or not SLUG_RE.match(slug):
@@ -82,7 +99,10 @@ def clean(raw: Any) -> dict[str, Any]:
 
 
 def _visualizer_query(position: dict[str, Any]) -> dict[str, Any]:
-    return {"preset": position["preset"], "req": position["req"], "step": position["step"]}
+    query = {"preset": position["preset"], "req": position["req"], "step": position["step"]}
+    if position.get("at") is not None:
+        query["at"] = f"{position['at']:g}"
+    return query
 
 
 def with_urls(position: dict[str, Any]) -> dict[str, Any]:

@@ -33,7 +33,7 @@ from .qr import qr_svg
 from .sessions import SESSION_KEY, participant_id_for, participant_remember
 
 FRAME_POLICY = serialize({**DEFAULT_POLICY, "frame-ancestors": "'self'"})
-FRAME_KEYS = {"preset", "req", "step", "view", "hide"}  # the keys positions.with_urls writes
+FRAME_KEYS = {"preset", "req", "step", "at", "view", "hide"}  # the keys positions.with_urls writes
 # The visualizer's page without its per-address limit (frame_visualizer applies it per student).
 _visualizer_page = inspect.unwrap(visualizer_views.page)
 

@@ -42,7 +42,12 @@
     $("waiting").hidden = Boolean(position.frame);
     body.dataset.position = position.frame || "";
     if (role === "student") $("open-link").href = position.open || "#";
-    if (role === "presenter") $("step").textContent = position.kind === "visualizer" ? position.step : "–";
+    if (role === "presenter") {
+      const viz = position.kind === "visualizer";
+      $("step").textContent = viz ? position.step : "–";
+      $("req").textContent = viz ? position.req + 1 : "–";
+      if (document.activeElement !== $("clock")) $("clock").value = viz && position.at != null ? position.at : "";
+    }
     if (role === "student" && !state.following) return;
     // force: re-following reloads the frame, which the student may have navigated while detached.
     if (position.frame && (force || frame.getAttribute("src") !== position.frame)) {
@@ -266,12 +271,17 @@
 
   if (role === "presenter") {
     const drive = (position) => send({ command: "drive", position });
-    const step = (delta) => {
-      const p = state.position;
-      const preset = p.kind === "visualizer" ? p.preset : $("preset").value;
-      const current = p.kind === "visualizer" ? p.step : 1;
-      drive({ kind: "visualizer", preset, req: p.req || 0, step: Math.max(1, current + delta) });
+    // Move within the current preset: step, request (a new request starts at step 1) or clock.
+    const move = (changes) => {
+      const p = state.position.kind === "visualizer" ? state.position : { preset: $("preset").value, step: 1, req: 0 };
+      const position = { kind: "visualizer", preset: p.preset, req: p.req || 0, step: p.step || 1, ...changes };
+      if (!("at" in changes) && p.at != null) position.at = p.at;
+      drive(position);
     };
+    const step = (delta) => move({ step: Math.max(1, (state.position.step || 1) + delta) });
+    $("req-forward").addEventListener("click", () => move({ req: (state.position.req || 0) + 1, step: 1 }));
+    $("req-back").addEventListener("click", () => move({ req: Math.max(0, (state.position.req || 0) - 1), step: 1 }));
+    $("clock").addEventListener("change", () => move({ at: $("clock").value === "" ? null : Number($("clock").value) }));
     $("show-preset").addEventListener("click", () => drive({ kind: "visualizer", preset: $("preset").value, step: 1 }));
     $("step-forward").addEventListener("click", () => step(1));
     $("step-back").addEventListener("click", () => step(-1));

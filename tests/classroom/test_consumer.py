@@ -357,3 +357,15 @@ async def test_closed_room_tells_students_and_refuses_new_sockets(room: Room, pr
     assert await communicator.connect() == (False, 4404)
     await ada.disconnect()
     await teacher.disconnect()
+
+
+async def test_position_carries_request_and_virtual_clock(room: Room, presenter: Any) -> None:
+    """Issue 14: the position is the visualizer's scenario, request, step and clock, all checked."""
+    teacher = await presenter_socket(room, presenter)
+    await teacher.send_json_to({"command": "drive", "position": {**viz(3), "req": 4, "at": "1.5"}})
+    position = (await receive_type(teacher, "position"))["position"]
+    assert (position["req"], position["step"], position["at"]) == (4, 3, 1.5)
+    assert "at=1.5" in position["frame"] and "req=4" in position["open"]
+    await teacher.send_json_to({"command": "drive", "position": {**viz(3), "at": "nan"}})
+    assert (await receive_type(teacher, "error"))["field"] == "at"
+    await teacher.disconnect()
