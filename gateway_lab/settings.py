@@ -45,6 +45,8 @@ GATEWAY_LAB_FUNCTION_PACKAGES = _env_list("GATEWAY_LAB_FUNCTION_PACKAGES", "gate
 GATEWAY_LAB_HTTP_ALLOWLIST = _env_list("GATEWAY_LAB_HTTP_ALLOWLIST", "")  # none: see README
 GATEWAY_LAB_SIMULATION_RATE = os.environ.get("GATEWAY_LAB_SIMULATION_RATE", "60/min")  # per client; off
 GATEWAY_LAB_VISUALIZER_RATE = os.environ.get("GATEWAY_LAB_VISUALIZER_RATE", "240/min")  # per client; off
+GATEWAY_LAB_ANONYMOUS_READ = _env_bool("GATEWAY_LAB_ANONYMOUS_READ", True)  # wiki: read without signing in
+GATEWAY_LAB_LOGIN_RATE = os.environ.get("GATEWAY_LAB_LOGIN_RATE", "10/hour")  # per account and client; off
 
 # --- Applications -----------------------------------------------------------------------------
 INSTALLED_APPS = [
@@ -212,6 +214,8 @@ GATEWAY_LAB = {
     "FUNCTION_PACKAGES": tuple(GATEWAY_LAB_FUNCTION_PACKAGES),
     "HTTP_ALLOWLIST": tuple(GATEWAY_LAB_HTTP_ALLOWLIST),
     "RATE_LIMITS": {"visualizer": GATEWAY_LAB_VISUALIZER_RATE},
+    "ANONYMOUS_READ": GATEWAY_LAB_ANONYMOUS_READ,
+    "LOGIN_RATE": GATEWAY_LAB_LOGIN_RATE,
 }
 
 # --- Security (production: DEBUG off; HTTPS on behind TLS) ------------------------------------

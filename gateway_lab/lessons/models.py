@@ -48,6 +48,48 @@ class Lesson(models.Model):
         return f"{self.slug} ({self.language})"
 
 
+class LessonRevision(models.Model):
+    """One saved version of a lesson (wiki history): ``number`` matches ``Lesson.revision`` when saved."""
+
+    lesson = models.ForeignKey(Lesson, on_delete=models.CASCADE, related_name="revisions")
+    number = models.PositiveIntegerField()
+    title = models.CharField(max_length=200)
+    body = models.TextField()
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    created = models.DateTimeField(auto_now_add=True)
+    message = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ("lesson", "-number")
+        constraints = [models.UniqueConstraint(fields=("lesson", "number"), name="lesson_revision_number")]
+
+    def __str__(self) -> str:
+        return f"{self.lesson} r{self.number}"
+
+
+class AuditEntry(models.Model):
+    """Who changed a role or restored a revision, and when (shown read-only in the admin)."""
+
+    ROLE_ADDED = "role_added"
+    ROLE_REMOVED = "role_removed"
+    RESTORE = "restore"
+    ACTIONS = ((ROLE_ADDED, "Role added"), (ROLE_REMOVED, "Role removed"), (RESTORE, "Revision restored"))
+
+    action = models.CharField(max_length=20, choices=ACTIONS)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    target = models.CharField(max_length=200)  # "user alice" or "lesson caching (en)"
+    detail = models.CharField(max_length=300, blank=True)
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ("-created", "-id")
+
+    def __str__(self) -> str:
+        return f"{self.action}: {self.target}"
+
+
 class LessonSection(models.Model):
     """One heading's text: the search index (CJK has no word boundaries, so we search substrings)."""
 

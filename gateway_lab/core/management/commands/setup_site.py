@@ -6,7 +6,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
 # The lessons (content/ → database) and the demo APIs with DESIGN.md's fixed ids; both idempotent.
-STEPS: tuple[str, ...] = ("load_lessons", "seed_demo")
+STEPS: tuple[str, ...] = ("load_lessons", "seed_demo", "setup_roles")  # roles: issue 13
 
 
 class Command(BaseCommand):

@@ -1,0 +1,148 @@
+"""Django admin for the wiki (issue 13): lessons with their revisions, sections, drills, glossary, audit log.
+
+The user admin is Django's own, wrapped so that role (group) changes are audited with their actor
+and nobody but a superuser can change their own groups, permissions or staff flags.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin
+from django.contrib.auth import get_user_model
+from django.http import HttpRequest
+
+from .models import AuditEntry, Drill, GlossaryTerm, Lesson, LessonRevision, LessonSection, Source
+from .roles import current_actor
+
+
+class RevisionInline(admin.TabularInline):
+    model = LessonRevision
+    fields = ("number", "title", "author", "created", "message")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    show_change_link = True
+    ordering = ("-number",)
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(Lesson)
+class LessonAdmin(admin.ModelAdmin):
+    list_display = ("slug", "language", "title", "source", "revision", "order", "modified_at")
+    list_filter = ("language", "source")
+    search_fields = ("slug", "title", "summary", "body")
+    ordering = ("order", "slug", "language")
+    readonly_fields = ("revision", "html", "toc", "rendered_with", "source_hash", "modified_at")
+    inlines = [RevisionInline]
+
+    def save_model(self, request: HttpRequest, obj: Lesson, form: Any, change: bool) -> None:
+        """An admin edit of the text is a wiki revision too (through the service, with its lock)."""
+        from .services.revisions import lesson_revise
+
+        if change and {"body", "title"} & set(form.changed_data):
+            saved = Lesson.objects.get(pk=obj.pk)
+            body, title = obj.body, obj.title
+            obj.body, obj.title = saved.body, saved.title
+            super().save_model(request, obj, form, change)
+            lesson_revise(
+                lesson=obj, body=body, title=title, author=request.user, base_revision=saved.revision,
+                message="edited in the admin",
+            )  # fmt: skip
+            obj.refresh_from_db()
+            return
+        if not change:
+            obj.source = obj.source or Source.WIKI
+        super().save_model(request, obj, form, change)
+        if not change:
+            from .services.course import lesson_render
+
+            lesson_render(lesson=obj)
+
+
+@admin.register(LessonRevision)
+class LessonRevisionAdmin(admin.ModelAdmin):
+    list_display = ("lesson", "number", "title", "author", "created", "message")
+    list_filter = ("lesson__language", "created")
+    search_fields = ("lesson__slug", "title", "message", "author__username", "body")
+    readonly_fields = ("lesson", "number", "title", "body", "author", "created", "message")
+    list_select_related = ("lesson", "author")
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(LessonSection)
+class LessonSectionAdmin(admin.ModelAdmin):
+    list_display = ("lesson", "position", "level", "heading")
+    list_filter = ("lesson__language", "level")
+    search_fields = ("heading", "text", "lesson__slug")
+    list_select_related = ("lesson",)
+
+
+@admin.register(Drill)
+class DrillAdmin(admin.ModelAdmin):
+    list_display = ("drill_id", "lesson_slug", "section", "difficulty", "multiple", "preset")
+    list_filter = ("difficulty", "multiple", "lesson_slug")
+    search_fields = ("drill_id", "lesson_slug", "question")
+
+
+@admin.register(GlossaryTerm)
+class GlossaryTermAdmin(admin.ModelAdmin):
+    list_display = ("key", "term_en", "term_zh", "lesson")
+    search_fields = ("key", "terms", "definitions", "aliases")
+
+    @admin.display(description="English")
+    def term_en(self, obj: GlossaryTerm) -> str:
+        return obj.terms.get("en", "")
+
+    @admin.display(description="简体中文")
+    def term_zh(self, obj: GlossaryTerm) -> str:
+        return obj.terms.get("zh-hans", "")
+
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(admin.ModelAdmin):
+    list_display = ("created", "action", "actor", "target", "detail")
+    list_filter = ("action", "created")
+    search_fields = ("target", "detail", "actor__username")
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+# --- Users: audited role changes, no raising your own role ----------------------------------------
+User = get_user_model()
+_BaseUserAdmin = type(admin.site._registry[User]) if admin.site.is_registered(User) else admin.ModelAdmin
+_SELF_LOCKED = ("groups", "user_permissions", "is_staff", "is_superuser")
+
+
+class AuditedUserAdmin(_BaseUserAdmin):  # type: ignore[misc,valid-type]
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> tuple[str, ...]:
+        fields = tuple(super().get_readonly_fields(request, obj))
+        if obj is not None and obj.pk == request.user.pk and not request.user.is_superuser:
+            return fields + _SELF_LOCKED
+        return fields
+
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        token = current_actor.set(request.user)
+        try:
+            super().save_related(request, form, formsets, change)
+        finally:
+            current_actor.reset(token)
+
+
+if admin.site.is_registered(User):
+    admin.site.unregister(User)
+admin.site.register(User, AuditedUserAdmin)
