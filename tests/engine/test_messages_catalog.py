@@ -131,12 +131,12 @@ def test_messages_catalog_text_renders_english_like_the_engine_always_did() -> N
     """Issue 10: numbers through fmt ("4,999", "0.4"), specs kept ({burst:d} ungrouped), nested and joined."""
     message_ids()
     catalog = text.CATALOG
-    bucket, level = catalog["{level} {tokens}/{burst:d}"], catalog["account"]
-    within = catalog["Each bucket had a token to spare; tokens left: {buckets}."]
-    message = within(
-        buckets=(bucket(level=level(), tokens=4999.0, burst=5000), bucket(level=level(), tokens=0.4, burst=5))
-    )
-    assert str(message) == "Each bucket had a token to spare; tokens left: account 4,999/5000, account 0.4/5."
+    level, stage = catalog["account"], catalog["stage"]
+    within = catalog[
+        "Each bucket had a token to spare; tokens left: {level} {tokens}/{burst:d}, {level2} {tokens2}/{burst2:d}."
+    ]
+    message = within(level=stage(), tokens=0.4, burst=5, level2=level(), tokens2=4999.0, burst2=5000)
+    assert str(message) == "Each bucket had a token to spare; tokens left: stage 0.4/5, account 4,999/5000."
     limit = catalog[
         "API Key {key} exceeded throttle limit for API Stage {api_stage}: Key throttle limit exceeded "
         "for Usage Plan ID {plan}. Limit: {rate:.2f} Burst: {burst:d}"

@@ -24,8 +24,15 @@ _LEVEL_WORDS = {
 }
 LEVELS = {level: Text(level) for level in ("method", "route", "stage", "account")}  # bucket names
 WITHIN = Text("Within limits")
-WITHIN_WHY = Text("Each bucket had a token to spare; tokens left: {buckets}.")
-BUCKET_LEFT = Text("{level} {tokens}/{burst:d}")
+# One template per layer count (the account bucket, or a stage/method/route bucket and the account's):
+# flat parameters keep this per-request sentence as cheap as the f-string it replaced.
+WITHIN_WHY = (
+    Text("Each bucket had a token to spare; tokens left: {level} {tokens}/{burst:d}."),
+    Text(
+        "Each bucket had a token to spare; tokens left: {level} {tokens}/{burst:d}, "
+        "{level2} {tokens2}/{burst2:d}."
+    ),
+)
 EMPTY = {
     "method": Text("Method bucket empty"),
     "route": Text("Route bucket empty"),
@@ -63,16 +70,21 @@ class ThrottleStage:
             )
             if not took.admitted:
                 return self._reject(ctx, layers, level, rate, burst, took.tokens_before)
-        summary = tuple(
-            BUCKET_LEFT(level=LEVELS[layer["level"]](), tokens=layer["tokens_after"], burst=layer["burst"])
-            for layer in layers
-        )
+        first = layers[0]
+        params = {"level": LEVELS[first["level"]](), "tokens": first["tokens_after"], "burst": first["burst"]}
+        if len(layers) > 1:
+            second = layers[1]
+            params |= {
+                "level2": LEVELS[second["level"]](),
+                "tokens2": second["tokens_after"],
+                "burst2": second["burst"],
+            }
         return record(
             ctx,
             self.name,
             Outcome.PASS,
             WITHIN(),
-            WITHIN_WHY(buckets=summary),
+            WITHIN_WHY[len(layers) - 1](**params),
             detail={"layers": layers},
             duration_ms=THROTTLE_MS,
             fact="3.2",
