@@ -9,6 +9,8 @@ cookie) and open the room's WebSocket, then measures:
 
 - ``classroom_push_p99_ms``: the presenter's socket sends ``drive`` (the next visualizer step) →
   each student's socket has the position event; p99 over every student and step.
+- ``classroom_frames_loaded_ms`` (printed before the three): every student's frame fetches the
+  step's visualizer page over HTTP; the time until the last one arrived.
 - ``classroom_poll_results_ms``: a "predict the next stage" poll; each student answers once, at a
   random moment within ``--answer-spread`` seconds (people do not all click in the same
   millisecond); the time from the last answer's send to the presenter's socket receiving a tally
@@ -263,6 +265,7 @@ def main() -> None:
                     pool.map(lambda i: _join(base, code, f"Student {i + 1}"), range(args.students))
                 )
             figures = asyncio.run(_run(port, code, presenter_cookie, cookies, args.steps, args.answer_spread))
+            frames = _frames(base, cookies)
             burst = (
                 asyncio.run(_burst(port, code, presenter_cookie, cookies)) if args.answer_spread > 0 else None
             )
@@ -273,11 +276,29 @@ def main() -> None:
             except subprocess.TimeoutExpired:
                 server.kill()
     print(f"classroom_push_p50_ms: {figures['push_p50']:.1f} ms")
+    print(f"classroom_frames_loaded_ms: {frames:.1f} ms")
     if burst is not None:
         print(f"classroom_poll_burst_ms: {burst:.1f} ms")
     print(f"classroom_students: {args.students} students")
     print(f"classroom_push_p99_ms: {figures['push_p99']:.1f} ms")
     print(f"classroom_poll_results_ms: {figures['results']:.1f} ms")
+
+
+def _frames(base: str, cookies: list[str]) -> float:
+    """Every student's frame loads the step the room shows (32 at a time, as browsers would over a
+    few connections each): the time until the last page arrived. One render, then the cache."""
+    url = f"{base}/classroom/frame/visualizer/?preset={PRESET}&req=0&step=5&view=presenter&hide=none"
+
+    def fetch(cookie: str) -> int:
+        request = urllib.request.Request(url, headers={"Cookie": f"sessionid={cookie}"})
+        with urllib.request.urlopen(request, timeout=WAIT_S) as response:
+            return len(response.read())
+
+    started = time.perf_counter()
+    with ThreadPoolExecutor(max_workers=32) as pool:
+        sizes = list(pool.map(fetch, cookies))
+    assert all(size > 1000 for size in sizes)
+    return (time.perf_counter() - started) * 1000
 
 
 async def _burst(port: int, code: str, presenter_cookie: str, cookies: list[str]) -> float:

@@ -103,6 +103,14 @@ class RoomConsumer(AsyncJsonWebsocketConsumer):
         await handler(message)
 
     # --- Receiving --------------------------------------------------------------------------
+    @classmethod
+    async def decode_json(cls, text_data: str) -> Any:
+        """Parse a frame; a frame that is not JSON is answered like an unknown command, not a crash."""
+        try:
+            return json.loads(text_data)
+        except ValueError:
+            return None
+
     async def receive_json(self, content: Any, **kwargs: Any) -> None:
         if not self._take_token():
             await self.send_json({"type": "error", "code": "rate_limited"})

@@ -369,3 +369,15 @@ async def test_position_carries_request_and_virtual_clock(room: Room, presenter:
     await teacher.send_json_to({"command": "drive", "position": {**viz(3), "at": "nan"}})
     assert (await receive_type(teacher, "error"))["field"] == "at"
     await teacher.disconnect()
+
+
+async def test_garbage_frames_get_an_error_and_keep_the_socket(room: Room) -> None:
+    """Nothing a client sends crashes the room's socket: not JSON, not an object, an unknown command."""
+    _, ada = await student_socket(room, "Ada")
+    await receive_type(ada, "snapshot")
+    for frame in ("not json", "[1, 2]", '{"command": "__init__"}', '{"command": 7}'):
+        await ada.send_to(text_data=frame)
+        assert (await receive_type(ada, "error"))["code"] == "unknown_command"
+    await ada.send_json_to({"command": "hand", "raised": True})
+    assert (await receive_type(ada, "hand"))["raised"] is True
+    await ada.disconnect()
