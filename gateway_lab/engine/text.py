@@ -92,6 +92,8 @@ class Text:
         )
         self.english: Callable[[Mapping[str, Any]], str] = _compile(template)
         self._bare = Message(self, {})
+        if not self.fields:
+            self._bare._english = template  # a sentence without parameters is its own English
         self._memo: dict[tuple[Any, ...], Message] = {}
         CATALOG.setdefault(template, self)  # two modules may share a sentence
 

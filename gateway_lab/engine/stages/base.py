@@ -54,9 +54,9 @@ def record(
     ctx.elapsed_ms += duration_ms
     title_msg = reason_msg = fidelity_msg = None
     if title.__class__ is Message:
-        title_msg, title = title, title._english or title.text.english(title.params)  # type: ignore[union-attr]
+        title_msg, title = title, title._english or _render(title)  # type: ignore[union-attr, arg-type]
     if reason.__class__ is Message:
-        reason_msg, reason = reason, reason._english or reason.text.english(reason.params)  # type: ignore[union-attr]
+        reason_msg, reason = reason, reason._english or _render(reason)  # type: ignore[union-attr, arg-type]
     if fidelity is not None and fidelity.__class__ is Message:
         fidelity_msg, fidelity = fidelity, str(fidelity)
     return _make_step(
@@ -75,6 +75,12 @@ def record(
         fidelity_msg,
         detail_msgs,
     )
+
+
+def _render(message: Message) -> str:
+    """Render a message's English once: a cached message (a route, an edge hop) is reused per request."""
+    english = message._english = message.text.english(message.params)
+    return english
 
 
 class MethodMemo(Generic[T]):
