@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 
-from django.core.asgi import get_asgi_application
+from gateway_lab.core.asgi_handler import get_asgi_application  # Django's, fewer thread hops (issue 17)
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "gateway_lab.settings")
 # Django must be set up before anything imports models or consumers (Channels' sample project).

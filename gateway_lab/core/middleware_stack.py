@@ -1,9 +1,9 @@
 """Django's middleware, declared so that a request under ASGI makes few thread hops (issue 17).
 
 Django's ``MiddlewareMixin`` is async-capable, but under ASGI it runs each sync hook
-(``process_request``, ``process_response``, ``process_view``) through ``sync_to_async``: one thread
-hop per hook, 18 per page in this project (TOOLCHAIN.md, "Sync-only middleware under ASGI").
-These thin subclasses change *where* the hooks run, never what they do:
+(``process_request``, ``process_response``) through ``sync_to_async``: one thread hop per hook, 18
+per page in this project (TOOLCHAIN.md, "Sync-only middleware under ASGI"). These thin subclasses
+change *where* the hooks run, never what they do:
 
 - ``SecurityMiddleware`` runs its two hooks inline on the event loop (``InlineHooksMixin``): they only
   read the request and set headers, no database, no blocking I/O. It stays first, before the
@@ -12,25 +12,17 @@ These thin subclasses change *where* the hooks run, never what they do:
   Django then adapts the chain once, at the static-files middleware, and runs every hook of the chain
   in that one thread, one after the other, as under WSGI. Sessions and messages may touch the database
   in their hooks, so they must run in a thread; the others follow so the chain has a single boundary.
-- ``CsrfViewMiddleware.process_view`` is a coroutine that runs Django's check inline: Django calls view
-  middleware after the chain, on the event loop, and a sync ``process_view`` would cost its own hop.
-  The check reads the request (its cookie, headers and already-received body) and, on failure, renders
-  the failure page; it touches no database (``CSRF_USE_SESSIONS`` is off, and this class refuses it).
 
-A plain page then makes four hops, as few as Django allows plus one: ``request_started``, the chain,
-the view and ``request_finished`` (a minimal Django project makes three). ``tests/core/test_thread_hops.py``
-counts them.
+With ``core/asgi_handler.py`` (the view and ``process_view`` in that same thread) a plain page makes
+three hops, as a minimal Django project does: ``request_started``, the chain with the view, and
+``request_finished``. ``tests/core/test_thread_hops.py`` counts them.
 """
 
 from __future__ import annotations
 
-from typing import Any
-
-from django.conf import settings
 from django.contrib.auth import middleware as auth
 from django.contrib.messages import middleware as messages
 from django.contrib.sessions import middleware as sessions
-from django.core.exceptions import ImproperlyConfigured
 from django.http import HttpRequest, HttpResponseBase
 from django.middleware import clickjacking, common, csrf, locale, security
 
@@ -66,19 +58,7 @@ class CommonMiddleware(common.CommonMiddleware):
 
 
 class CsrfViewMiddleware(csrf.CsrfViewMiddleware):
-    """Django's CSRF middleware: request/response hooks in the chain's thread, the view check inline."""
-
     async_capable = False
-
-    def __init__(self, get_response: Any) -> None:
-        if settings.CSRF_USE_SESSIONS:
-            raise ImproperlyConfigured("the inline CSRF view check would read the session on the event loop")
-        super().__init__(get_response)
-
-    async def process_view(
-        self, request: HttpRequest, callback: Any, callback_args: Any, callback_kwargs: Any
-    ) -> HttpResponseBase | None:
-        return super().process_view(request, callback, callback_args, callback_kwargs)
 
 
 class AuthenticationMiddleware(auth.AuthenticationMiddleware):
