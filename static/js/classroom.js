@@ -20,6 +20,9 @@
     return node;
   };
 
+  const visualizerFrame = "/classroom/frame/visualizer/";
+  let keyStep = () => {};
+  let driveFromUrl = () => {};
   const state = { seq: 0, position: {}, poll: null, reveal: null, myAnswer: null, tally: null, questions: [],
                   following: true, hand: false };
   let socket = null;
@@ -61,11 +64,31 @@
     // /classroom/frame/, except anchors within the page) open in a new tab, so the room stays open.
     const doc = frame.contentDocument;
     if (!doc) return;
+    if (role === "presenter") {
+      // The presenter's arrow keys and clicks inside the frame drive the room, not just this frame.
+      doc.addEventListener("keydown", (event) => {
+        if (event.key !== "ArrowRight" && event.key !== "ArrowLeft") return;
+        if (event.target.closest && event.target.closest("input, textarea, select")) return;
+        event.preventDefault();
+        event.stopImmediatePropagation();
+        keyStep(event.key);
+      }, true);
+    }
     doc.addEventListener("click", (event) => {
       const link = event.target.closest && event.target.closest("a[href]");
       if (!link) return;
       const url = new URL(link.href, doc.baseURI);
       const here = doc.location;
+      if (url.origin === location.origin && url.pathname === visualizerFrame) {
+        if (role === "presenter") {
+          event.preventDefault();
+          driveFromUrl(url);
+        } else if (state.following) {
+          state.following = false; // a student clicking around in the frame is exploring
+          renderFollow();
+        }
+        return;
+      }
       if (url.origin === location.origin && url.pathname.startsWith("/classroom/frame/")) return;
       if (url.origin === location.origin && url.pathname === here.pathname && url.search === here.search) return;
       link.target = "_blank";
@@ -297,10 +320,17 @@
       e.preventDefault();
       send({ command: "handover", to: $("handover-to").value.trim() });
     });
+    keyStep = (key) => step(key === "ArrowRight" ? 1 : -1);
+    driveFromUrl = (url) => {
+      const q = url.searchParams;
+      const position = { kind: "visualizer", preset: q.get("preset") || state.position.preset || $("preset").value,
+                         step: Number(q.get("step") || 1), req: Number(q.get("req") || 0) };
+      if (q.get("at")) position.at = q.get("at");
+      drive(position);
+    };
     document.addEventListener("keydown", (e) => {
       if (e.target.closest("input, textarea, select")) return;
-      if (e.key === "ArrowRight") step(1);
-      if (e.key === "ArrowLeft") step(-1);
+      if (e.key === "ArrowRight" || e.key === "ArrowLeft") keyStep(e.key);
     });
   } else {
     $("follow-toggle").addEventListener("click", () => {

@@ -156,6 +156,16 @@ def test_classroom_student_detaches_and_refollows_in_one_click(chromium: Any, as
         ada.get_by_test_id("follow-toggle").click()
         ada.wait_for_selector("body[data-following=true]")
         _frame_step(ada, 2)
+
+        # The presenter's own clicks inside the visualizer drive the room (not only their frame).
+        _frame_step(presenter, 2)
+        presenter.frame_locator("#follow-frame").get_by_test_id("step-forward").click()
+        ada.wait_for_selector("body[data-seq='3']")
+        _frame_step(ada, 3)
+        # A student clicking inside the frame is exploring: detached until they follow again.
+        ada.frame_locator("#follow-frame").get_by_test_id("step-back").click()
+        ada.wait_for_selector("body[data-following=false]")
+        _frame_step(ada, 2)
     finally:
         for page in (presenter, ada):
             page.context.close()

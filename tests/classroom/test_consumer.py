@@ -381,3 +381,29 @@ async def test_garbage_frames_get_an_error_and_keep_the_socket(room: Room) -> No
     await ada.send_json_to({"command": "hand", "raised": True})
     assert (await receive_type(ada, "hand"))["raised"] is True
     await ada.disconnect()
+
+
+async def test_lesson_position_names_a_section_of_an_existing_lesson(room: Room, presenter: Any) -> None:
+    """Issue 14: the presenter can show a lesson section; unknown lessons and odd anchors are refused."""
+    from gateway_lab.lessons.models import Lesson
+
+    await Lesson.objects.acreate(slug="performance", language="en", title="Performance", body="# Performance")
+    _, ada = await student_socket(room, "Ada")
+    await receive_type(ada, "snapshot")
+    teacher = await presenter_socket(room, presenter)
+    await teacher.send_json_to(
+        {"command": "drive", "position": {"kind": "lesson", "slug": "performance", "anchor": "throttling"}}
+    )
+    position = (await receive_type(ada, "position"))["position"]
+    assert position["frame"] == "/classroom/frame/lessons/performance/#throttling"
+    assert position["open"] == "/lessons/performance/#throttling"
+    for (slug, anchor), field in (
+        (("no-such-lesson", "x"), "slug"),
+        (("performance", '"><script>'), "anchor"),
+    ):
+        await teacher.send_json_to(
+            {"command": "drive", "position": {"kind": "lesson", "slug": slug, "anchor": anchor}}
+        )
+        assert (await receive_type(teacher, "error"))["field"] == field
+    await ada.disconnect()
+    await teacher.disconnect()

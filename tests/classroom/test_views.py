@@ -140,3 +140,14 @@ def test_frame_for_a_room_position_is_rendered_once_and_shared(room: Room) -> No
     explored = ada.get(url, {**FRAME, "count": 5})  # a student's own exploration is not cached
     assert explored.status_code == 200
     assert cache.get(f"classroom:frame:en:{explored.wsgi_request.GET.urlencode()}") is None
+
+
+def test_lesson_frame_is_framable_by_this_site_only(client: Client, db: None) -> None:
+    from gateway_lab.lessons.models import Lesson
+
+    Lesson.objects.create(slug="performance", language="en", title="Performance", body="# Performance")
+    response = client.get(reverse("classroom:frame_lesson", args=["performance"]))
+    assert response.status_code == 200
+    assert response["X-Frame-Options"] == "SAMEORIGIN"
+    assert "frame-ancestors 'self'" in response["Content-Security-Policy"]
+    assert client.get(reverse("lessons:detail", args=["performance"]))["X-Frame-Options"] == "DENY"
