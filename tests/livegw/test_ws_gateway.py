@@ -83,11 +83,12 @@ def test_message_missing_action_goes_to_default(gateway: WebSocketGateway) -> No
 
 
 def test_message_without_default_route_is_error() -> None:
-    """§9: no matching route and no $default → the client gets an error message."""
+    """§9: no matching route and no $default → the client gets Forbidden with the ids left empty, as AWS sends it."""
     gateway = make_gateway(MOCK_WS)
     _connect(gateway)
     outcome = gateway.message("Aa1=", '{"action": "other"}')
-    assert not outcome.accepted and json.loads(outcome.reply)["connectionId"] == "Aa1="
+    assert not outcome.accepted
+    assert json.loads(outcome.reply) == {"message": "Forbidden", "connectionId": "", "requestId": ""}
 
 
 def test_two_way_route_replies(gateway: WebSocketGateway) -> None:
