@@ -55,11 +55,15 @@ class RoomConsumer(AsyncJsonWebsocketConsumer):
         query = parse_qs(self.scope.get("query_string", b"").decode("ascii", "replace"))
         role = (query.get("role") or ["student"])[0]
         self.room, self.participant, self.presenter = await self._identify(role)
-        if self.room is None:
-            await self.close(code=CLOSE_NO_ROOM)
-            return
-        if self.participant is None and self.presenter is None:
-            await self.close(code=CLOSE_FORBIDDEN)
+        refusal = CLOSE_NO_ROOM if self.room is None else None
+        if refusal is None and self.participant is None and self.presenter is None:
+            refusal = CLOSE_FORBIDDEN
+        if refusal is not None:
+            # Accept, then close with the reason: a refused handshake reaches a browser as a bare
+            # 1006, and the page would keep reconnecting to a room that is gone.
+            self.room = None
+            await self.accept()
+            await self.close(code=refusal)
             return
         await self.channel_layer.group_add(room_group(self.room), self.channel_name)
         if self.presenter is not None:
@@ -193,7 +197,7 @@ class RoomConsumer(AsyncJsonWebsocketConsumer):
     async def command_close(self, content: dict[str, Any]) -> None:
         self._require_presenter()
         event = await database_sync_to_async(services.room_close)(room=self.room, user=self.presenter)
-        await self._broadcast(event)
+        await self._broadcast(event, close=True)
 
     async def command_handover(self, content: dict[str, Any]) -> None:
         self._require_presenter()
@@ -243,16 +247,20 @@ class RoomConsumer(AsyncJsonWebsocketConsumer):
         return self.participant
 
     # --- Sending ----------------------------------------------------------------------------
-    async def _broadcast(self, event: dict[str, Any]) -> None:
-        # Encoded once here, not once per receiving socket.
-        text = json.dumps(event, ensure_ascii=False)
-        await self.channel_layer.group_send(room_group(self.room), {"type": "room.event", "text": text})
+    async def _broadcast(self, event: dict[str, Any], *, close: bool = False) -> None:
+        """Send a public event to every socket of the room (``close``: then close them all)."""
+        text = json.dumps(event, ensure_ascii=False)  # encoded once here, not once per socket
+        await self.channel_layer.group_send(
+            room_group(self.room), {"type": "room.event", "text": text, "close": close}
+        )
 
     async def _notify_presenters(self) -> None:
         await self.channel_layer.group_send(presenters_group(self.room), {"type": "room.presenter"})
 
     async def room_event(self, message: dict[str, Any]) -> None:
         await self.send(text_data=message["text"])
+        if message.get("close"):
+            await self.close(code=CLOSE_NO_ROOM)
 
     async def room_private(self, message: dict[str, Any]) -> None:
         """A message for one student's sockets only (its participant group)."""

@@ -279,6 +279,7 @@
     socket.addEventListener("close", (e) => {
       body.dataset.wsConnected = "false";
       if (e.code === 4404 || body.dataset.closed === "true") { $("ws-status").textContent = T.closed; return; }
+      if (e.code === 4403) { showError(role === "student" ? "not_participant" : "not_driver"); return; }
       $("ws-status").textContent = T.connecting;
       retries += 1;
       setTimeout(connect, Math.min(5000, 250 * 2 ** Math.min(retries, 5)));

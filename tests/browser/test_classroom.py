@@ -166,6 +166,11 @@ def test_classroom_student_detaches_and_refollows_in_one_click(chromium: Any, as
         ada.frame_locator("#follow-frame").get_by_test_id("step-back").click()
         ada.wait_for_selector("body[data-following=false]")
         _frame_step(ada, 2)
+
+        # Closing the room tells the student's page, which stops reconnecting.
+        presenter.get_by_test_id("close-room").click()
+        ada.wait_for_selector("body[data-closed=true][data-ws-connected=false]")
+        assert ada.get_by_test_id("ws-status").inner_text() == "The room is closed."
     finally:
         for page in (presenter, ada):
             page.context.close()

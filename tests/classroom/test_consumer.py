@@ -40,6 +40,15 @@ async def receive_type(communicator: Any, kind: str, *, limit: int = 10) -> dict
     raise AssertionError(f"no {kind!r} message")
 
 
+async def refused_with(communicator: Any) -> int:
+    """Return the close code of a refused socket (accepted, then closed at once with the reason)."""
+    connected, _ = await communicator.connect()
+    assert connected
+    message = await communicator.receive_output(timeout=3)
+    assert message["type"] == "websocket.close"
+    return message["code"]
+
+
 async def drain(communicator: Any) -> None:
     while not await communicator.receive_nothing(timeout=0.1):
         await communicator.receive_json_from()
@@ -69,7 +78,7 @@ async def test_presenter_role_claim_without_presenter_account_is_refused(room: R
         f"/classroom/ws/{room.code}?role=presenter",
         headers=[ORIGIN, (b"cookie", f"{settings.SESSION_COOKIE_NAME}={cookie}".encode())],
     )
-    assert await communicator.connect() == (False, 4403)
+    assert await refused_with(communicator) == 4403
 
 
 async def test_non_driving_presenter_cannot_drive_until_handover(room: Room, presenter: Any) -> None:
@@ -283,7 +292,7 @@ async def test_expired_room_refuses_connections(room: Room, presenter: Any) -> N
         f"/classroom/ws/{room.code}?role=presenter",
         headers=[ORIGIN, (b"cookie", f"{settings.SESSION_COOKIE_NAME}={cookie}".encode())],
     )
-    assert await communicator.connect() == (False, 4404)
+    assert await refused_with(communicator) == 4404
 
 
 async def test_presenter_reload_keeps_the_room(room: Room, presenter: Any, drill: Any) -> None:
@@ -349,12 +358,13 @@ async def test_closed_room_tells_students_and_refuses_new_sockets(room: Room, pr
     assert (await receive_type(ada, "error"))["code"] == "not_driver"
     await teacher.send_json_to({"command": "close"})
     assert (await receive_type(ada, "closed"))["seq"] == 1
+    assert (await ada.receive_output(timeout=3)) == {"type": "websocket.close", "code": 4404}
     communicator = WebsocketCommunicator(
         application,
         f"/classroom/ws/{room.code}?role=student",
         headers=[ORIGIN, (b"cookie", f"{settings.SESSION_COOKIE_NAME}={cookie}".encode())],
     )
-    assert await communicator.connect() == (False, 4404)
+    assert await refused_with(communicator) == 4404
     await ada.disconnect()
     await teacher.disconnect()
 
