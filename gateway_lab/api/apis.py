@@ -51,6 +51,15 @@ class JsonApiView(APIView):
         return super().handle_exception(exc)
 
 
+class ClientCertSerializer(serializers.Serializer):
+    """The certificate a client presents for mutual TLS, in AWS's event field names (§6.1)."""
+
+    subjectDN = serializers.CharField(max_length=512)  # noqa: N815 -- AWS's field name
+    issuerDN = serializers.CharField(max_length=512)  # noqa: N815
+    serialNumber = serializers.CharField(max_length=128, required=False)  # noqa: N815
+    signatureAlgorithm = serializers.CharField(max_length=64, required=False)  # noqa: N815
+
+
 class ClientSerializer(serializers.Serializer):
     source_ip = serializers.IPAddressField(required=False)
     region = serializers.RegexField(r"^[a-z]{2}(-[a-z]+)+-\d$", max_length=30, required=False)
@@ -58,6 +67,7 @@ class ClientSerializer(serializers.Serializer):
     user_agent = serializers.CharField(max_length=512, required=False)
     vpc_id = serializers.RegexField(r"^vpc-[0-9a-z]{1,40}$", required=False, allow_null=True)
     vpce_id = serializers.RegexField(r"^vpce-[0-9a-z]{1,40}$", required=False, allow_null=True)
+    cert = ClientCertSerializer(required=False, allow_null=True)
 
 
 class RequestSpecSerializer(serializers.Serializer):

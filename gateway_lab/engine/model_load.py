@@ -75,6 +75,27 @@ class _Errors:
             raise ConfigError(self.items)
 
 
+def _check_mutual_tls(config: Any, api_type: ApiType, errors: _Errors) -> None:
+    """Mutual TLS: REST and HTTP APIs only (§1.1), with a truststore of issuer names."""
+    if config is None:
+        return
+    where = "mutualTlsAuthentication"
+    if api_type == ApiType.WEBSOCKET:
+        errors.add(where, "WebSocket APIs do not support mutual TLS (§1.1)")
+    elif not isinstance(config, Mapping):
+        errors.add(where, "must be an object with a 'truststore' list")
+    else:
+        store = config.get("truststore")
+        if (
+            not isinstance(store, list | tuple)
+            or not store
+            or not all(isinstance(dn, str) and dn for dn in store)
+        ):
+            errors.add(f"{where}.truststore", "must be a non-empty list of issuer names (e.g. 'CN=My CA')")
+        elif len(store) > 100:
+            errors.add(f"{where}.truststore", "at most 100 issuers")
+
+
 def load_api(data: Mapping[str, Any]) -> Api:
     """Return the frozen ``Api`` for AWS-style JSON, or raise ``ConfigError`` naming each bad field."""
     if not isinstance(data, Mapping):
@@ -99,6 +120,7 @@ def _load_api(data: Mapping[str, Any]) -> Api:
     if api_type != ApiType.REST and endpoint != EndpointType.REGIONAL:
         errors.add("endpointConfiguration.types", f"{api_type} APIs support only REGIONAL endpoints (§1.1)")
     _check_sizes(raw, api_type, errors)
+    _check_mutual_tls(raw.get("mutualTlsAuthentication"), api_type, errors)
     errors.raise_if_any()
     api_kwargs: dict[str, Any] = {}
     if api_type == ApiType.REST:
