@@ -26,7 +26,7 @@ sides alternated and each the best of N (noise only ever slows a run down):
   the course (``lesson_page_ms_course``: the same page with the course as shipped).
 
 Prints, last, one per line, ``name: value unit``. Everything stays on 127.0.0.1; every wait is
-bounded (servers 30 s to start, HTTP samples 2 s, WebSocket waits as in bench/ws.py).
+bounded (servers 30 s to start, HTTP samples 1 s, WebSocket waits as in bench/ws.py).
 """
 
 from __future__ import annotations
@@ -56,7 +56,8 @@ import ws as ws_bench  # noqa: E402  (bench/ws.py)
 PYTHON = sys.executable
 ROUNDS = 3  # alternations per pair of measurements (best of each side)
 HTTP_CONNECTIONS = 16
-HTTP_SAMPLE_S = 2.0
+HTTP_SAMPLE_S = 1.0
+HTTP_ROUNDS = 6  # short samples, many alternations: the best of each side is the least disturbed
 WS_PROTOCOL = "gateway_lab.livegw.wsframes:FrameReportingProtocol"
 EXTRA_LESSONS = 800
 
@@ -183,7 +184,7 @@ def http_figures(database: Path) -> list[tuple[str, float, str]]:
         for port in (project_port, minimal_port):  # warm up
             asyncio.run(_http_rate(port, "/bench/trivial", 0.5))
         project = minimal = 0.0
-        for _ in range(ROUNDS):
+        for _ in range(HTTP_ROUNDS):
             project = max(project, asyncio.run(_http_rate(project_port, "/bench/trivial", HTTP_SAMPLE_S)))
             minimal = max(minimal, asyncio.run(_http_rate(minimal_port, "/bench/trivial", HTTP_SAMPLE_S)))
     return [
