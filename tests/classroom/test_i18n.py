@@ -44,3 +44,29 @@ def test_join_page_renders_in_chinese(client: Client) -> None:
     client.cookies["django_language"] = "zh-hans"
     page = client.get(reverse("classroom:join")).content.decode()
     assert "加入课堂" in page and "你的名字" in page
+
+
+@pytest.mark.django_db
+def test_student_screen_script_strings_come_in_chinese(client: Client) -> None:
+    """The page's script strings (follow, detach, errors) are rendered in the reader's language."""
+    import json
+
+    from gateway_lab.classroom import services
+
+    from .conftest import make_presenter
+
+    room = services.room_open(user=make_presenter())
+    client.cookies["django_language"] = "zh-hans"
+    assert client.post(reverse("classroom:join"), {"code": room.code, "name": "小明"}).status_code == 302
+    page = client.get(reverse("classroom:student", args=[room.code]))
+    html = page.content.decode()
+
+    def embedded(element_id: str) -> dict[str, str]:
+        match = re.search(rf'<script id="{element_id}" type="application/json">(.*?)</script>', html, re.S)
+        assert match, element_id
+        return json.loads(match.group(1))
+
+    strings = embedded("classroom-i18n")
+    assert strings["follow"] == "跟随讲师" and strings["detach"] == "自行探索"
+    assert embedded("classroom-errors")["already_answered"] == "你已经回答过这次投票。"
+    assert "等待讲师…" in page.content.decode()
