@@ -6,6 +6,7 @@ the ones steps and drills link to, so each must exist in both languages.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -135,3 +136,14 @@ def test_search_finds_lessons_by_glossary_alias(client, course, language, query,
     them finds the section that uses the course's term (用量计划, 突发上限, throttling)."""
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
     assert target in client.get("/lessons/search", {"q": query}).content
+
+
+def test_no_lesson_shows_unrendered_emphasis_markers(course):
+    """Issue 10: bold works in Chinese too. CommonMark does not close ``**`` between a full-width bracket
+    and a Han character (``**金丝雀发布（Canary release）**把``), so the learner would see raw asterisks."""
+    leftovers = []
+    for lesson in Lesson.objects.all():
+        visible = re.sub(r"<(code|pre)\b.*?</\1>", "", lesson.html, flags=re.DOTALL)
+        if "**" in re.sub(r"<[^>]+>", "", visible):
+            leftovers.append(f"{lesson.slug} ({lesson.language})")
+    assert not leftovers, leftovers
