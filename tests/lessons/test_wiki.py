@@ -183,3 +183,13 @@ def test_anonymous_reading_is_configurable(db, settings, alice):
     role_set(actor=None, user=alice, roles=["reader"])
     alice = get_user_model().objects.get(pk=alice.pk)
     assert can_read(alice) and not can_edit(alice)
+
+
+def test_long_unchanged_runs_collapse_to_a_skip_row():
+    """A 2,000-line page with one change shows the change with 3 lines of context around it."""
+    old = "".join(f"line {i}\n" for i in range(2_000))
+    new = old.replace("line 1000\n", "line one thousand\n")
+    rows = diff_rows(old, new)
+    assert [r.kind for r in rows] == ["skip", *["equal"] * 3, "replace", *["equal"] * 3, "skip"]
+    assert (rows[0].left, rows[-1].left) == ("997", "996")
+    assert len(diff_rows(old, new, context=None)) == 2_000

@@ -264,8 +264,41 @@ def revision_text(*, lesson: Lesson, number: int) -> LessonRevision | None:
 
 
 # --- Diff and merge --------------------------------------------------------------------------------
-def diff_rows(old: str, new: str) -> list[DiffRow]:
-    """Side-by-side rows from ``old`` to ``new`` (line numbers 1-based)."""
+def diff_rows(old: str, new: str, *, context: int | None = 3) -> list[DiffRow]:
+    """Side-by-side rows from ``old`` to ``new`` (line numbers 1-based).
+
+    Runs of unchanged lines longer than ``2 * context`` keep ``context`` lines on each side of a
+    change and become one ``skip`` row (``left`` holds the number of lines left out), as code
+    review tools show them; ``context=None`` keeps every line.
+    """
+    rows = _diff_rows(old, new)
+    return rows if context is None else _collapse(rows, context)
+
+
+def _collapse(rows: list[DiffRow], context: int) -> list[DiffRow]:
+    out: list[DiffRow] = []
+    start = 0
+    while start < len(rows):
+        if rows[start].kind != "equal":
+            out.append(rows[start])
+            start += 1
+            continue
+        end = start
+        while end < len(rows) and rows[end].kind == "equal":
+            end += 1
+        keep_head = context if start > 0 else 0
+        keep_tail = context if end < len(rows) else 0
+        if end - start > keep_head + keep_tail:
+            out.extend(rows[start : start + keep_head])
+            out.append(DiffRow("skip", None, str(end - start - keep_head - keep_tail), None, ""))
+            out.extend(rows[end - keep_tail : end])
+        else:
+            out.extend(rows[start:end])
+        start = end
+    return out
+
+
+def _diff_rows(old: str, new: str) -> list[DiffRow]:
     a, b = old.splitlines(), new.splitlines()
     rows: list[DiffRow] = []
     for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():

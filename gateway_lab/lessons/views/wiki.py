@@ -56,6 +56,9 @@ WIKI_ERRORS = {  # the services' messages, translated here so the catalogue has 
 }
 
 
+DIFF_CONTEXT = 3  # unchanged lines shown around each change (``?full=1`` shows every line)
+
+
 def _message(exc: WikiError) -> str:
     translate = WIKI_ERRORS.get(exc.message)
     return translate() if translate else exc.message
@@ -261,7 +264,8 @@ def diff(request: HttpRequest, slug: str) -> HttpResponse:
     mode = "unified" if request.GET.get("mode") == "unified" else "side"
     context = {"lesson": lesson, "a": old, "b": new, "mode": mode}
     if mode == "side":
-        context["rows"] = diff_rows(old.body, new.body)
+        context["full"] = request.GET.get("full") == "1"
+        context["rows"] = diff_rows(old.body, new.body, context=None if context["full"] else DIFF_CONTEXT)
     else:
         context["lines"] = diff_unified(old.body, new.body, old_name=f"r{a}", new_name=f"r{b}")
     template = "lessons/wiki/diff.html#diff" if request.htmx else "lessons/wiki/diff.html"
