@@ -110,7 +110,9 @@ DEMO_REST_API: dict[str, Any] = {
 DEMO_REST_STAGES: list[dict[str, Any]] = [
     {"stageName": "prod", "variables": {"version": "v1"},
      "cacheClusterEnabled": True, "cacheClusterSize": "0.5",
-     "methodSettings": {"*/*": {"throttlingRateLimit": 100, "throttlingBurstLimit": 50},
+     # prod: generous limits (the benchmark runs here); dev: 5 requests/s, burst 10 (the 429 demo).
+     # §4: a stage cache caches every GET by default; only GET /cached keeps it here.
+     "methodSettings": {"*/*": {"throttlingRateLimit": 5000, "throttlingBurstLimit": 2000, "cachingEnabled": False},
                         "cached/GET": {"cachingEnabled": True, "cacheTtlInSeconds": 60}},
      # §8: 10 % of prod's traffic sees the canary's stage variables (version v2).
      "canarySettings": {"percentTraffic": 10.0, "stageVariableOverrides": {"version": "v2"}, "useStageCache": False}},

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 import secrets
 import threading
 import time
@@ -34,7 +35,7 @@ PREFIX = "/gw/"
 MAX_BODY_BYTES = 10 * 1024 * 1024  # §5.1: 10 MB payload, not increasable
 TOO_LARGE_BODY = b"HTTP content length exceeded 10485760 bytes."  # §5.3
 RECHECK_S = 1.0  # how often a cached pipeline asks the database whether its definition changed
-WORKERS = 32
+WORKERS = int(os.environ.get("GATEWAY_LAB_HTTP_WORKERS", "32"))
 SERVABLE = frozenset({ApiType.REST, ApiType.HTTP})
 
 _executor = ThreadPoolExecutor(max_workers=WORKERS, thread_name_prefix="livegw-http")
