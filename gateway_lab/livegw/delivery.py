@@ -52,10 +52,6 @@ def unregister(channel: str) -> None:
     _local.pop(channel, None)
 
 
-def local_count() -> int:
-    return len(_local)
-
-
 async def deliver(actions: Iterable[Push | CloseCommand]) -> None:
     """Hand each push/close to its consumer here, else send it to its channel, one batch per message."""
     loop = asyncio.get_running_loop()
