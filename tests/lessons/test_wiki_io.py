@@ -125,6 +125,7 @@ def test_import_page_for_editors(course):
 
 
 # --- Backup, restore, passwords, roles from the command line ---------------------------------------
+@pytest.mark.django_db(transaction=True)  # restore --flush truncates tables, as on a real host
 def test_backup_and_restore_round_trip(course, tmp_path):
     """Issue 13: backups and restore by manage.py commands, tested."""
     roles_ensure()

@@ -155,7 +155,6 @@ def lesson_revise(
     """
     body = body_check(body)
     title = title_check(title if title is not None else lesson.title)
-    preview_render(body=body, language=lesson.language)  # a bad link refuses the save, not the page view
     current = Lesson.objects.filter(pk=lesson.pk).values_list("revision", flat=True).first()
     if current is None:
         raise WikiError("This page no longer exists.")
@@ -184,8 +183,15 @@ def lesson_revise(
         lesson_id=lesson.pk, number=number, title=title, body=body, author=author, message=message[:300]
     )
     lesson.refresh_from_db()
-    lesson_render(lesson=lesson)
+    _render_or_refuse(lesson)  # a bad link refuses the save (the transaction rolls back)
     return revision
+
+
+def _render_or_refuse(lesson: Lesson) -> None:
+    try:
+        lesson_render(lesson=lesson)
+    except LinkTargetError as exc:
+        raise WikiError(str(exc)) from exc
 
 
 @transaction.atomic
@@ -206,7 +212,6 @@ def lesson_create(
     if not slug or len(slug) > 100 or not all(c.isascii() and (c.isalnum() or c in "-_") for c in slug):
         raise WikiError("Use letters, digits, hyphens and underscores only.", field="slug")
     body, title = body_check(body), title_check(title)
-    preview_render(body=body, language=language)
     if Lesson.objects.filter(slug=slug, language=language).exists():
         raise WikiError("A page with this address already exists in this language.", field="slug")
     sibling = Lesson.objects.filter(slug=slug).exclude(language=language).first()
@@ -226,7 +231,7 @@ def lesson_create(
     LessonRevision.objects.create(
         lesson=lesson, number=1, title=title, body=body, author=author, message=message[:300]
     )
-    lesson_render(lesson=lesson)
+    _render_or_refuse(lesson)
     return lesson
 
 
