@@ -28,10 +28,12 @@ LIMIT = 200  # entries kept per API
 PREFIX = "gwlab:reqlog:"
 
 
-def _secrets() -> list[str]:
+@cache
+def _secrets() -> tuple[str, ...]:
+    """The lab's own credentials (derived from SECRET_KEY: the same for the life of the process)."""
     from .delivery import lab_secrets
 
-    return lab_secrets()
+    return tuple(lab_secrets())
 
 
 def summary(api_id: str, stage: str, request: Request, trace: Trace) -> dict[str, Any]:
@@ -53,15 +55,20 @@ def summary(api_id: str, stage: str, request: Request, trace: Trace) -> dict[str
     }
 
 
-def expand(row: dict[str, Any], request: Request, trace: Trace) -> dict[str, Any]:
-    """Return the full, redacted entry: the row, the request's headers and body, and the trace dict."""
-    body = request.body[:4096].decode("utf-8", "replace")
-    entry = {
+def _entry(row: dict[str, Any], request: Request, trace: Trace) -> dict[str, Any]:
+    return {
         **row,
-        "request": {"headers": redact_headers(request.headers.to_dict()), "body": body},
+        "request": {
+            "headers": redact_headers(request.headers.to_dict()),
+            "body": request.body[:4096].decode("utf-8", "replace"),
+        },
         "trace": trace_to_dict(trace, messages=True),
     }
-    return redact(entry, secrets=_secrets())  # type: ignore[no-any-return]
+
+
+def expand(row: dict[str, Any], request: Request, trace: Trace) -> dict[str, Any]:
+    """Return the full, redacted entry: the row, the request's headers and body, and the trace dict."""
+    return redact(_entry(row, request, trace), secrets=_secrets())  # type: ignore[no-any-return]
 
 
 class MemoryLog:
@@ -109,10 +116,10 @@ class RedisLog:
         self._redis = redis.Redis.from_url(url, socket_timeout=5.0, socket_connect_timeout=2.0)
 
     def record(self, api_id: str, stage: str, request: Request, trace: Trace) -> None:
-        entry = expand(summary(api_id, stage, request, trace), request, trace)
+        text = json.dumps(expand(summary(api_id, stage, request, trace), request, trace))
         key = PREFIX + api_id
         with self._redis.pipeline(transaction=False) as pipe:
-            pipe.lpush(key, json.dumps(entry))
+            pipe.lpush(key, text)
             pipe.ltrim(key, 0, LIMIT - 1)
             pipe.execute()
 

@@ -7,6 +7,7 @@ database is empty): stage ``dev`` allows 5 requests/s with a burst of 10.
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -51,3 +52,23 @@ def test_two_processes_share_one_bucket_under_concurrent_burst(
     # One shared bucket: the burst plus what refilled meanwhile. Two separate buckets would admit ≥ 20.
     assert BURST <= admitted <= BURST + RATE * elapsed + 1, (admitted, elapsed)
     assert admitted < 2 * BURST
+
+
+def test_request_log_is_shared_and_redacted_in_redis(
+    two_servers: tuple[AsgiServer, AsgiServer], redis_url: str
+) -> None:
+    """A request answered by process A is listed and opened on process B; Redis holds no cookie in clear."""
+    import redis
+
+    server_a, server_b = two_servers
+    cookie = "sessionid=sharedlogsecretvalue77"
+    assert fetch(f"{server_a.url}/gw/demo-rest/prod/hello?from=a", headers={"Cookie": cookie})[0] == 200
+    status, _, page = fetch(f"{server_b.url}/gw-log/demo-rest/")
+    assert status == 200
+    links = re.findall(r'href="(/gw-log/demo-rest/trace/[^"]+)"', page.decode())
+    assert links
+    status, _, trace_page = fetch(server_b.url + links[0])
+    assert status == 200 and b"/hello" in trace_page
+    stored = b"".join(redis.Redis.from_url(redis_url).lrange("gwlab:reqlog:demo-rest", 0, -1))
+    assert b"from=a" in stored
+    assert b"sharedlogsecretvalue77" not in stored
