@@ -19,7 +19,8 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from gateway_lab.visualizer import presenters, svg
+from gateway_lab.visualizer import messages, presenters, svg
+from gateway_lab.visualizer.labels import STAGE_LABELS
 from gateway_lab.visualizer.lesson_refs import lesson_refs
 from gateway_lab.visualizer.nodes import diagram_nodes
 from gateway_lab.visualizer.outcomes import with_status_classes
@@ -43,6 +44,11 @@ def log_page(request: HttpRequest, api_id: str) -> HttpResponse:
     rows = request_log().rows(api_id)
     if wanted and not errors:
         rows = [row for row in rows if _status_matches(int(row["status"]), wanted)]
+    for row in rows:  # the deciding stage and its title in the page's language
+        stage = row.get("decided_by") or ""
+        row["decided_label"] = str(STAGE_LABELS.get(stage, stage))
+        step = {"title": row.get("decided_title", ""), "messages": {"title": row.get("decided_msg")}}
+        row["decided_text"] = messages.step_texts(step)[0] if stage else ""
     data = {
         "api_id": api_id,
         "rows": rows,

@@ -52,6 +52,7 @@ def summary(api_id: str, stage: str, request: Request, trace: Trace) -> dict[str
         "total_ms": round(trace.total_ms, 3),
         "decided_by": str(rejected.stage) if rejected is not None else "",
         "decided_title": rejected.title if rejected is not None else "",
+        "decided_msg": rejected.title_msg.to_dict() if rejected is not None and rejected.title_msg else None,
     }
 
 

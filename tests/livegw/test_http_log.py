@@ -99,3 +99,10 @@ def test_htmx_poll_gets_only_the_rows_fragment() -> None:
     html = response.content.decode()
     assert html.lstrip().startswith('<div id="log-rows"')
     assert "<html" not in html
+
+
+def test_log_page_speaks_chinese() -> None:
+    """zh-Hans is the primary audience: the log page's own sentences are translated."""
+    html = Client(headers={"Accept-Language": "zh-hans"}).get("/gw-log/demo-rest/").content.decode()
+    for text in ("请求日志", "按状态码筛选", "凭证、Cookie 和 API 密钥均已打码"):
+        assert text in html
