@@ -67,6 +67,15 @@ ACCESS: dict[str, str] = {
     "/lessons/import/": "staff",
     "/lessons/<slug:slug>/": "anonymous",
     "/lessons/<slug:slug>/read": "anonymous",
+    "/lessons/<slug:slug>/edit/": "editor",
+    "/lessons/<slug:slug>/history/": "anonymous",
+    "/lessons/<slug:slug>/diff/": "anonymous",
+    "/lessons/<slug:slug>/revisions/<int:number>/": "anonymous",
+    "/lessons/<slug:slug>/revisions/<int:number>/restore": "editor",
+    "/lessons/wiki/new/": "editor",
+    "/lessons/wiki/preview/": "editor",
+    "/lessons/wiki/export/": "editor",
+    "/lessons/wiki/import/": "editor",
     "/facts/": "anonymous",
     "/ws-demo/": "anonymous",
     "/ws-demo/prices": "anonymous",
@@ -148,6 +157,24 @@ PROBES: list[Probe] = [
     Probe("/lessons/import/", "GET", "/lessons/import/", 302, 302, 200, html=True),
     _ok("/lessons/<slug:slug>/", "/lessons/alpha/"),
     Probe("/lessons/<slug:slug>/read", "POST", "/lessons/alpha/read", 302, 302, 302, data={}),
+    # The team wiki (issue 13): editors are a role; the staff caller here is a superuser.
+    Probe("/lessons/<slug:slug>/edit/", "GET", "/lessons/alpha/edit/?lang=en", 302, 403, 200, html=True),
+    _ok("/lessons/<slug:slug>/history/", "/lessons/alpha/history/?lang=en"),
+    _ok("/lessons/<slug:slug>/diff/", "/lessons/alpha/diff/?lang=en&a=1&b=1"),
+    _ok("/lessons/<slug:slug>/revisions/<int:number>/", "/lessons/alpha/revisions/1/?lang=en"),
+    Probe(
+        "/lessons/<slug:slug>/revisions/<int:number>/restore",
+        "POST",
+        "/lessons/alpha/revisions/1/restore?lang=en",
+        302,
+        403,
+        400,
+        data={},
+    ),
+    Probe("/lessons/wiki/new/", "GET", "/lessons/wiki/new/", 302, 403, 200, html=True),
+    Probe("/lessons/wiki/preview/", "POST", "/lessons/wiki/preview/", 302, 403, 200, data={}),
+    Probe("/lessons/wiki/export/", "GET", "/lessons/wiki/export/", 302, 403, 200),
+    Probe("/lessons/wiki/import/", "GET", "/lessons/wiki/import/", 302, 403, 200, html=True),
     _ok("/facts/"),
     _ok("/ws-demo/"),
     _ok("/ws-demo/prices", html=False),
@@ -254,7 +281,7 @@ def test_every_route_has_a_declared_access_level_and_a_probe():
     """The access table above covers exactly the routes that exist; each HTTP route is probed."""
     assert set(ACCESS) == http_routes() | websocket_routes()
     assert {probe.route for probe in PROBES} == http_routes()
-    assert set(ACCESS.values()) <= {"anonymous", "learner", "staff", "presenter", "credentials"}
+    assert set(ACCESS.values()) <= {"anonymous", "learner", "staff", "presenter", "editor", "credentials"}
 
 
 def test_test_files_named_in_security_md_exist():
