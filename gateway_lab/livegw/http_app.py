@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 import os
 import secrets
 import threading
@@ -29,6 +30,7 @@ from gateway_lab.engine.pipeline import Pipeline, build_pipeline
 from gateway_lab.engine.trace import Trace
 
 from . import request_log
+from .layers import OUTAGE_ERRORS
 from .store import live_store
 
 PREFIX = "/gw/"
@@ -38,6 +40,7 @@ RECHECK_S = 1.0  # how often a cached pipeline asks the database whether its def
 WORKERS = int(os.environ.get("GATEWAY_LAB_HTTP_WORKERS", "32"))
 SERVABLE = frozenset({ApiType.REST, ApiType.HTTP})
 
+logger = logging.getLogger(__name__)
 _executor = ThreadPoolExecutor(max_workers=WORKERS, thread_name_prefix="livegw-http")
 
 
@@ -123,9 +126,12 @@ def _load(
     api_id: str, known_version: Any
 ) -> tuple[Any, tuple[dict[str, Any], list[dict[str, Any]], list[Any]] | None]:
     """Read the stored definition (or the built-in demo); skip loading JSON when ``updated_at`` is unchanged."""
+    from django.db import close_old_connections
+
     from .demo_apis import DEMO_APIS
     from .models import ApiDefinitionRecord
 
+    close_old_connections()  # worker threads keep their connection: drop it if broken or too old
     stamp = ApiDefinitionRecord.objects.filter(api_id=api_id).values_list("updated_at", flat=True).first()
     if stamp is None:
         demo = DEMO_APIS.get(api_id)
@@ -252,9 +258,18 @@ async def application(scope: dict[str, Any], receive: Any, send: Any) -> None:
     client_ip = (scope.get("client") or ("127.0.0.1", 0))[0]
     query = scope.get("query_string", b"").decode("latin-1")
     loop = asyncio.get_running_loop()
-    response, _ = await loop.run_in_executor(
-        _executor, handle, api_id, rest, method, raw_path, query, headers, body, client_ip
-    )
+    try:
+        response, _ = await loop.run_in_executor(
+            _executor, handle, api_id, rest, method, raw_path, query, headers, body, client_ip
+        )
+    except OUTAGE_ERRORS as exc:  # the shared Store (Redis) is down: 503, as the WebSocket side answers
+        logger.warning(
+            "live gateway request %s %s: store unavailable (%s)", method, raw_path, type(exc).__name__
+        )
+        response = _json_error(503, "Service Unavailable", "ServiceUnavailableException")
+    except Exception:  # never a traceback to the client: AWS's own 500 shape
+        logger.exception("live gateway request %s %s failed", method, raw_path)
+        response = _json_error(500, "Internal server error", "InternalServerErrorException")
     await _send(send, response, head=method == "HEAD")
 
 

@@ -7,6 +7,7 @@ database is empty): stage ``dev`` allows 5 requests/s with a burst of 10.
 
 from __future__ import annotations
 
+import json
 import re
 import time
 from collections.abc import Iterator
@@ -72,3 +73,25 @@ def test_request_log_is_shared_and_redacted_in_redis(
     stored = b"".join(redis.Redis.from_url(redis_url).lrange("gwlab:reqlog:demo-rest", 0, -1))
     assert b"from=a" in stored
     assert b"sharedlogsecretvalue77" not in stored
+
+
+def test_store_outage_is_503_then_recovers(tmp_path: Path) -> None:
+    """With Redis down the gateway answers 503 (no traceback, no hang); once it is back, 200 again."""
+    from tests.livegw.redis_servers import PrivateRedis
+
+    private = PrivateRedis()
+    server = redis_server(private.url, migrated_sqlite(tmp_path))
+    try:
+        assert fetch(f"{server.url}/gw/demo-rest/prod/hello")[0] == 200
+        private.stop()
+        status, headers, body = fetch(f"{server.url}/gw/demo-rest/prod/hello")
+        assert status == 503
+        assert json.loads(body) == {"message": "Service Unavailable"}
+        private.start()
+        deadline = time.monotonic() + 10
+        while fetch(f"{server.url}/gw/demo-rest/prod/hello")[0] != 200:
+            assert time.monotonic() < deadline, "the gateway did not recover after Redis came back"
+            time.sleep(0.2)
+    finally:
+        server.stop()
+        private.stop()
