@@ -10,9 +10,10 @@ from __future__ import annotations
 from django.urls import URLPattern
 
 from gateway_lab.classroom.routing import site_websocket_urlpatterns as classroom_site
+from gateway_lab.lessons.routing import site_websocket_urlpatterns as wiki_site
 from gateway_lab.livegw.routing import gateway_websocket_urlpatterns as livegw_gateway
 from gateway_lab.livegw.routing import site_websocket_urlpatterns as livegw_site
 
 gateway_websocket_urlpatterns: list[URLPattern] = [*livegw_gateway]
-site_websocket_urlpatterns: list[URLPattern] = [*livegw_site, *classroom_site]
+site_websocket_urlpatterns: list[URLPattern] = [*livegw_site, *classroom_site, *wiki_site]
 websocket_urlpatterns: list[URLPattern] = [*gateway_websocket_urlpatterns, *site_websocket_urlpatterns]

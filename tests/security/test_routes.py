@@ -101,6 +101,7 @@ ACCESS: dict[str, str] = {
     "/join/<str:code>/": "anonymous",
     "ws://…/gw/<slug:api_id>/<str:stage>": "anonymous",
     "ws://…/classroom/ws/<str:code>": "anonymous",
+    "ws://…/lessons/ws/wiki/<slug:slug>/<str:lang>": "editor",
     "ws://…/ws-demo/traces/<slug:api_id>/<str:stage>": "anonymous",
 }
 
