@@ -11,6 +11,8 @@ from typing import Any
 from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.html import format_html, format_html_join
 
 from .models import AuditEntry, Drill, GlossaryTerm, Lesson, LessonRevision, LessonSection, Source
 from .roles import current_actor
@@ -35,8 +37,39 @@ class LessonAdmin(admin.ModelAdmin):
     list_filter = ("language", "source")
     search_fields = ("slug", "title", "summary", "body")
     ordering = ("order", "slug", "language")
-    readonly_fields = ("revision", "html", "toc", "rendered_with", "source_hash", "modified_at")
+    readonly_fields = (
+        "translations",
+        "revision",
+        "html",
+        "toc",
+        "rendered_with",
+        "source_hash",
+        "modified_at",
+    )
     inlines = [RevisionInline]
+
+    @admin.display(description="Translations side by side")
+    def translations(self, obj: Lesson) -> str:
+        """Every language of this page in columns: title, summary and the start of the Markdown."""
+        versions = list(Lesson.objects.filter(slug=obj.slug).order_by("language")) if obj.pk else []
+        if len(versions) < 2:
+            return "—"
+        cells = format_html_join(
+            "",
+            '<td style="vertical-align:top;width:50%"><strong>{} · <a href="{}">{}</a></strong>'
+            '<p>{}</p><pre style="white-space:pre-wrap;max-height:20em;overflow:auto">{}</pre></td>',
+            (
+                (
+                    v.language,
+                    reverse("admin:lessons_lesson_change", args=[v.pk]),
+                    v.title,
+                    v.summary,
+                    v.body[:3000],
+                )
+                for v in versions
+            ),
+        )
+        return format_html('<table style="width:100%"><tr>{}</tr></table>', cells)
 
     def save_model(self, request: HttpRequest, obj: Lesson, form: Any, change: bool) -> None:
         """An admin edit of the text is a wiki revision too (through the service, with its lock)."""

@@ -245,3 +245,11 @@ def test_lesson_page_links_to_edit_for_editors_and_history_for_all(people):
     assert 'data-testid="lesson-edit"' in people["editor"].get("/lessons/alpha/?lang=en").content.decode()
     reader_page = people["reader"].get("/lessons/alpha/?lang=en").content.decode()
     assert 'data-testid="lesson-edit"' not in reader_page and 'data-testid="lesson-history"' in reader_page
+
+
+def test_admin_shows_translations_side_by_side(people):
+    admin = Client()
+    admin.force_login(get_user_model().objects.create_superuser("root", password=PASSWORD))
+    page = admin.get(f"/admin/lessons/lesson/{_alpha().pk}/change/").content.decode()
+    zh = Lesson.objects.get(slug="alpha", language="zh-hans")
+    assert "Translations side by side" in page and zh.title in page and "Alpha lesson" in page
