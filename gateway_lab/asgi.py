@@ -1,4 +1,4 @@
-"""ASGI entry point: Django for HTTP, Channels for WebSockets."""
+"""ASGI entry point: Django for HTTP (the live gateway's lean app beside it for ``/gw/``), Channels for WebSockets."""
 
 from __future__ import annotations
 

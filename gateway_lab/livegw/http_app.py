@@ -54,19 +54,16 @@ def is_gateway_path(path: str) -> bool:
 
 @dataclass(slots=True)
 class _Entry:
-    version: Any
-    pipeline: Pipeline | None
-    stage_names: tuple[str, ...]
-    api_type: str
-    checked: float
+    version: Any  # the record's updated_at ("demo" for a built-in demo API)
+    pipeline: Pipeline | None  # None: no such stage, or not an HTTP-servable API
 
 
 class PipelineCache:
     """Pipelines per (api, stage), rebuilt when the stored definition changes.
 
     A cached entry asks the database for the record's ``updated_at`` at most once per
-    ``RECHECK_S`` seconds (another process may have saved it); a save in this process clears the
-    entry at once (``models`` signal in ``apps``/``invalidate``).
+    ``RECHECK_S`` seconds (another process may have saved it); a save or delete in this process
+    clears the API's entries at once (``post_save``/``post_delete``, see ``_connect_signals``).
     """
 
     def __init__(self) -> None:
@@ -116,7 +113,7 @@ class PipelineCache:
             stage_name, path = first, "/" + after if slash else "/"
         entry = self._entries.get((api_id, stage_name))
         if entry is None or entry.version != version:
-            entry = _Entry(version, _build(found, stage_name), tuple(names), api_type, time.monotonic())
+            entry = _Entry(version, _build(found, stage_name))
             with self._lock:
                 self._entries[(api_id, stage_name)] = entry
         return entry.pipeline, stage_name, path, api_type
