@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import socket
 import time
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from botocore.auth import SigV4Auth
@@ -216,3 +217,22 @@ def test_connections_stay_in_django(asgi_server: AsgiServer) -> None:
     """DESIGN.md: ``@connections`` under /gw/ is still the management API (401 without the lab token)."""
     status, _, _ = fetch(f"{asgi_server.url}/gw/demo-ws/prod/@connections/abc=")
     assert status in (401, 403)
+
+
+def test_a_slow_handler_does_not_block_other_requests(asgi_server: AsgiServer) -> None:
+    """The pipeline runs in worker threads: while one function sleeps 3 s, another request answers at once."""
+    api = stored_rest_api(
+        {
+            "/slow": {"GET": method("slow.handler", integration={"timeoutInMillis": 5000})},
+            "/hello": {"GET": method("hello.handler")},
+        }
+    )
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        slow = pool.submit(fetch, f"{asgi_server.url}/gw/{api}/prod/slow?delay_ms=3000")
+        time.sleep(0.3)  # the slow request is in its handler now
+        started = time.monotonic()
+        status, _, _ = fetch(f"{asgi_server.url}/gw/{api}/prod/hello")
+        assert status == 200
+        assert time.monotonic() - started < 1.0
+        assert not slow.done()
+        assert slow.result()[0] == 200
