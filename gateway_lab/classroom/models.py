@@ -59,6 +59,7 @@ class RoomEvent(models.Model):
 class PollKind(models.TextChoices):
     DRILL = "drill", "Drill"
     PREDICT = "predict", "Predict"
+    STATUS = "status", "Status code"
 
 
 class Poll(models.Model):

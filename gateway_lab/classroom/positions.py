@@ -202,3 +202,34 @@ def predict_poll(position: dict[str, Any]) -> dict[str, Any]:
         "explanation": explanation,
         "reveal_position": {**position, "step": step + 1},
     }
+
+
+# Statuses a class may guess; the real one is added when it is not among them.
+COMMON_STATUSES = ("200", "400", "401", "403", "404", "413", "429", "500", "502", "503", "504")
+
+
+def status_poll(position: dict[str, Any]) -> dict[str, Any]:
+    """Return a poll's fields asking which status code the client gets for this request."""
+    if position.get("kind") != "visualizer":
+        raise _error("not_in_visualizer", "kind")
+    question: dict[str, str] = {}
+    explanation: dict[str, str] = {}
+    status, last = "", position["step"]
+    for lang in _languages():
+        with translation.override(lang):
+            view = _trace_view(position)
+            if view is None:
+                raise _error("unknown_preset", "preset")
+            status, last = str(view.response.get("status", "")), len(view.steps)
+            decisive = next((s for s in view.steps if s.outcome in {"reject", "error"}), view.steps[-1])
+            question[lang] = _("Which status code does the client get?")
+            explanation[lang] = f"{decisive.label}: {decisive.title} — {decisive.reason}"
+    keys = sorted({*COMMON_STATUSES, status}, key=int) if status.isdigit() else [*COMMON_STATUSES, status]
+    return {
+        "source": f"{position['preset']}@{position['req']}:status",
+        "question": question,
+        "choices": [{"key": key, "label": dict.fromkeys(_languages(), key)} for key in keys],
+        "answer": status,
+        "explanation": explanation,
+        "reveal_position": {**position, "step": last},
+    }

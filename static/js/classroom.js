@@ -315,6 +315,7 @@
     });
     $("ask-drill").addEventListener("click", () => send({ command: "poll", kind: "drill", drill: $("drill").value }));
     $("ask-predict").addEventListener("click", () => send({ command: "poll", kind: "predict" }));
+    $("ask-status").addEventListener("click", () => send({ command: "poll", kind: "status" }));
     $("reveal").addEventListener("click", () => send({ command: "reveal" }));
     $("close-room").addEventListener("click", () => send({ command: "close" }));
     $("handover").addEventListener("submit", (e) => {

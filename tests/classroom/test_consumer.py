@@ -417,3 +417,26 @@ async def test_lesson_position_names_a_section_of_an_existing_lesson(room: Room,
         assert (await receive_type(teacher, "error"))["field"] == field
     await ada.disconnect()
     await teacher.disconnect()
+
+
+async def test_status_poll_asks_the_engines_status_and_reveal_jumps_to_the_response(
+    room: Room, presenter: Any
+) -> None:
+    """Issue 14: "predict the status code": the answer is the engine's status for this request."""
+    teacher = await presenter_socket(room, presenter)
+    await teacher.send_json_to({"command": "drive", "position": viz(2)})
+    _, ada = await student_socket(room, "Ada")
+    await receive_type(ada, "snapshot")
+    await teacher.send_json_to({"command": "poll", "kind": "status"})
+    poll = (await receive_type(ada, "poll"))["poll"]
+    keys = [c["key"] for c in poll["choices"]]
+    assert {"200", "403", "429", "502"} <= set(keys) and keys == sorted(keys, key=int)
+    await ada.send_json_to({"command": "answer", "poll": poll["id"], "choice": "429"})
+    await receive_type(ada, "answered")
+    await teacher.send_json_to({"command": "reveal"})
+    reveal = (await receive_type(ada, "reveal"))["reveal"]
+    assert reveal["answer"] == "200"  # rest-vs-http: the request succeeds
+    assert reveal["tally"]["bars"][keys.index("429")]["count"] == 1
+    assert (await receive_type(ada, "position"))["position"]["step"] == 10  # the response step
+    await ada.disconnect()
+    await teacher.disconnect()

@@ -50,6 +50,8 @@ def poll_open(*, room: Room, user: AbstractBaseUser, kind: str, drill_id: str = 
         spec = positions.drill_poll(drill_id)
     elif kind == PollKind.PREDICT:
         spec = positions.predict_poll(room.position)
+    elif kind == PollKind.STATUS:
+        spec = positions.status_poll(room.position)
     else:
         raise ClassroomError("bad_poll_kind", field="kind")
     poll = Poll.objects.create(room=room, kind=kind, **spec)
