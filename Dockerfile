@@ -10,7 +10,7 @@ RUN pip install --no-cache-dir .
 COPY . .
 RUN DEBUG=true python manage.py compilemessages --ignore=.venv \
     && DEBUG=false SECRET_KEY=build-only python manage.py collectstatic --noinput --verbosity 0
-RUN mkdir -p /backups && chown app /backups
+RUN mkdir -p /backups media && chown app /backups media
 USER app
 EXPOSE 8000
 CMD ["sh", "-c", "python manage.py migrate --noinput && python manage.py setup_site && exec uvicorn gateway_lab.asgi:application --host 0.0.0.0 --port 8000 --workers ${WORKERS:-4} --proxy-headers --forwarded-allow-ips='*' --no-server-header --timeout-keep-alive 5"]

@@ -178,6 +178,9 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = BASE_DIR / "staticfiles"
+# Wiki image attachments (issue 13): served by lessons.views.attachments, never as HTML or script.
+MEDIA_ROOT = Path(os.environ.get("GATEWAY_LAB_MEDIA_ROOT") or BASE_DIR / "media")
+MEDIA_URL = "/media/"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

@@ -67,6 +67,27 @@ class LessonRevision(models.Model):
         return f"{self.lesson} r{self.number}"
 
 
+class LessonAttachment(models.Model):
+    """An image uploaded for wiki pages, stored under MEDIA_ROOT and served only as that image type."""
+
+    slug = models.SlugField(max_length=100)  # the page it was uploaded from (both languages share it)
+    file = models.FileField(upload_to="wiki/")
+    name = models.CharField(max_length=200)  # the uploader's file name, for display only
+    content_type = models.CharField(max_length=40)  # from the file's bytes, never from the upload
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ("-created", "-id")
+
+    def __str__(self) -> str:
+        return f"{self.slug}: {self.name}"
+
+
 class AuditEntry(models.Model):
     """Who changed a role or restored a revision, and when (shown read-only in the admin)."""
 

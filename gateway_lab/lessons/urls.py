@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from .views import drills, exam, notes, pages, wiki
+from .views import attachments, drills, exam, notes, pages, wiki
 from .views.wiki import reader_required as readable
 
 app_name = "lessons"
@@ -23,9 +23,11 @@ urlpatterns = [
     path("wiki/preview/", wiki.preview, name="preview"),
     path("wiki/export/", wiki.export, name="export"),
     path("wiki/import/", wiki.import_pages, name="import_pages"),
+    path("wiki/attachments/<int:pk>/", attachments.serve, name="attachment"),
     path("<slug:slug>/", readable(pages.detail), name="detail"),
     path("<slug:slug>/read", readable(pages.mark_read), name="mark_read"),
     path("<slug:slug>/edit/", wiki.edit, name="edit"),
+    path("<slug:slug>/attachments/", attachments.upload, name="attach"),
     path("<slug:slug>/history/", wiki.history, name="history"),
     path("<slug:slug>/diff/", wiki.diff, name="diff"),
     path("<slug:slug>/revisions/<int:number>/", wiki.revision, name="revision"),
