@@ -193,3 +193,14 @@ def test_long_unchanged_runs_collapse_to_a_skip_row():
     assert [r.kind for r in rows] == ["skip", *["equal"] * 3, "replace", *["equal"] * 3, "skip"]
     assert (rows[0].left, rows[-1].left) == ("997", "996")
     assert len(diff_rows(old, new, context=None)) == 2_000
+
+
+def test_the_importers_cost_bounds_apply_to_pages_too(alpha, alice):
+    """Issue 16's bounds (unclosed "[" and headings), scaled to a wiki page: refused before rendering."""
+    from gateway_lab.lessons.services.revisions import MAX_BRACKETS, MAX_HEADINGS, preview_render
+
+    for body in ("![" * (MAX_BRACKETS + 1), "## h\n\n" * (MAX_HEADINGS + 1)):
+        with pytest.raises(WikiError):
+            lesson_revise(lesson=alpha, body=body, author=alice, base_revision=alpha.revision)
+        with pytest.raises(WikiError):
+            preview_render(body=body, language="en")

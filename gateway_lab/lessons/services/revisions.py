@@ -17,13 +17,16 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from .. import content
+from .. import content, importer
+from ..importer import _heading_count
 from ..models import AuditEntry, Lesson, LessonRevision, Source
 from ..rendering import Rendered, render_markdown
 from ..rendering.links import LinkTargetError
 from .course import glossary_entries, lesson_render
 
 MAX_BODY_BYTES = 256 * 1024  # a 2,000-line page fits; 16 times the longest course lesson
+MAX_BRACKETS = importer.MAX_BRACKETS * (MAX_BODY_BYTES // importer.MAX_NOTE_BYTES)
+MAX_HEADINGS = importer.MAX_HEADINGS
 MAX_TITLE_CHARS = 200
 WIKI_ORDER = 500  # new pages sort after the course (orders < 100) and before imported notes (1000)
 
@@ -95,6 +98,11 @@ def body_check(body: str) -> str:
         raise WikiError("The page is empty.")
     if len(body.encode()) > MAX_BODY_BYTES:
         raise WikiError(f"The page is larger than {MAX_BODY_BYTES // 1024} KB.")
+    # The importer's cost bounds, scaled to the page size (issue 16: unclosed "[" is the costliest input).
+    if body.count("[") > MAX_BRACKETS:
+        raise WikiError(f"The page has more than {MAX_BRACKETS} '[' characters (links and images).")
+    if _heading_count(body.splitlines()) > MAX_HEADINGS:
+        raise WikiError(f"The page has more than {MAX_HEADINGS} headings.")
     return body
 
 
@@ -109,6 +117,7 @@ def title_check(title: str) -> str:
 
 def preview_render(*, body: str, language: str) -> Rendered:
     """Render ``body`` exactly as a saved lesson would be (same Markdown, glossary and sanitiser)."""
+    body = body_check(body)
     try:
         return render_markdown(body, language=language, glossary=glossary_entries(language=language))
     except LinkTargetError as exc:
