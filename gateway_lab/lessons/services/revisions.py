@@ -22,6 +22,7 @@ from ..importer import _heading_count
 from ..models import AuditEntry, Lesson, LessonRevision, Source
 from ..rendering import Rendered, render_markdown
 from ..rendering.links import LinkTargetError
+from ..wiki_selectors import revision_get
 from .course import glossary_entries, lesson_render
 
 MAX_BODY_BYTES = 256 * 1024  # a 2,000-line page fits; 16 times the longest course lesson
@@ -270,11 +271,8 @@ def revision_restore(
 
 
 def revision_text(*, lesson: Lesson, number: int) -> LessonRevision | None:
-    """The revision ``number`` of ``lesson``; the current text counts as its own revision."""
-    found = LessonRevision.objects.filter(lesson=lesson, number=number).first()
-    if found is None and number == lesson.revision:
-        return LessonRevision(lesson=lesson, number=number, title=lesson.title, body=lesson.body)
-    return found
+    """Revision ``number``'s text (``wiki_selectors.revision_get``)."""
+    return revision_get(lesson=lesson, number=number)
 
 
 # --- Diff and merge --------------------------------------------------------------------------------

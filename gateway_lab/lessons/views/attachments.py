@@ -8,9 +8,10 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from ..models import Lesson, LessonAttachment
+from ..models import LessonAttachment
 from ..services.attachments import MAX_ATTACHMENT_BYTES, attachment_add
 from ..services.revisions import WikiError
+from ..wiki_selectors import page_any_language
 from .wiki import editor_required, reader_required
 
 ATTACHMENT_ERRORS = {
@@ -25,7 +26,7 @@ ATTACHMENT_ERRORS = {
 @require_POST
 def upload(request: HttpRequest, slug: str) -> HttpResponse:
     """Attach an image to page ``slug``; htmx gets the Markdown to paste (``lessons/wiki/_attachment.html``)."""
-    if not Lesson.objects.filter(slug=slug).exists():
+    if page_any_language(slug=slug) is None:
         raise Http404("No such page")
     upload = request.FILES.get("file")
     error, attachment = "", None

@@ -23,7 +23,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from gateway_lab.engine.presets import list_presets
 
 from .. import content
-from ..models import Lesson, LessonRevision
+from ..models import Lesson
 from ..roles import can_create, can_edit, can_read
 from ..services.revisions import (
     RevisionConflict,
@@ -35,10 +35,10 @@ from ..services.revisions import (
     lesson_revise,
     preview_render,
     revision_restore,
-    revision_text,
 )
 from ..services.wiki_io import SETS, export_lessons, export_zip, import_zip
 from ..wiki_forms import EditForm, ImportZipForm, NewPageForm
+from ..wiki_selectors import page_any_language, page_get, revision_get, revision_history
 from .pages import current_language
 
 WIKI_ERRORS = {  # the services' messages, translated here so the catalogue has them
@@ -92,7 +92,7 @@ def _language(request: HttpRequest) -> str:
 
 
 def _lesson(slug: str, language: str) -> Lesson:
-    lesson = Lesson.objects.filter(slug=slug, language=language).first()
+    lesson = page_get(slug=slug, language=language)
     if lesson is None:
         raise Http404("No such page in this language")
     return lesson
@@ -185,7 +185,7 @@ def new_page(request: HttpRequest) -> HttpResponse:
     Template: ``lessons/wiki/new.html``.
     """
     if request.method == "GET":
-        source = Lesson.objects.filter(slug=request.GET.get("translation_of", "")).first()
+        source = page_any_language(slug=request.GET.get("translation_of", ""))
         initial = {"language": _language(request)}
         if source is not None:
             initial.update({"slug": source.slug, "title": source.title, "body": source.body})
@@ -211,19 +211,12 @@ def new_page(request: HttpRequest) -> HttpResponse:
 
 
 # --- History ---------------------------------------------------------------------------------------
-def _revisions(lesson: Lesson) -> list[LessonRevision]:
-    found = list(LessonRevision.objects.filter(lesson=lesson).select_related("author").order_by("-number"))
-    if not any(revision.number == lesson.revision for revision in found):
-        found.insert(0, LessonRevision(lesson=lesson, number=lesson.revision, title=lesson.title, body=""))
-    return found
-
-
 @reader_required
 @require_GET
 def history(request: HttpRequest, slug: str) -> HttpResponse:
     """Every revision, newest first, with a form to compare any two. Template: ``lessons/wiki/history.html``."""
     lesson = _lesson(slug, _language(request))
-    revisions = _revisions(lesson)
+    revisions = revision_history(lesson=lesson)
     context = {"lesson": lesson, "revisions": revisions, "can_edit": can_edit(request.user)}
     return render(request, "lessons/wiki/history.html", context)
 
@@ -233,7 +226,7 @@ def history(request: HttpRequest, slug: str) -> HttpResponse:
 def revision(request: HttpRequest, slug: str, number: int) -> HttpResponse:
     """An old revision, rendered. Template: ``lessons/wiki/revision.html``."""
     lesson = _lesson(slug, _language(request))
-    found = revision_text(lesson=lesson, number=number)
+    found = revision_get(lesson=lesson, number=number)
     if found is None:
         raise Http404("No such revision")
     html = preview_render(body=found.body, language=lesson.language).html
@@ -258,7 +251,7 @@ def diff(request: HttpRequest, slug: str) -> HttpResponse:
             {"lesson": lesson, "error": _("Pick two revisions.")},
             status=400,
         )
-    old, new = revision_text(lesson=lesson, number=a), revision_text(lesson=lesson, number=b)
+    old, new = revision_get(lesson=lesson, number=a), revision_get(lesson=lesson, number=b)
     if old is None or new is None:
         raise Http404("No such revision")
     mode = "unified" if request.GET.get("mode") == "unified" else "side"
