@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import uuid
 from dataclasses import dataclass
@@ -51,7 +52,7 @@ def _reference(call: IntegrationCall) -> tuple[str, str]:
 
 def _context(call: IntegrationCall, name: str, invocation: Invocation) -> LambdaContext:
     return LambdaContext(
-        aws_request_id=str(uuid.uuid5(_NAMESPACE, f"{call.request_id}/{name}")),
+        aws_request_id=_uuid5(f"{call.request_id}/{name}"),
         function_name=name,
         invoked_function_arn=f"arn:aws:lambda:{call.region}:{call.account_id}:function:{name}",
         log_group_name=f"/aws/lambda/{name}",
@@ -59,8 +60,60 @@ def _context(call: IntegrationCall, name: str, invocation: Invocation) -> Lambda
     )
 
 
+_NAMESPACE_BYTES = _NAMESPACE.bytes
+
+
+def _uuid5(name: str) -> str:
+    """``str(uuid.uuid5(_NAMESPACE, name))`` without building UUID objects (the invoke's hot path)."""
+    bits = int.from_bytes(hashlib.sha1(_NAMESPACE_BYTES + name.encode("utf-8")).digest()[:16], "big")
+    bits = (bits & ~(0xC000 << 48) | (0x8000 << 48)) & ~(0xF000 << 64) | (5 << 76)
+    h = f"{bits:032x}"
+    return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
+
+
+_NOT_PLAIN = object()
+_PLAIN_DEPTH = 64  # deeper results take the JSON round trip (and its errors) as before
+
+
+def _plain_copy(value: Any, depth: int = 0) -> Any:
+    """Return what ``json.loads(json.dumps(value))`` would, for plain JSON data; else ``_NOT_PLAIN``.
+
+    Plain means exactly ``dict`` (``str`` keys), ``list``, ``str``, ``int``, ``float``, ``bool`` and
+    ``None``: for those the round trip is a fresh copy with the same values, which this builds
+    without encoding and parsing the text (a Lambda proxy result carries its body as one long string).
+    Anything else (tuples, subclasses, other keys, other types) goes through JSON as before.
+    """
+    kind = value.__class__
+    if kind is str or kind is int or kind is float or kind is bool or value is None:
+        return value
+    if depth >= _PLAIN_DEPTH:
+        return _NOT_PLAIN
+    if kind is dict:
+        copied: dict[str, Any] = {}
+        for key, item in value.items():
+            if key.__class__ is not str:
+                return _NOT_PLAIN
+            item = _plain_copy(item, depth + 1)
+            if item is _NOT_PLAIN:
+                return _NOT_PLAIN
+            copied[key] = item
+        return copied
+    if kind is list:
+        items = []
+        for item in value:
+            item = _plain_copy(item, depth + 1)
+            if item is _NOT_PLAIN:
+                return _NOT_PLAIN
+            items.append(item)
+        return items
+    return _NOT_PLAIN
+
+
 def _marshal(value: Any) -> tuple[Any, dict[str, Any] | None]:
     # Lambda serialises the return value to JSON; what cannot be serialised is a function error.
+    copied = _plain_copy(value)
+    if copied is not _NOT_PLAIN:
+        return copied, None
     try:
         return json.loads(json.dumps(value)), None
     except (TypeError, ValueError) as exc:
@@ -70,12 +123,33 @@ def _marshal(value: Any) -> tuple[Any, dict[str, Any] | None]:
         }
 
 
+_setups: dict[tuple[int, int, int, str, str], tuple[Any, ...]] = {}
+
+
+def _setup(call: IntegrationCall, runtime: IntegrationRuntime) -> tuple[int, str, str, Any]:
+    """Return (timeout, function name, handler path, handler), worked out once per method and stage.
+
+    The integration, the stage variables and the function registry are frozen snapshots, so what
+    derives from them cannot change: entries are keyed by their identities and checked with ``is``.
+    A configuration error is not kept: it is raised again on every request, as before.
+    """
+    integration, variables, functions = call.integration, call.stage_variables, runtime.functions
+    key = (id(integration), id(variables), id(functions), call.api_type, call.endpoint_type)
+    hit = _setups.get(key)
+    if hit is not None and hit[0] is integration and hit[1] is variables and hit[2] is functions:
+        return hit[3]
+    timeout_ms = resolve_timeout_ms(call.api_type, call.endpoint_type, integration)
+    reference, name = _reference(call)
+    value = (timeout_ms, name, functions.dotted_path(reference), functions.resolve(reference))
+    if len(_setups) > 512:  # edited and redeployed APIs leave old snapshots behind
+        _setups.clear()
+    _setups[key] = (integration, variables, functions, value)
+    return value
+
+
 def invoke_function(call: IntegrationCall, runtime: IntegrationRuntime, event: Any) -> FunctionOutcome:
     """Run the integration's function with ``event`` and report output, error, latency and timeout."""
-    timeout_ms = resolve_timeout_ms(call.api_type, call.endpoint_type, call.integration)
-    reference, name = _reference(call)
-    handler_path = runtime.functions.dotted_path(reference)
-    handler = runtime.functions.resolve(reference)
+    timeout_ms, name, handler_path, handler = _setup(call, runtime)
     started = runtime.clock.now_ms()
     invocation = Invocation(
         services=runtime.services,

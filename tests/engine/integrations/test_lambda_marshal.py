@@ -1,0 +1,68 @@
+"""Lambda results without a JSON round trip when they are plain JSON already (issue 17).
+
+Lambda serialises a function's return value to JSON (what cannot be serialised is a
+``Runtime.MarshalError``). For plain data the engine now copies the value instead of encoding and
+parsing it; these tests hold it to what the round trip gave, value for value and type for type.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections import OrderedDict
+
+import pytest
+
+from gateway_lab.engine.integrations import lambda_invoke
+from gateway_lab.engine.integrations.lambda_invoke import _marshal, _uuid5
+
+PLAIN = [
+    {"statusCode": 200, "headers": {"Content-Type": "application/json"}, "body": '{"a": "é\\n"}'},
+    [1, 2.5, -0.0, 1e308, 2**70, True, False, None, "x\u2028y"],
+    {"nested": [{"deep": [[[]]], "nan": float("nan"), "inf": float("inf")}]},
+    "just a string",
+    0,
+    None,
+]
+NOT_PLAIN = [
+    (1, 2),  # a tuple becomes a list
+    {1: "int key"},  # a non-string key becomes a string
+    OrderedDict(a=1),
+    {"set": {1, 2}},  # not serialisable: Runtime.MarshalError
+    {"bytes": b"x"},
+]
+
+
+def _round_trip(value: object) -> object:
+    return json.loads(json.dumps(value))
+
+
+@pytest.mark.parametrize("value", PLAIN + NOT_PLAIN[:3])
+def test_marshal_gives_what_the_json_round_trip_gave(value: object) -> None:
+    output, error = _marshal(value)
+    assert error is None
+    assert repr(output) == repr(_round_trip(value))  # same values, same types, same key order
+
+
+@pytest.mark.parametrize("value", PLAIN[:3])
+def test_marshal_copies_so_the_handlers_object_is_not_shared(value: object) -> None:
+    output, _ = _marshal(value)
+    assert output is not value
+
+
+@pytest.mark.parametrize("value", NOT_PLAIN[3:])
+def test_what_json_cannot_encode_is_still_a_marshal_error(value: object) -> None:
+    output, error = _marshal(value)
+    assert output is None and error is not None and error["errorType"] == "Runtime.MarshalError"
+
+
+def test_deep_results_still_go_through_json() -> None:
+    value: list = []
+    for _ in range(lambda_invoke._PLAIN_DEPTH + 5):
+        value = [value]
+    assert _marshal(value)[0] == _round_trip(value)
+
+
+def test_aws_request_id_is_still_uuid5_of_request_and_function() -> None:
+    for name in ("abc/echo", "", "中文/函数", "x" * 500):
+        assert _uuid5(name) == str(uuid.uuid5(lambda_invoke._NAMESPACE, name))
