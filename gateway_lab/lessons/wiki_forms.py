@@ -49,7 +49,10 @@ class ImportZipForm(forms.Form):
     archive = forms.FileField(
         label=_("Zip of Markdown pages"),
         widget=forms.ClearableFileInput(attrs={"accept": ".zip,application/zip"}),
-        help_text=_("As made by Export: one Markdown file with front matter per page and language."),
+        help_text=_(
+            "As made by Export (one Markdown file with front matter per page and language), "
+            "or a zip of Hexo/Jekyll notes, which are imported as notes."
+        ),
     )
 
     def clean_archive(self):  # noqa: ANN201

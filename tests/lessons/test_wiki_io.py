@@ -95,7 +95,7 @@ def test_bad_files_are_reported_and_save_nothing(db):
                 "en/alias.md": b"---\nslug: &a x\nlanguage: en\ntitle: *a\n---\nx\n",
                 "en/huge.md": b"---\nslug: huge\nlanguage: en\ntitle: H\n---\n"
                 + b"a" * (MAX_ENTRY_BYTES + 10),
-                "xx/lang.md": b"---\nslug: lang\ntitle: L\n---\nx\n",
+                "xx/lang.md": b"---\nslug: lang\nlanguage: xx\ntitle: L\n---\nx\n",
                 "image.png": b"\x89PNG",
             }
         ),
@@ -166,3 +166,23 @@ def test_set_role_and_setup_roles_commands(db):
     call_command("set_role", "finn", "editor", "presenter", stdout=io.StringIO())
     names = set(get_user_model().objects.get(username="finn").groups.values_list("name", flat=True))
     assert names == {"editor", "presenter"}
+
+
+def test_a_zip_of_study_notes_goes_through_the_notes_importer(db):
+    """Issue 13: the notes importer for editors accepts a zip; its bounds apply unchanged (per-file report)."""
+    notes = Path(__file__).parent / "fixtures" / "notes"
+    data = _zip(
+        {
+            "notes/serverless-queues.md": (notes / "serverless-queues.md").read_bytes(),
+            "notes/broken-yaml.md": (notes / "broken-yaml.md").read_bytes(),
+            "notes/too-big.md": b"---\ntitle: Big\n---\n" + b"a " * 40_000,
+        }
+    )
+    results = {r.name: r for r in import_zip(data=data, author=None)}
+    assert (
+        results["notes/serverless-queues.md"].ok and results["notes/serverless-queues.md"].action == "created"
+    )
+    assert not results["notes/broken-yaml.md"].ok and ":4:" in results["notes/broken-yaml.md"].error
+    assert not results["notes/too-big.md"].ok and "KB" in results["notes/too-big.md"].error
+    lesson = Lesson.objects.get(slug=results["notes/serverless-queues.md"].slug)
+    assert lesson.source == "import"

@@ -24,6 +24,7 @@ from django.db import transaction
 from .. import content
 from ..importer import MAX_FRONT_MATTER_BYTES, _check_front_matter, _check_meta, _json_safe
 from ..models import Lesson, Source
+from .notes import notes_import
 from .revisions import MAX_BODY_BYTES, RevisionConflict, WikiError, lesson_create, lesson_revise
 
 MAX_ENTRIES = 5_000
@@ -95,7 +96,7 @@ def _entries(data: bytes) -> list[tuple[str, bytes]]:
         raise WikiError(f"The zip holds more than {MAX_ENTRIES} files.", field="archive")
     found, total = [], 0
     for info in infos:
-        if not info.filename.lower().endswith((".md", ".markdown")):
+        if not info.filename.lower().endswith((".md", ".markdown", ".txt")):
             continue
         with archive.open(info) as handle:
             raw = handle.read(MAX_ENTRY_BYTES + 1)  # bounded whatever the header says
@@ -163,10 +164,31 @@ def _import_page(name: str, raw: bytes, *, author: AbstractBaseUser | None) -> P
     return PageResult(name=name, ok=True, slug=slug, language=language, action=action)
 
 
+def _is_exported_page(raw: bytes) -> bool:
+    """A page written by ``export_zip`` names its slug and language; anything else is a study note."""
+    head = raw[: MAX_FRONT_MATTER_BYTES + 8].decode("utf-8", "replace").split("\n---", 1)[0]
+    return head.startswith("---") and "\nslug:" in head and "\nlanguage:" in head
+
+
+def _import_note(name: str, raw: bytes) -> PageResult:
+    """A Hexo/Jekyll note: the notes importer's conversion and bounds, unchanged (services/notes.py)."""
+    result = notes_import(name=name, data=raw)
+    error = f"{name}:{result.line}: {result.error}" if result.line else result.error
+    return PageResult(
+        name=name, ok=result.ok, slug=result.slug, language=result.language, action=result.action, error=error
+    )
+
+
 def import_zip(*, data: bytes, author: AbstractBaseUser | None) -> list[PageResult]:
-    """Import every Markdown page of the zip; one result per file, a bad file saves nothing."""
+    """Import every Markdown file of the zip: exported pages as revisions, other files as study notes.
+
+    One result per file; a bad file saves nothing.
+    """
     results = []
     for name, raw in _entries(data):
+        if not _is_exported_page(raw):
+            results.append(_import_note(name, raw))
+            continue
         try:
             results.append(_import_page(name, raw, author=author))
         except content.ContentError as exc:
