@@ -76,8 +76,12 @@ def _run(runs: int) -> dict[str, float]:
             samples.append(elapsed * 1000)
     save_ms = statistics.median(samples)
 
-    lines = [f"Line {i}: API Gateway throttling, caching and usage plans, paragraph {i}." for i in range(2_000)]
-    big = lesson_create(slug="big-page", language="en", title="Big", body="\n".join(lines) + "\n", author=user)
+    lines = [
+        f"Line {i}: API Gateway throttling, caching and usage plans, paragraph {i}." for i in range(2_000)
+    ]
+    big = lesson_create(
+        slug="big-page", language="en", title="Big", body="\n".join(lines) + "\n", author=user
+    )
     for i in range(0, 2_000, 50):
         lines[i] = f"Line {i}: changed by a second editor."
     lesson_revise(lesson=big, body="\n".join(lines) + "\n", author=user, base_revision=1)
