@@ -7,6 +7,8 @@ answers (with ``REDIS_URL`` the counters are shared by every worker process).
 
 from __future__ import annotations
 
+import hashlib
+
 from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.http import HttpRequest, HttpResponse
@@ -25,7 +27,9 @@ class RateLimitedLoginView(auth_views.LoginView):
         address = request.META.get("REMOTE_ADDR") or "unknown"
         waits = [hit("login-ip", address, login_rate())]
         if username:
-            waits.append(hit("login-user", username, login_rate()))
+            # Hashed: a user name may hold spaces or characters a cache key must not contain.
+            account = hashlib.sha256(username.encode()).hexdigest()[:32]
+            waits.append(hit("login-user", account, login_rate()))
         wait = max((w for w in waits if w is not None), default=None)
         if wait is not None:
             message = _("Too many sign-in attempts: try again in %(seconds)s s.") % {"seconds": wait}
