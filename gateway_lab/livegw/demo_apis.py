@@ -115,7 +115,7 @@ DEMO_REST_STAGES: list[dict[str, Any]] = [
      "methodSettings": {"*/*": {"throttlingRateLimit": 5000, "throttlingBurstLimit": 2000, "cachingEnabled": False},
                         "cached/GET": {"cachingEnabled": True, "cacheTtlInSeconds": 60}},
      # §8: 10 % of prod's traffic sees the canary's stage variables (version v2).
-     "canarySettings": {"percentTraffic": 10.0, "stageVariableOverrides": {"version": "v2"}, "useStageCache": False}},
+     "canarySettings": {"percentTraffic": 10.0, "stageVariableOverrides": {"version": "v2"}, "useStageCache": True}},
     {"stageName": "dev", "variables": {"version": "dev"},
      "methodSettings": {"*/*": {"throttlingRateLimit": 5, "throttlingBurstLimit": 10}}},
 ]  # fmt: skip

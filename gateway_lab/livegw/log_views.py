@@ -1,6 +1,6 @@
 """The live gateway's request log pages: ``/gw-log/<api-id>/`` and one request's trace.
 
-The list refreshes itself with htmx (``#log-rows`` every 2 s) and filters by status (``?status=429``
+Open to anyone while ``DEBUG`` is on, to staff only otherwise. The list refreshes itself with htmx (``#log-rows`` every 2 s) and filters by status (``?status=429``
 or a class such as ``4xx``). Each row opens the request's stored, redacted trace drawn with the
 visualizer's presenters, diagram and detail panels ("why did I get a 429?").
 """
@@ -12,6 +12,9 @@ import re
 from dataclasses import replace
 from typing import Any
 
+from django.conf import settings
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.safestring import mark_safe
@@ -30,6 +33,19 @@ from .request_log import LIMIT, request_log
 STATUS_FILTER = re.compile(r"^(?:[1-5][0-9]{2}|[1-5]xx)$")
 
 
+def _guard(request: HttpRequest) -> HttpResponse | None:
+    """Anyone while ``DEBUG`` is on (a lab on your machine); staff only on a public server.
+
+    The log holds other people's requests (paths, query strings, addresses, bodies), masked but
+    still theirs, like the WebSocket demo's lab credentials (docs/security.md).
+    """
+    if settings.DEBUG or (request.user.is_authenticated and request.user.is_staff):
+        return None
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    raise PermissionDenied
+
+
 def _status_matches(status: int, wanted: str) -> bool:
     return str(status) == wanted or (wanted.endswith("xx") and str(status)[0] == wanted[0])
 
@@ -37,6 +53,8 @@ def _status_matches(status: int, wanted: str) -> bool:
 @require_GET
 def log_page(request: HttpRequest, api_id: str) -> HttpResponse:
     """List the API's last requests, newest first; ``?status=`` filters (400 when malformed)."""
+    if (denied := _guard(request)) is not None:
+        return denied
     wanted = (request.GET.get("status") or "").strip().lower()
     errors = []
     if wanted and not STATUS_FILTER.match(wanted):
@@ -67,6 +85,8 @@ def log_page(request: HttpRequest, api_id: str) -> HttpResponse:
 @require_GET
 def log_trace(request: HttpRequest, api_id: str, request_id: str) -> HttpResponse:
     """Show one stored request's trace the way the visualizer draws it (``?step=``; ``?format=json``)."""
+    if (denied := _guard(request)) is not None:
+        return denied
     entry = request_log().entry(api_id, request_id)
     if entry is None:
         raise Http404(_("No such request in this API's log (it keeps the last %(n)d).") % {"n": LIMIT})

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 import pytest
 from django.test import Client
@@ -14,6 +15,12 @@ from tests.livegw.http_apis import method, stored_rest_api
 
 pytestmark = pytest.mark.django_db(transaction=True)
 COOKIE = "sessionid=verysecretsessionvalue42"
+
+
+@pytest.fixture(autouse=True)
+def _lab_mode(settings: Any) -> None:
+    """As ``make run`` serves it (DEBUG on): the log is open to anyone on a lab machine."""
+    settings.DEBUG = True
 
 
 @pytest.fixture
@@ -106,3 +113,17 @@ def test_log_page_speaks_chinese() -> None:
     html = Client(headers={"Accept-Language": "zh-hans"}).get("/gw-log/demo-rest/").content.decode()
     for text in ("请求日志", "按状态码筛选", "凭证、Cookie 和 API 密钥均已打码"):
         assert text in html
+
+
+def test_public_server_shows_the_log_to_staff_only(settings: Any, django_user_model: Any) -> None:
+    """DEBUG off: anonymous → sign-in, a signed-in learner → 403, staff → 200 (other people's requests)."""
+    settings.DEBUG = False
+    client = Client()
+    assert client.get("/gw-log/demo-rest/").status_code == 302
+    learner = django_user_model.objects.create_user("learner", password="pw-learner-1")
+    client.force_login(learner)
+    assert client.get("/gw-log/demo-rest/").status_code == 403
+    assert client.get("/gw-log/demo-rest/trace/x").status_code == 403
+    staff = django_user_model.objects.create_user("teacher", password="pw-teacher-1", is_staff=True)
+    client.force_login(staff)
+    assert client.get("/gw-log/demo-rest/").status_code == 200

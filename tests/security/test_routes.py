@@ -82,6 +82,8 @@ ACCESS: dict[str, str] = {
     "/ws-demo/": "anonymous",
     "/ws-demo/prices": "anonymous",
     "/ws-demo/connections/<slug:api_id>/<str:stage>": "anonymous",
+    "/gw-log/<slug:api_id>/": "staff",  # anyone while DEBUG is on
+    "/gw-log/<slug:api_id>/trace/<path:request_id>": "staff",
     "/gw/<slug:api_id>/<str:stage>/@connections/<str:connection_id>": "credentials",
     "/lab/": "anonymous",
     "/lab/sign-up": "anonymous",
@@ -184,6 +186,10 @@ PROBES: list[Probe] = [
     _ok("/ws-demo/"),
     _ok("/ws-demo/prices", html=False),
     _ok("/ws-demo/connections/<slug:api_id>/<str:stage>", "/ws-demo/connections/demo-ws/prod", html=False),
+    Probe("/gw-log/<slug:api_id>/", "GET", "/gw-log/demo-rest/", 302, 403, 200, html=True),
+    Probe(
+        "/gw-log/<slug:api_id>/trace/<path:request_id>", "GET", "/gw-log/demo-rest/trace/none", 302, 403, 404
+    ),
     # A staff session is no credential for @connections: cookies are ignored there.
     Probe(
         "/gw/<slug:api_id>/<str:stage>/@connections/<str:connection_id>",
