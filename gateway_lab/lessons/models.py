@@ -43,6 +43,8 @@ class Lesson(models.Model):
     class Meta:
         ordering = ("order", "slug", "language")
         constraints = [models.UniqueConstraint(fields=("slug", "language"), name="lesson_slug_language")]
+        # Previous/next lesson is an index range scan on (source, order, slug), flat in the course size (issue 17).
+        indexes = [models.Index(fields=("source", "order", "slug"), name="lesson_course_order")]
 
     def __str__(self) -> str:
         return f"{self.slug} ({self.language})"
