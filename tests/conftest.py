@@ -119,9 +119,19 @@ class AsgiServer:
 
 @pytest.fixture(scope="session")
 def asgi_server(django_db_setup: None, django_db_blocker: Any) -> Iterator[AsgiServer]:
-    """A live ASGI server on the test database, shared by the session's browser tests."""
+    """A live ASGI server on the test database, shared by the session's browser tests.
+
+    Its per-address rate limits are off: every browser test comes from 127.0.0.1, like a whole class behind
+    one school address, and the limits would trip on the suite rather than on what a test checks. The
+    limiters have their own tests (tests/api/test_visualizer_rate_limit.py, the wiki's login tests).
+    """
+    unlimited = {
+        "GATEWAY_LAB_VISUALIZER_RATE": "off",
+        "GATEWAY_LAB_SIMULATION_RATE": "off",
+        "GATEWAY_LAB_LOGIN_RATE": "off",
+    }
     with django_db_blocker.unblock():
-        server = AsgiServer()
+        server = AsgiServer(env=unlimited)
     yield server
     server.stop()
 
