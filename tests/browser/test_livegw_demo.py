@@ -40,3 +40,21 @@ def test_livegw_ticker_updates_without_reload(page) -> None:
     first = second.inner_text()
     expect(second).not_to_have_text(first, timeout=5000)
     assert page.evaluate("performance.getEntriesByType('navigation').length") == 1
+
+
+@pytest.mark.parametrize("width", [390, 1280])
+def test_livegw_inspector_is_not_clipped_and_suggests_a_second_tab(page, width: int) -> None:
+    """Issue 10: with two connections open, the inspector's table fits its panel (no hidden columns) on a
+    phone and a desktop, and the page says how to see a second connection."""
+    page.set_viewport_size({"width": width, "height": 800})
+    _open_demo(page)
+    second = page.context.new_page()
+    try:
+        _open_demo(second)
+        expect(page.locator("[data-testid=connections] tbody tr")).to_have_count(2, timeout=5000)
+        table = page.locator("[data-testid=connections] table")
+        sizes = table.evaluate("t => [t.scrollWidth, t.clientWidth]")
+        assert sizes[0] <= sizes[1] + 1, sizes
+        expect(page.get_by_test_id("second-tab-hint")).to_be_visible()
+    finally:
+        second.close()
