@@ -211,12 +211,13 @@ def main(argv: list[str]) -> int:
         out, _ = child.communicate(timeout=args.seconds + 60)
     counts = json.loads(out.strip().splitlines()[-1])
     latencies = [ms for _, ms in samples]
-    print(f"healthz_samples {len(samples)}")
-    print(f"healthz_p50_ms {statistics.median(latencies):.1f}")
-    print(f"healthz_p95_ms {percentile(latencies, 0.95):.1f}")
-    print(f"healthz_max_ms {max(latencies):.1f}")
-    print(f"flood_simulations {sum(v for k, v in counts.items() if k.startswith('simulations_'))}")
-    print(f"flood_websockets {counts.get('websockets', 0)}")
+    # DESIGN.md: figures last, one per line, as ``name: value unit``.
+    print(f"flood_simulations: {sum(v for k, v in counts.items() if k.startswith('simulations_'))} requests")
+    print(f"flood_websockets: {counts.get('websockets', 0)} connections")
+    print(f"healthz_samples: {len(samples)} probes")
+    print(f"healthz_p50_ms: {statistics.median(latencies):.1f} ms")
+    print(f"healthz_p95_ms: {percentile(latencies, 0.95):.1f} ms")
+    print(f"healthz_max_ms: {max(latencies):.1f} ms")
     return 0
 
 
