@@ -62,8 +62,11 @@ def policy_for(request: HttpRequest) -> str:
     return _BY_NAME.get(match.view_name, _DEFAULT) if match is not None else _DEFAULT
 
 
-class ContentSecurityPolicyMiddleware:
-    """Add ``Content-Security-Policy`` unless the view set one itself."""
+class _SyncAndAsync:
+    """A middleware that runs in whichever mode Django calls it: no thread hop under ASGI.
+
+    Subclasses write ``_call`` (sync) and ``_acall`` (async); this class picks one per call.
+    """
 
     sync_capable = True
     async_capable = True
@@ -75,8 +78,19 @@ class ContentSecurityPolicyMiddleware:
             markcoroutinefunction(self)
 
     def __call__(self, request: HttpRequest) -> HttpResponseBase | Awaitable[HttpResponseBase]:
-        if self.is_async:
-            return self._acall(request)
+        return self._acall(request) if self.is_async else self._call(request)
+
+    def _call(self, request: HttpRequest) -> HttpResponseBase:
+        raise NotImplementedError
+
+    async def _acall(self, request: HttpRequest) -> HttpResponseBase:
+        raise NotImplementedError
+
+
+class ContentSecurityPolicyMiddleware(_SyncAndAsync):
+    """Add ``Content-Security-Policy`` unless the view set one itself."""
+
+    def _call(self, request: HttpRequest) -> HttpResponseBase:
         return self._apply(request, self.get_response(request))  # type: ignore[arg-type]
 
     async def _acall(self, request: HttpRequest) -> HttpResponseBase:
@@ -90,21 +104,10 @@ class ContentSecurityPolicyMiddleware:
         return response
 
 
-class HeadAsGetMiddleware:
+class HeadAsGetMiddleware(_SyncAndAsync):
     """Serve HEAD as GET minus the body (``require_GET`` views would otherwise answer 405)."""
 
-    sync_capable = True
-    async_capable = True
-
-    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase | Awaitable[HttpResponseBase]]):
-        self.get_response = get_response
-        self.is_async = iscoroutinefunction(get_response)
-        if self.is_async:
-            markcoroutinefunction(self)
-
-    def __call__(self, request: HttpRequest) -> HttpResponseBase | Awaitable[HttpResponseBase]:
-        if self.is_async:
-            return self._acall(request)
+    def _call(self, request: HttpRequest) -> HttpResponseBase:
         if request.method != "HEAD":
             return self.get_response(request)  # type: ignore[return-value]
         request.method = "GET"
