@@ -52,6 +52,7 @@ sys.path[:0] = [str(ROOT), str(BENCH)]
 
 import engine as engine_bench  # noqa: E402  (bench/engine.py)
 import floor  # noqa: E402
+import loopback  # noqa: E402
 import ws as ws_bench  # noqa: E402  (bench/ws.py)
 
 PYTHON = sys.executable
@@ -181,7 +182,7 @@ async def _http_rate(port: int, path: str, seconds: float) -> float:
 
 def http_figures(database: Path) -> list[tuple[str, float, str]]:
     env = _server_env(database)
-    project_port, minimal_port = ws_bench._free_port(), ws_bench._free_port()
+    project_port, minimal_port = loopback.free_port(), loopback.free_port()
     with (
         ws_bench._process(_uvicorn("project_trivial.asgi:application", project_port), env, project_port),
         ws_bench._process(_uvicorn("minimal_django.asgi:application", minimal_port), env, minimal_port),
@@ -237,7 +238,7 @@ async def _broadcast(port: int, pid: int, clients: int) -> tuple[list[float], fl
 
 
 def _ws_once(app: str, env: dict[str, str], clients: int, ws: str) -> tuple[float, float, float]:
-    port = ws_bench._free_port()
+    port = loopback.free_port()
     with ws_bench._process(_uvicorn(app, port, ws=ws), env, port) as server:
         delays, idle_mb, loaded_mb = asyncio.run(_broadcast(port, server.pid, clients))
     return statistics.median(delays), loaded_mb - idle_mb, loaded_mb

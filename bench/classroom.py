@@ -25,13 +25,11 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import contextlib
 import http.cookiejar
 import json
 import os
 import random
 import re
-import socket
 import statistics
 import subprocess
 import sys
@@ -43,28 +41,13 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
+import loopback  # bench/loopback.py (this folder is on sys.path when a script runs)
 from websockets.asyncio.client import connect
 
 ROOT = Path(__file__).resolve().parents[1]
 PYTHON = sys.executable
 PRESET = "rest-vs-http"
 WAIT_S = 30  # bound on every phase
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def _wait_port(port: int, timeout: float = 30) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        with contextlib.suppress(OSError):
-            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-            return
-        time.sleep(0.1)
-    raise RuntimeError(f"nothing listens on port {port}")
 
 
 def _prepare(database: Path) -> tuple[str, str]:
@@ -250,7 +233,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="classroom-bench-") as folder:
         database = Path(folder) / "bench.sqlite3"
         code, presenter_cookie = _prepare(database)
-        port = _free_port()
+        port = loopback.free_port()
         env = {k: v for k, v in os.environ.items() if k != "REDIS_URL"}  # in-memory layer: one process
         env.update({"DATABASE_URL": f"sqlite:///{database}", "DEBUG": "true"})
         env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
@@ -258,7 +241,7 @@ def main() -> None:
                    "--port", str(port), "--lifespan", "off", "--no-access-log", "--log-level", "warning"]  # fmt: skip
         server = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL)
         try:
-            _wait_port(port)
+            loopback.wait_port(port)
             base = f"http://127.0.0.1:{port}"
             with ThreadPoolExecutor(max_workers=8) as pool:
                 cookies = list(

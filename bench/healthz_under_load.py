@@ -32,6 +32,8 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
+import loopback  # bench/loopback.py (this folder is on sys.path when a script runs)
+
 ROOT = Path(__file__).resolve().parents[1]
 WS_PROTOCOL = "gateway_lab.livegw.wsframes:FrameReportingProtocol"
 
@@ -157,12 +159,6 @@ def percentile(values: list[float], fraction: float) -> float:
 # --- Standalone run ----------------------------------------------------------------------------------
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @contextlib.contextmanager
 def _server(folder: str):  # type: ignore[no-untyped-def]
     env = {
@@ -176,7 +172,7 @@ def _server(folder: str):  # type: ignore[no-untyped-def]
     subprocess.run(
         [sys.executable, "manage.py", "migrate", "--noinput", "-v0"], check=True, env=env, cwd=ROOT
     )
-    port = _free_port()
+    port = loopback.free_port()
     command = [sys.executable, "-m", "uvicorn", "gateway_lab.asgi:application", "--host", "127.0.0.1",
                "--port", str(port), "--lifespan", "off", "--no-access-log", "--ws", WS_PROTOCOL]  # fmt: skip
     process = subprocess.Popen(

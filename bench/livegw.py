@@ -17,14 +17,14 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+
+import loopback  # bench/loopback.py (this folder is on sys.path when a script runs)
 
 ROOT = Path(__file__).resolve().parents[1]
 BENCH = ROOT / "bench"
@@ -34,30 +34,13 @@ CONNECTIONS = int(os.environ.get("BENCH_LIVEGW_CONNECTIONS", "50"))
 LIVE_PATH = "/gw/demo-rest/prod/echo/bench"
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def _wait_port(port: int, timeout_s: float = 30) -> None:
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-            return
-        except OSError:
-            time.sleep(0.05)
-    raise RuntimeError(f"nothing listens on port {port}")
-
-
 @contextmanager
 def _process(command: list[str], env: dict[str, str], port: int) -> Iterator[subprocess.Popen[bytes]]:
     process = subprocess.Popen(
         command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
     )
     try:
-        _wait_port(port)
+        loopback.wait_port(port)
         yield process
     finally:
         process.terminate()
@@ -106,13 +89,13 @@ def _wrk(url: str, seconds: int = DURATION_S) -> tuple[float, float]:
 @contextmanager
 def _redis() -> Iterator[str]:
     binary = shutil.which("redis-server") or "/usr/bin/redis-server"
-    port = _free_port()
+    port = loopback.free_port()
     process = subprocess.Popen(
         [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )  # fmt: skip
     try:
-        _wait_port(port)
+        loopback.wait_port(port)
         yield f"redis://127.0.0.1:{port}/0"
     finally:
         process.terminate()
@@ -127,7 +110,7 @@ def main() -> None:
         subprocess.run(
             [PYTHON, "manage.py", "migrate", "--noinput", "-v0"], cwd=ROOT, env=_env(database), check=True
         )
-        port = _free_port()
+        port = loopback.free_port()
         base = f"http://127.0.0.1:{port}"
         with _process(_server(port), _env(database), port):
             for path in ("/bench/raw", "/bench/django-echo", LIVE_PATH):  # warm up
@@ -136,7 +119,7 @@ def main() -> None:
             django, _ = _wrk(base + "/bench/django-echo")
             live, live_p99 = _wrk(base + LIVE_PATH)
         with _redis() as redis_url:
-            port = _free_port()
+            port = loopback.free_port()
             with _process(_server(port), _env(database, redis_url), port):
                 _wrk(f"http://127.0.0.1:{port}{LIVE_PATH}", seconds=1)
                 live_redis, _ = _wrk(f"http://127.0.0.1:{port}{LIVE_PATH}")

@@ -22,7 +22,6 @@ import json
 import os
 import resource
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
@@ -31,6 +30,7 @@ import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
+import loopback  # bench/loopback.py (this folder is on sys.path when a script runs)
 import websockets
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -43,28 +43,12 @@ def _raise_fd_limit() -> None:
     resource.setrlimit(resource.RLIMIT_NOFILE, (max(soft, min(hard, 65_536)), hard))
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def _wait_port(port: int, timeout: float = 20) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        with contextlib.suppress(OSError):
-            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-            return
-        time.sleep(0.1)
-    raise RuntimeError(f"nothing listens on port {port}")
-
-
 @contextlib.contextmanager
 def _process(command: list[str], env: dict[str, str], port: int) -> Iterator[subprocess.Popen[bytes]]:
     process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=_log(),
                                preexec_fn=_raise_fd_limit)  # fmt: skip
     try:
-        _wait_port(port)
+        loopback.wait_port(port)
         yield process
     finally:
         process.terminate()
@@ -194,7 +178,7 @@ async def _run(port: int, clients: int, rounds: int) -> list[float]:
 
 
 def _measure(clients: int, rounds: int, env: dict[str, str]) -> tuple[list[float], float]:
-    port = _free_port()
+    port = loopback.free_port()
     command = [
         PYTHON,
         "-m",
@@ -241,7 +225,7 @@ def main() -> None:
     lines = _report("", args.clients, args.rounds, *_measure(args.clients, args.rounds, env))
     redis_server = shutil.which("redis-server")
     if redis_server and not args.skip_redis:
-        port = _free_port()
+        port = loopback.free_port()
         command = [
             redis_server,
             "--port",
