@@ -34,21 +34,8 @@ CONNECTIONS = int(os.environ.get("BENCH_LIVEGW_CONNECTIONS", "50"))
 LIVE_PATH = "/gw/demo-rest/prod/echo/bench"
 
 
-@contextmanager
-def _process(command: list[str], env: dict[str, str], port: int) -> Iterator[subprocess.Popen[bytes]]:
-    process = subprocess.Popen(
-        command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-    )
-    try:
-        loopback.wait_port(port)
-        yield process
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=10)
+def _process(command: list[str], env: dict[str, str], port: int):  # type: ignore[no-untyped-def]
+    return loopback.serving(command, port=port, cwd=ROOT, env=env)
 
 
 def _env(database: Path, redis_url: str = "") -> dict[str, str]:

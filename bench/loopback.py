@@ -1,13 +1,16 @@
 """Loopback helpers the benchmark scripts share: a free port, and waiting until a server listens on it.
 
-Not a benchmark itself (``make bench`` runs it too; it prints nothing). Everything stays on 127.0.0.1.
+Also ``serving``: a server process for the length of a ``with`` block. Not a benchmark itself (``make bench`` runs it too; it prints nothing). Everything stays on 127.0.0.1.
 """
 
 from __future__ import annotations
 
 import contextlib
 import socket
+import subprocess
 import time
+from collections.abc import Iterator
+from typing import Any
 
 
 def free_port() -> int:
@@ -26,3 +29,24 @@ def wait_port(port: int, timeout: float = 30) -> None:
             return
         time.sleep(0.05)
     raise RuntimeError(f"nothing listens on port {port}")
+
+
+@contextlib.contextmanager
+def serving(command: list[str], *, port: int, **popen: Any) -> Iterator[subprocess.Popen[bytes]]:
+    """Start ``command`` (a server on 127.0.0.1:``port``), yield it once it listens, stop it afterwards.
+
+    ``popen`` goes to ``subprocess.Popen`` (``cwd``, ``env``, ``stderr``…); output is discarded by default.
+    """
+    popen.setdefault("stdout", subprocess.DEVNULL)
+    popen.setdefault("stderr", subprocess.DEVNULL)
+    process = subprocess.Popen(command, **popen)
+    try:
+        wait_port(port)
+        yield process
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=10)

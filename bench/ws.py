@@ -27,7 +27,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import loopback  # bench/loopback.py (this folder is on sys.path when a script runs)
@@ -43,19 +43,8 @@ def _raise_fd_limit() -> None:
     resource.setrlimit(resource.RLIMIT_NOFILE, (max(soft, min(hard, 65_536)), hard))
 
 
-@contextlib.contextmanager
-def _process(command: list[str], env: dict[str, str], port: int) -> Iterator[subprocess.Popen[bytes]]:
-    process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=_log(),
-                               preexec_fn=_raise_fd_limit)  # fmt: skip
-    try:
-        loopback.wait_port(port)
-        yield process
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
+def _process(command: list[str], env: dict[str, str], port: int):  # type: ignore[no-untyped-def]
+    return loopback.serving(command, port=port, cwd=ROOT, env=env, stderr=_log(), preexec_fn=_raise_fd_limit)
 
 
 def _log() -> int:
