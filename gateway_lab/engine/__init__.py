@@ -1,5 +1,113 @@
 """Gateway Lab's engine: a pure-Python simulation of Amazon API Gateway's request pipeline.
 
-No Django here (tests/engine/test_architecture.py enforces it). Front ends build a
-``messages.Request``, run the pipeline and render the ``trace.Trace`` it returns.
+This module is the engine's public API. Front ends (the REST API, the visualizer, the live
+gateway, lab access, lessons) import from here, and from ``gateway_lab.engine.websocket`` for the
+WebSocket gateway, and from nowhere else in the engine (``tests/engine/test_architecture.py``).
+Everything else under ``gateway_lab/engine`` is internal and may move.
+
+The usual path::
+
+    deployment = Deployment.create(definition)    # ConfigError (a 400) for an invalid API
+    pipeline = build_pipeline(api=deployment, stage={"stageName": "prod"}, clock=SystemClock(),
+                              store=MemoryStore(), runtime=runtime)
+    trace = pipeline.run(Request(method="GET", path="/pets"))
+    trace_to_dict(trace)                          # the trace schema (DESIGN.md)
+
+or, for a scheduled burst on the virtual clock, ``simulate(...)`` -> ``Simulation``.
+
+No Django here (the architecture test enforces that too).
 """
+
+from __future__ import annotations
+
+from .access import AccessDirectory, load_access
+from .clock import VIRTUAL_EPOCH_MS, Clock, SystemClock, VirtualClock
+from .context import DEFAULT_ACCOUNT_ID
+from .iam_policy import PolicyDecision
+from .iam_policy import evaluate as evaluate_policy
+from .integrations import IntegrationRuntime
+from .integrations.functions import current_invocation
+from .integrations.lab_stores import LabServices
+from .jwt import DEFAULT_SCOPES, LabUser, LabUserPool, Tokens, UserPoolError, generate_private_key
+from .jwt_check import verify_signature
+from .messages import Client, Headers, Request, Response
+from .model import ApiType, ConfigError, Deployment
+from .model_load import load_api, load_stage
+from .pipeline import Pipeline, build_pipeline
+from .presets import PresetNotFound, key_request, list_presets, load_preset
+from .redaction import redact, redact_headers
+from .sigv4 import LabCredential, create_credential, sign
+from .simulate import (
+    MAX_BODY_BYTES,
+    MAX_REQUESTS_PER_SIMULATION,
+    MAX_VIRTUAL_DURATION_MS,
+    Simulation,
+    simulate,
+)
+from .stages import DEFAULT_STAGE_ORDER
+from .state import MemoryStore, Store
+from .token_bucket import Take, take
+from .trace import SCHEMA_VERSION, StageName, Trace, response_to_dict, trace_to_dict
+
+__all__ = [
+    # Loading an API definition and a stage (every validity rule raises ConfigError)
+    "ApiType",
+    "ConfigError",
+    "Deployment",
+    "load_api",
+    "load_stage",
+    # Running requests: one pipeline, many front ends
+    "Client",
+    "Headers",
+    "Pipeline",
+    "Request",
+    "Response",
+    "build_pipeline",
+    "DEFAULT_STAGE_ORDER",
+    "IntegrationRuntime",
+    "current_invocation",
+    "LabServices",
+    # Clocks and shared state (token buckets, cache, quotas)
+    "Clock",
+    "MemoryStore",
+    "Store",
+    "SystemClock",
+    "Take",
+    "VIRTUAL_EPOCH_MS",
+    "VirtualClock",
+    "take",
+    # Simulations on the virtual clock, and the presets that feed them
+    "MAX_BODY_BYTES",
+    "MAX_REQUESTS_PER_SIMULATION",
+    "MAX_VIRTUAL_DURATION_MS",
+    "PresetNotFound",
+    "Simulation",
+    "key_request",
+    "list_presets",
+    "load_preset",
+    "simulate",
+    # The trace schema (DESIGN.md), redacted before anyone else sees it
+    "SCHEMA_VERSION",
+    "StageName",
+    "Trace",
+    "redact",
+    "redact_headers",
+    "response_to_dict",
+    "trace_to_dict",
+    # Lab identities: IAM (SigV4), Cognito-style JWTs, policies
+    "AccessDirectory",
+    "DEFAULT_ACCOUNT_ID",
+    "DEFAULT_SCOPES",
+    "LabCredential",
+    "LabUser",
+    "LabUserPool",
+    "PolicyDecision",
+    "Tokens",
+    "UserPoolError",
+    "create_credential",
+    "evaluate_policy",
+    "generate_private_key",
+    "load_access",
+    "sign",
+    "verify_signature",
+]
