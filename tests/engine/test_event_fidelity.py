@@ -191,7 +191,7 @@ def test_rest_request_authorizer_event_carries_the_api_key(
 
 
 def _ws_gateway(routes: list[dict[str, Any]] | None = None):  # type: ignore[no-untyped-def]
-    from tests.livegw.conftest import make_gateway
+    from tests.engine.websocket.gateways import make_gateway
 
     if routes is None:
         return make_gateway()

@@ -1,4 +1,4 @@
-"""Fixtures for the live gateway's tests: a WebSocket gateway on a virtual clock, a private Redis."""
+"""Fixtures for the live gateway's tests: a private Redis."""
 
 from __future__ import annotations
 
@@ -7,35 +7,8 @@ import socket
 import subprocess
 import time
 from collections.abc import Iterator
-from typing import Any
 
 import pytest
-
-from gateway_lab.engine.clock import VirtualClock
-from gateway_lab.engine.integrations import IntegrationRuntime
-from gateway_lab.engine.model import Deployment
-from gateway_lab.engine.model_load import load_stage
-from gateway_lab.engine.state import MemoryStore
-from gateway_lab.engine.websocket import WebSocketGateway
-from gateway_lab.livegw.demo_apis import DEMO_WS_API
-
-
-def make_gateway(api: dict[str, Any] | None = None, stage: dict[str, Any] | None = None) -> WebSocketGateway:
-    """Return a gateway for ``api`` (default demo-ws) on a fresh virtual clock and store."""
-    clock = VirtualClock()
-    deployment = Deployment.create(api or DEMO_WS_API)
-    return WebSocketGateway(
-        deployment=deployment,
-        stage=load_stage(stage or {"stageName": "prod"}, deployment.api),
-        store=MemoryStore(clock),
-        clock=clock,
-        runtime=IntegrationRuntime.default(clock=clock),
-    )
-
-
-@pytest.fixture
-def gateway() -> WebSocketGateway:
-    return make_gateway()
 
 
 def _free_port() -> int:

@@ -9,8 +9,7 @@ import pytest
 from gateway_lab.engine.messages import Client, Request
 from gateway_lab.engine.redaction import mask, mask_authorization, mask_cookie, redact
 from gateway_lab.engine.trace import trace_to_dict
-
-from .conftest import make_gateway
+from tests.engine.websocket.gateways import make_gateway
 
 SESSION = "k3x9q2w8e7r6t5y4u3i2o1p0a9s8d7f6"
 CSRF = "Zq8Wm3Lp0Xv7Bn2Ck5Dj9Fh4Gs6Ht1Ry"

@@ -14,7 +14,7 @@ from gateway_lab.engine.messages import Request
 from gateway_lab.engine.websocket import Push, WebSocketGateway
 from gateway_lab.livegw.demo_apis import lambda_uri
 
-from .conftest import make_gateway
+from .gateways import make_gateway
 
 MOCK_WS = {
     "id": "mock-ws", "protocolType": "WEBSOCKET", "region": "us-east-1",
