@@ -25,7 +25,7 @@ from .fastinit import fast_constructor
 from .messages import Request
 from .model import Api, ApiType, ConfigError, Deployment, FrozenDict, Stage
 from .model_load import load_stage
-from .stages import DEFAULT_STAGE_ORDER, load_stages
+from .stages import DEFAULT_STAGE_ORDER, stages_for
 from .stages.base import Stage as PipelineStage
 from .state import Store
 from .trace import Outcome, StageName, Step, Trace
@@ -96,7 +96,7 @@ class Pipeline:
         the generator keeps request ids unique across the three.
         """
         sibling = copy.copy(self)
-        stages = load_stages(order)
+        stages = stages_for(order)
         sibling._stages = [s for s in stages if s.name != StageName.RESPONSE]
         sibling._evaluators = [s.evaluate for s in sibling._stages]
         sibling._response = next(s for s in stages if s.name == StageName.RESPONSE)
@@ -210,6 +210,6 @@ def build_pipeline(
         account=account or AccountSettings(),
         seed=seed,
         origin_ms=clock.now_ms() if origin_ms is None else origin_ms,
-        stages=load_stages(stage_order),
+        stages=stages_for(stage_order),
         access=access,
     )

@@ -36,10 +36,17 @@ def test_pipeline_stops_after_a_rejection_and_still_responds() -> None:
     assert [stage for stage, _ in trace.outcomes()][-2:] == ["routing", "response"]
 
 
-def test_pipeline_registry_leaves_out_missing_stage_modules(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Stages without an implementation are not run (no fake steps)."""
-    monkeypatch.setitem(stages.STAGE_FACTORIES, StageName.AUTH, "not_written_yet:Nothing")
-    assert stages.load_stage(StageName.AUTH) is None
+def test_pipeline_chain_is_a_tuple_of_classes_in_order() -> None:
+    """§11: the chain is data: every stage class, in the documented order, response last."""
+    assert [cls.name for cls in stages.STAGES] == list(stages.DEFAULT_STAGE_ORDER)
+    assert stages.DEFAULT_STAGE_ORDER[-1] == StageName.RESPONSE
+    assert list(stages.DEFAULT_STAGE_ORDER) == list(StageName)  # the one vocabulary, every stage present
+
+
+def test_pipeline_unknown_stage_name_fails_loudly() -> None:
+    """No fallback hides a missing part: asking for a stage that does not exist raises."""
+    with pytest.raises(ValueError):
+        stages.stages_for(["not_a_stage"])  # type: ignore[list-item]
 
 
 def test_pipeline_stage_variables_reach_the_integration() -> None:

@@ -5,9 +5,9 @@ How to add a stage (e.g. the access-control stages ``resource_policy``, ``auth``
 1. Create ``gateway_lab/engine/stages/<module>.py`` with a class that has ``name: StageName`` and
    ``evaluate(self, ctx: Context) -> Step`` (see ``base.Stage``). Build the step with
    ``base.record(ctx, ...)`` so ``t_ms``/``duration_ms`` stay on the engine clock.
-2. Its entry already sits in ``STAGE_FACTORIES`` below (``"<module>:<Class>"``); the pipeline
-   imports it when the module exists and silently leaves the stage out while it does not (no
-   fake steps). The constructor takes no arguments; read everything from the ``Context``.
+2. Add the class to ``STAGES`` below, in pipeline order. The chain is data: a tuple of classes,
+   imported at the top of this module, so a missing stage fails at import time and never silently
+   drops out of the pipeline. The constructor takes no arguments; read everything from the ``Context``.
 3. To refuse, set ``ctx.error = GatewayError(response_type="ACCESS_DENIED", message=..., body=...)``
    and return a ``reject`` step; the pipeline jumps to the response stage, which renders the
    gateway response (§5.2, customisable on REST). To pass data on, fill ``ctx.principal``,
@@ -21,56 +21,43 @@ throttle → validation → cache → integration → response. The response sta
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Sequence
 
 from ..trace import StageName
+from .api_key import ApiKeyStage
+from .auth import AuthStage
 from .base import Stage
+from .cache import CacheStage
+from .endpoint import EndpointStage
+from .integration import IntegrationStage
+from .resource_policy import ResourcePolicyStage
+from .response import ResponseStage
+from .routing import RoutingStage
+from .throttle import ThrottleStage
+from .validation import ValidationStage
 
-DEFAULT_STAGE_ORDER: tuple[StageName, ...] = (
-    StageName.ENDPOINT,
-    StageName.ROUTING,
-    StageName.RESOURCE_POLICY,
-    StageName.AUTH,
-    StageName.API_KEY,
-    StageName.THROTTLE,
-    StageName.VALIDATION,
-    StageName.CACHE,
-    StageName.INTEGRATION,
-    StageName.RESPONSE,
+STAGES: tuple[type[Stage], ...] = (
+    EndpointStage,
+    RoutingStage,
+    ResourcePolicyStage,
+    AuthStage,
+    ApiKeyStage,
+    ThrottleStage,
+    ValidationStage,
+    CacheStage,
+    IntegrationStage,
+    ResponseStage,
 )
+"""Every stage class, in pipeline order (§11). The response stage always runs last."""
 
-STAGE_FACTORIES: dict[StageName, str] = {
-    StageName.ENDPOINT: "endpoint:EndpointStage",
-    StageName.ROUTING: "routing:RoutingStage",
-    StageName.RESOURCE_POLICY: "resource_policy:ResourcePolicyStage",
-    StageName.AUTH: "auth:AuthStage",
-    StageName.API_KEY: "api_key:ApiKeyStage",
-    StageName.THROTTLE: "throttle:ThrottleStage",
-    StageName.VALIDATION: "validation:ValidationStage",
-    StageName.CACHE: "cache:CacheStage",
-    StageName.INTEGRATION: "integration:IntegrationStage",
-    StageName.RESPONSE: "response:ResponseStage",
-}
+DEFAULT_STAGE_ORDER: tuple[StageName, ...] = tuple(StageName(cls.name) for cls in STAGES)
+
+_BY_NAME: dict[StageName, type[Stage]] = {StageName(cls.name): cls for cls in STAGES}
 
 
-def load_stage(name: StageName) -> Stage | None:
-    """Instantiate the stage registered for ``name``, or None while its module does not exist yet."""
-    module_name, _, class_name = STAGE_FACTORIES[name].partition(":")
-    qualified = f"{__name__}.{module_name}"
-    try:
-        module = importlib.import_module(qualified)
-    except ModuleNotFoundError as exc:
-        if exc.name != qualified:  # a real import error inside an existing stage must surface
-            raise
-        return None
-    factory = getattr(module, class_name)
-    return factory()  # type: ignore[no-any-return]
+def stages_for(order: Sequence[StageName] = DEFAULT_STAGE_ORDER) -> list[Stage]:
+    """Return a new instance of each stage in ``order``; an unknown name raises ``KeyError``."""
+    return [_BY_NAME[StageName(name)]() for name in order]
 
 
-def load_stages(order: Sequence[StageName] = DEFAULT_STAGE_ORDER) -> list[Stage]:
-    """Return the implemented stages in ``order``."""
-    return [stage for stage in (load_stage(name) for name in order) if stage is not None]
-
-
-__all__ = ["DEFAULT_STAGE_ORDER", "STAGE_FACTORIES", "Stage", "load_stage", "load_stages"]
+__all__ = ["DEFAULT_STAGE_ORDER", "STAGES", "Stage", "stages_for"]

@@ -1,7 +1,7 @@
 """WebSocket routing (§9): $connect/$disconnect by event, messages by the route selection expression.
 
 The request method names the event (``CONNECT``/``MESSAGE``/``DISCONNECT``, the WebSocket front
-ends' convention). Messages use ``websocket.selection``, the one implementation of selection
+ends' convention). Messages use ``route_selection``, the one implementation of selection
 expressions (``\\$`` escapes, ``${...}`` templates, JSON-stringified values, non-JSON → $default).
 """
 
@@ -11,9 +11,9 @@ from typing import Any
 
 from ..context import Context, GatewayError, RouteMatch
 from ..model import Api, Method
+from ..route_selection import DEFAULT_ROUTE, Selection, evaluate, resolve_route
 from ..text import Message, Text
 from ..trace import Outcome, StageName, Step
-from ..websocket.selection import DEFAULT_ROUTE, Selection, evaluate, resolve_route
 from .base import record
 
 ROUTING_MS = 0.2

@@ -6,6 +6,7 @@ gateway (``gateway_lab.livegw``) wires these to Channels; simulations use a Virt
 
 from __future__ import annotations
 
+from ..route_selection import DEFAULT_ROUTE, Selection, evaluate, resolve_route, select_route_key
 from .connections import (
     CallbackContext,
     CloseCommand,
@@ -21,7 +22,6 @@ from .gateway import EventOutcome, WebSocketGateway
 from .limits import Close, WebSocketLimits, check_inbound, check_timeouts, ms_until_timeout
 from .manage_auth import ACTION as MANAGE_CONNECTIONS
 from .manage_auth import ManageAuthorization, authorize_management, connections_arn
-from .selection import DEFAULT_ROUTE, Selection, evaluate, resolve_route, select_route_key
 
 __all__ = [
     "DEFAULT_ROUTE",
