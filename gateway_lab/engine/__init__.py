@@ -7,7 +7,7 @@ Everything else under ``gateway_lab/engine`` is internal and may move.
 
 The usual path::
 
-    deployment = Deployment.create(definition)    # ConfigError (a 400) for an invalid API
+    deployment = deploy(definition)               # ConfigError (a 400) for an invalid API
     pipeline = build_pipeline(api=deployment, stage={"stageName": "prod"}, clock=SystemClock(),
                               store=MemoryStore(), runtime=runtime)
     trace = pipeline.run(Request(method="GET", path="/pets"))
@@ -32,7 +32,7 @@ from .jwt import DEFAULT_SCOPES, LabUser, LabUserPool, Tokens, UserPoolError, ge
 from .jwt_check import verify_signature
 from .messages import Client, Headers, Request, Response
 from .model import ApiType, ConfigError, Deployment
-from .model_load import load_api, load_stage
+from .model_load import deploy, load_api, load_stage
 from .pipeline import Pipeline, build_pipeline
 from .presets import PresetNotFound, key_request, list_presets, load_preset
 from .redaction import redact, redact_headers
@@ -54,6 +54,7 @@ __all__ = [
     "ApiType",
     "ConfigError",
     "Deployment",
+    "deploy",
     "load_api",
     "load_stage",
     # Running requests: one pipeline, many front ends

@@ -175,14 +175,6 @@ class Deployment:
     api: Api
     description: str = ""
 
-    @classmethod
-    def create(cls, api_json: Mapping[str, Any], *, deployment_id: str | None = None) -> Deployment:
-        """Load and freeze ``api_json``; the id derives from its content unless given."""
-        from .model_load import load_api  # local: model_load imports this module
-
-        api = load_api(api_json)
-        return cls(id=deployment_id or content_id(api.raw), api=api)
-
 
 def content_id(data: Any) -> str:
     """Return a stable 6-character id (AWS ids look like ``a1b2c3``) derived from JSON content."""

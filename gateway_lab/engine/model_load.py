@@ -17,6 +17,7 @@ from .model import (
     ApiType,
     CanarySettings,
     ConfigError,
+    Deployment,
     EndpointType,
     FrozenDict,
     Method,
@@ -94,6 +95,16 @@ def _check_mutual_tls(config: Any, api_type: ApiType, errors: _Errors) -> None:
             errors.add(f"{where}.truststore", "must be a non-empty list of issuer names (e.g. 'CN=My CA')")
         elif len(store) > 100:
             errors.add(f"{where}.truststore", "at most 100 issuers")
+
+
+def deploy(api_json: Mapping[str, Any], *, deployment_id: str | None = None) -> Deployment:
+    """Load and freeze ``api_json`` as a deployment (§8); the id derives from its content unless given.
+
+    Raises ``ConfigError`` naming each bad field: every validity rule of a definition lives here,
+    so the API, the visualizer and the live gateway refuse the same definitions with the same 400.
+    """
+    api = load_api(api_json)
+    return Deployment(id=deployment_id or content_id(api.raw), api=api)
 
 
 def load_api(data: Mapping[str, Any]) -> Api:

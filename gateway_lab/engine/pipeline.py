@@ -24,7 +24,7 @@ from .context import AccountSettings, Context
 from .fastinit import fast_constructor
 from .messages import Request
 from .model import Api, ApiType, ConfigError, Deployment, FrozenDict, Stage
-from .model_load import load_stage
+from .model_load import deploy, load_stage
 from .stages import DEFAULT_STAGE_ORDER, stages_for
 from .stages.base import Stage as PipelineStage
 from .state import Store
@@ -182,7 +182,7 @@ def build_pipeline(
     it the stages read the API JSON's ``labAccess`` block. Raises ``ConfigError`` when the stage
     names a deployment that does not exist.
     """
-    deployment = api if isinstance(api, Deployment) else Deployment.create(api)
+    deployment = api if isinstance(api, Deployment) else deploy(api)
     known = {d.id: d for d in (deployment, *deployments)}
     stage_obj = stage if isinstance(stage, Stage) else load_stage(stage, deployment.api)
     if stage_obj.deployment_id:

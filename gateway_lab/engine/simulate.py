@@ -25,7 +25,8 @@ from typing import Any
 from .clock import VIRTUAL_EPOCH_MS, VirtualClock
 from .context import AccountSettings
 from .messages import Client, Request
-from .model import ConfigError, Deployment
+from .model import ConfigError
+from .model_load import deploy
 from .pipeline import Pipeline, build_pipeline
 from .state import MemoryStore
 from .trace import Outcome, StageName, Step, Trace, trace_to_dict
@@ -156,7 +157,7 @@ def simulate(
     extra = ()
     if canary_api is not None:
         canary_id = str((stage.get("canarySettings") or {}).get("deploymentId") or "canary")
-        extra = (Deployment.create(canary_api, deployment_id=canary_id),)
+        extra = (deploy(canary_api, deployment_id=canary_id),)
     pipeline = build_pipeline(
         api=api,
         stage=stage,

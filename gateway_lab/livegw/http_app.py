@@ -24,8 +24,8 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
+from gateway_lab.engine import ApiType, ConfigError, deploy
 from gateway_lab.engine.messages import Client, Request, Response
-from gateway_lab.engine.model import ApiType, ConfigError, Deployment
 from gateway_lab.engine.pipeline import Pipeline, build_pipeline
 from gateway_lab.engine.trace import Trace
 
@@ -152,7 +152,7 @@ def _build(found: tuple[dict[str, Any], list[dict[str, Any]], list[Any]], stage_
         return None
     try:
         snapshots = [
-            Deployment.create(d["definition"], deployment_id=str(d["id"]))
+            deploy(d["definition"], deployment_id=str(d["id"]))
             for d in deployments
             if isinstance(d, dict) and "definition" in d and "id" in d
         ]

@@ -14,11 +14,17 @@ from urllib.parse import quote
 from django.conf import settings
 from django.http import HttpRequest
 
-from gateway_lab.engine.clock import SystemClock
-from gateway_lab.engine.integrations import IntegrationRuntime
-from gateway_lab.engine.messages import Client, Headers, Request
-from gateway_lab.engine.model import ApiType, ConfigError, Deployment
-from gateway_lab.engine.model_load import load_stage
+from gateway_lab.engine import (
+    ApiType,
+    Client,
+    ConfigError,
+    Headers,
+    IntegrationRuntime,
+    Request,
+    SystemClock,
+    deploy,
+    load_stage,
+)
 from gateway_lab.engine.websocket import WebSocketGateway
 
 from .demo_apis import DEMO_APIS
@@ -69,7 +75,7 @@ def gateway_for(api_id: str, stage_name: str) -> WebSocketGateway | None:
     if cached is not None and cached[0] == version:
         return cached[1]
     try:
-        deployment = Deployment.create(definition)
+        deployment = deploy(definition)
         stage = load_stage(stage_json, deployment.api)
     except ConfigError:
         return None

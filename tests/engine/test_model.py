@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from gateway_lab.engine.model import ConfigError, Deployment, EndpointType
-from gateway_lab.engine.model_load import load_api, load_stage
+from gateway_lab.engine.model import ConfigError, EndpointType
+from gateway_lab.engine.model_load import deploy, load_api, load_stage
 
 from .builders import http_api, make_pipeline, mock_integration, rest_api, send
 
@@ -82,7 +82,7 @@ def test_model_method_settings_keys_are_normalised() -> None:
 
 def test_deployment_snapshot_is_immutable() -> None:
     """§8: a deployment is an immutable snapshot."""
-    deployment = Deployment.create(rest_api({"/x": {"GET": {}}}))
+    deployment = deploy(rest_api({"/x": {"GET": {}}}))
     with pytest.raises(TypeError):
         deployment.api.raw["name"] = "changed"  # type: ignore[index]
 
@@ -98,7 +98,7 @@ def test_deployment_ignores_later_edits_to_the_definition() -> None:
 def test_deployment_id_is_stable_for_the_same_content() -> None:
     """§8: the lab derives deployment ids from content, so reruns replay."""
     api = rest_api({"/x": {"GET": {}}})
-    assert Deployment.create(api).id == Deployment.create(api).id
+    assert deploy(api).id == deploy(api).id
 
 
 def test_model_refuses_mock_integration_on_http_api() -> None:

@@ -10,7 +10,7 @@ import pytest
 import yaml
 from django.core.management import call_command
 
-from gateway_lab.engine.model import Deployment
+from gateway_lab.engine import deploy
 from gateway_lab.engine.presets import load_preset
 from gateway_lab.engine.simulate import simulate
 from gateway_lab.livegw.demo_apis import DEMO_REST_API
@@ -67,7 +67,7 @@ def test_export_then_import_round_trips(api: dict[str, Any]) -> None:
         a["id"] for a in api.get("authorizers") or []
     }
     assert imported.get("apiKeySource", "HEADER") == api.get("apiKeySource", "HEADER")
-    Deployment.create(imported)  # the engine accepts what was imported
+    deploy(imported)  # the engine accepts what was imported
     assert ignored == []
 
 

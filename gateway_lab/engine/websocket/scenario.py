@@ -22,8 +22,7 @@ from typing import Any
 
 from ..clock import VIRTUAL_EPOCH_MS, VirtualClock
 from ..messages import Client, Request
-from ..model import Deployment
-from ..model_load import load_stage
+from ..model_load import deploy, load_stage
 from ..state import MemoryStore
 from ..trace import Trace
 from .connections import Push
@@ -72,7 +71,7 @@ def run_events(
         from ..integrations import IntegrationRuntime  # the runtime package imports the engine core lazily
 
         runtime = IntegrationRuntime.default(clock=clock)
-    deployment = Deployment.create(api)
+    deployment = deploy(api)
     gateway = WebSocketGateway(
         deployment=deployment,
         stage=load_stage(stage, deployment.api),

@@ -7,8 +7,7 @@ from typing import Any
 from gateway_lab.engine.clock import VirtualClock
 from gateway_lab.engine.integrations import IntegrationRuntime
 from gateway_lab.engine.messages import Request
-from gateway_lab.engine.model import Deployment
-from gateway_lab.engine.model_load import load_stage
+from gateway_lab.engine.model_load import deploy, load_stage
 from gateway_lab.engine.state import MemoryStore
 from gateway_lab.engine.websocket import EventOutcome, WebSocketGateway
 
@@ -56,7 +55,7 @@ def _authorized_api(identity: str, uri: str = WS_AUTHORIZER) -> dict[str, Any]:
 
 def _connect(api: dict[str, Any], path: str = "/", headers: dict[str, str] | None = None) -> EventOutcome:
     clock = VirtualClock()
-    deployment = Deployment.create(api)
+    deployment = deploy(api)
     gateway = WebSocketGateway(
         deployment=deployment,
         stage=load_stage({"stageName": "prod"}, deployment.api),

@@ -6,8 +6,7 @@ from typing import Any
 
 from gateway_lab.engine.clock import VirtualClock
 from gateway_lab.engine.integrations import IntegrationRuntime
-from gateway_lab.engine.model import Deployment
-from gateway_lab.engine.model_load import load_stage
+from gateway_lab.engine.model_load import deploy, load_stage
 from gateway_lab.engine.state import MemoryStore
 from gateway_lab.engine.websocket import WebSocketGateway
 from gateway_lab.livegw.demo_apis import DEMO_WS_API
@@ -16,7 +15,7 @@ from gateway_lab.livegw.demo_apis import DEMO_WS_API
 def make_gateway(api: dict[str, Any] | None = None, stage: dict[str, Any] | None = None) -> WebSocketGateway:
     """Return a gateway for ``api`` (default demo-ws) on a fresh virtual clock and store."""
     clock = VirtualClock()
-    deployment = Deployment.create(api or DEMO_WS_API)
+    deployment = deploy(api or DEMO_WS_API)
     return WebSocketGateway(
         deployment=deployment,
         stage=load_stage(stage or {"stageName": "prod"}, deployment.api),

@@ -13,7 +13,7 @@ from typing import Any
 import yaml
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from gateway_lab.engine.model import ConfigError, Deployment
+from gateway_lab.engine import ConfigError, deploy
 from gateway_lab.livegw.models import ApiDefinitionRecord
 from gateway_lab.livegw.openapi import OpenApiError, import_openapi
 
@@ -38,7 +38,7 @@ class Command(BaseCommand):
         try:
             document = json.loads(text) if path.suffix == ".json" else yaml.safe_load(text)
             api, ignored = import_openapi(document, api_id=options["api_id"])
-            deployment = Deployment.create(api)
+            deployment = deploy(api)
         except (ValueError, yaml.YAMLError, OpenApiError, ConfigError) as exc:
             raise CommandError(f"{path}: {exc}") from exc
         ApiDefinitionRecord.objects.update_or_create(

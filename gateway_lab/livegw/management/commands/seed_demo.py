@@ -6,7 +6,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from gateway_lab.engine.model import Deployment
+from gateway_lab.engine import deploy
 from gateway_lab.engine.model_load import load_stage
 from gateway_lab.livegw.demo_apis import DEMO_APIS
 from gateway_lab.livegw.models import ApiDefinitionRecord
@@ -17,7 +17,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         for api_id, (definition, stages) in DEMO_APIS.items():
-            deployment = Deployment.create(definition)  # refuses an invalid definition before saving it
+            deployment = deploy(definition)  # refuses an invalid definition before saving it
             for stage in stages:
                 load_stage(stage, deployment.api)
             _, created = ApiDefinitionRecord.objects.update_or_create(
