@@ -21,12 +21,13 @@ import time
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from gateway_lab.engine import sigv4
+from gateway_lab.engine.access import sigv4
 from gateway_lab.engine.clock import VirtualClock
 from gateway_lab.engine.integrations import IntegrationRuntime
 from gateway_lab.engine.messages import Request
 from gateway_lab.engine.pipeline import Pipeline, build_pipeline
-from gateway_lab.engine.simulate import RequestSpec, simulate
+from gateway_lab.engine.simulate import simulate
+from gateway_lab.engine.simulation import RequestSpec
 from gateway_lab.engine.state import MemoryStore
 
 ECHO_URI = (

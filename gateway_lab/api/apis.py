@@ -18,7 +18,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from gateway_lab.engine.model import ConfigError
+from gateway_lab.engine import ConfigError
 
 from . import services
 from .parsers import BoundedJSONParser, body_too_big_message
@@ -130,7 +130,7 @@ class SimulationCreateApi(JsonApiView):
             help_text="Start from a preset; api/stage/requests given here override it.",
         )
         api = serializers.JSONField(
-            required=False, help_text="API definition in AWS JSON (see engine/model.py)."
+            required=False, help_text="API definition in AWS JSON (see gateway_lab/engine/model_load.py)."
         )
         stage = serializers.JSONField(
             required=False,

@@ -17,16 +17,21 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 
-from gateway_lab.engine import presets
-from gateway_lab.engine.messages import Client
-from gateway_lab.engine.model import ConfigError
-from gateway_lab.engine.simulate import (
+from gateway_lab.engine import (
     MAX_BODY_BYTES,
     MAX_REQUESTS_PER_SIMULATION,
     MAX_VIRTUAL_DURATION_MS,
+    SCHEMA_VERSION,
+    Client,
+    ConfigError,
+    PresetNotFound,
+    Trace,
+    list_presets,
+    load_preset,
+    response_to_dict,
     simulate,
+    trace_to_dict,
 )
-from gateway_lab.engine.trace import SCHEMA_VERSION, Trace, response_to_dict, trace_to_dict
 
 # Traces are large (a Lambda event each): one call returns at most this many; the timeline covers all.
 MAX_TRACES_RETURNED = 1_000
@@ -61,17 +66,17 @@ def preset_get(*, name: str) -> dict[str, Any]:
         raise UnknownPreset(name)
     try:
         return dict(_load_preset(name))
-    except (presets.PresetNotFound, ValueError) as exc:
+    except (PresetNotFound, ValueError) as exc:
         raise UnknownPreset(name) from exc
 
 
 def preset_names() -> list[str]:
     """Return every preset's name, in the engine's order."""
-    return [str(item["name"]) for item in presets.list_presets()]
+    return [str(item["name"]) for item in list_presets()]
 
 
 def _load_preset(name: str) -> Mapping[str, Any]:
-    return presets.load_preset(name)
+    return load_preset(name)
 
 
 def preset_summary(preset: Mapping[str, Any]) -> dict[str, Any]:

@@ -20,29 +20,29 @@ No Django here (the architecture test enforces that too).
 
 from __future__ import annotations
 
-from .access import AccessDirectory, load_access
+from .access.directory import AccessDirectory, load_access
 from .clock import VIRTUAL_EPOCH_MS, Clock, SystemClock, VirtualClock
 from .context import DEFAULT_ACCOUNT_ID
-from .iam_policy import PolicyDecision
-from .iam_policy import evaluate as evaluate_policy
+from .access.iam_policy import PolicyDecision
+from .access.iam_policy import evaluate as evaluate_policy
 from .integrations import IntegrationRuntime
 from .integrations.functions import current_invocation
 from .integrations.lab_stores import LabServices
-from .jwt import DEFAULT_SCOPES, LabUser, LabUserPool, Tokens, UserPoolError, generate_private_key
-from .jwt_check import verify_signature
+from .access.jwt import DEFAULT_SCOPES, LabUser, LabUserPool, Tokens, UserPoolError, generate_private_key
+from .access.jwt_check import verify_signature
 from .messages import Client, Headers, Request, Response
 from .model import ApiType, ConfigError, Deployment
 from .model_load import deploy, load_api, load_stage
 from .pipeline import Pipeline, build_pipeline
 from .presets import PresetNotFound, key_request, list_presets, load_preset
 from .redaction import redact, redact_headers
-from .sigv4 import LabCredential, create_credential, sign
-from .simulate import (
+from .access.sigv4 import LabCredential, create_credential, sign
+from .simulate import simulate
+from .simulation import (
     MAX_BODY_BYTES,
     MAX_REQUESTS_PER_SIMULATION,
     MAX_VIRTUAL_DURATION_MS,
     Simulation,
-    simulate,
 )
 from .stages import DEFAULT_STAGE_ORDER
 from .state import MemoryStore, Store

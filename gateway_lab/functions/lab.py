@@ -10,8 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from gateway_lab.engine.integrations.functions import current_invocation
-from gateway_lab.engine.integrations.lab_stores import LabServices
+from gateway_lab.engine import LabServices, current_invocation
 
 
 def spend(ms: float) -> None:

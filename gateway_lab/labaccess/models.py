@@ -9,7 +9,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
-from gateway_lab.engine.context import DEFAULT_ACCOUNT_ID
+from gateway_lab.engine import DEFAULT_ACCOUNT_ID
 
 
 class LabUserPool(models.Model):

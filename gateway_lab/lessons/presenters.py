@@ -6,7 +6,7 @@ from typing import Any
 
 from django.urls import reverse
 
-from gateway_lab.engine.presets import PresetNotFound, load_preset
+from gateway_lab.engine import PresetNotFound, load_preset
 
 from .forms import DIFFICULTY_CHOICES
 from .models import Drill, DrillAnswer

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from gateway_lab.engine.simulate import MAX_REQUESTS_PER_SIMULATION
+from gateway_lab.engine.simulation import MAX_REQUESTS_PER_SIMULATION
 
 from .conftest import LAMBDA_URI
 

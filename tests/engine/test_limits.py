@@ -8,12 +8,12 @@ import pytest
 
 from gateway_lab.engine import model_load
 from gateway_lab.engine.model import ConfigError
-from gateway_lab.engine.simulate import (
+from gateway_lab.engine.simulate import simulate
+from gateway_lab.engine.simulation import (
     MAX_HEADER_BYTES,
     MAX_REQUEST_BYTES_TOTAL,
     MAX_RESPONSE_BYTES_TOTAL,
     SimulationTooLarge,
-    simulate,
 )
 
 ECHO = (

@@ -6,7 +6,8 @@ import pytest
 
 from gateway_lab.engine.messages import Request
 from gateway_lab.engine.model import ConfigError
-from gateway_lab.engine.simulate import MAX_REQUESTS_PER_SIMULATION, RequestSpec, simulate
+from gateway_lab.engine.simulate import simulate
+from gateway_lab.engine.simulation import MAX_REQUESTS_PER_SIMULATION, RequestSpec
 
 from .builders import http_api, rest_api
 

@@ -2,7 +2,7 @@
 
 Each ``<name>.json`` holds ``name``, ``title``/``description``/``notice`` (``{"en": ..., "zh-hans": ...}``),
 ``lesson`` (main anchor) and ``lessons``, ``facts`` (GATEWAY_FACTS.md sections), ``api`` and ``stage``
-(AWS JSON), ``client``, ``requests`` (``simulate.RequestSpec.from_dict`` format: ``count`` copies spread
+(AWS JSON), ``client``, ``requests`` (``simulation.RequestSpec.from_dict`` format: ``count`` copies spread
 evenly over ``over_ms`` from ``at_ms``, the one rule every front end and test uses) and optionally ``compare`` (``{"label", "api", "stage"}``: the same requests against a second
 API), ``canary_api`` and ``expect`` (what the tests check, mirroring ``notice``).
 
@@ -20,7 +20,8 @@ from pathlib import Path
 from typing import Any
 
 from ..messages import Client
-from ..simulate import Simulation, simulate
+from ..simulate import simulate
+from ..simulation import Simulation
 
 PRESET_DIR = Path(__file__).resolve().parent
 LANGUAGES = ("en", "zh-hans")

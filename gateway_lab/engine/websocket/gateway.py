@@ -18,7 +18,8 @@ import random
 from collections.abc import Sequence
 from typing import Any
 
-from ..access import AccessDirectory, load_access
+from ..access.directory import AccessDirectory, load_access
+from ..access.manage_auth import ManageAuthorization, authorize_management, connections_arn
 from ..clock import Clock
 from ..context import AccountSettings, Context
 from ..messages import Request, Response
@@ -40,7 +41,6 @@ from .event import (
     message_event,
 )
 from .limits import Close, WebSocketLimits, check_timeouts
-from .manage_auth import ManageAuthorization, authorize_management, connections_arn
 from .outcome import Actions, EventOutcome, event_trace, post_outcome, reply_of
 from .steps import delivery_step
 
@@ -141,7 +141,8 @@ class WebSocketGateway:
         status = ctx.response.status if ctx.response else 500
         accepted = 200 <= status < 300
         if accepted:
-            user_agent = request.headers.get("User-Agent", request.client.user_agent)
+            header = request.headers.get("User-Agent")
+            user_agent = request.client.user_agent if header is None else header
             self.registry.open(
                 connection_id,
                 now_ms=now,

@@ -21,6 +21,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from ..clock import VIRTUAL_EPOCH_MS, VirtualClock
+from ..integrations import IntegrationRuntime
 from ..messages import Client, Request
 from ..model_load import deploy, load_stage
 from ..state import MemoryStore
@@ -68,8 +69,6 @@ def run_events(
     """
     clock = VirtualClock(VIRTUAL_EPOCH_MS)
     if runtime is None:
-        from ..integrations import IntegrationRuntime  # the runtime package imports the engine core lazily
-
         runtime = IntegrationRuntime.default(clock=clock)
     deployment = deploy(api)
     gateway = WebSocketGateway(
@@ -128,11 +127,3 @@ def _event(gateway: WebSocketGateway, spec: Mapping[str, Any], outcome: EventOut
         reply=reply,
         deliveries=deliveries,
     )
-
-
-def run_websocket_preset(name: str, *, seed: int = 0) -> list[SessionEvent]:
-    """Play the session script (``requests``) of the WebSocket preset ``name``."""
-    from ..presets import load_preset
-
-    data = load_preset(name)
-    return run_events(api=data["api"], stage=data["stage"], events=data["requests"], seed=seed)

@@ -12,7 +12,7 @@ from typing import Any
 
 from ..messages import Client
 from ..model import ConfigError
-from ..simulate import (
+from ..simulation import (
     MAX_REQUESTS_PER_SIMULATION,
     MAX_VIRTUAL_DURATION_MS,
     Simulation,

@@ -20,7 +20,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from gateway_lab.engine.presets import list_presets
+from gateway_lab.engine import list_presets
 
 from .. import content
 from ..models import Lesson

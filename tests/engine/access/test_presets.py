@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 
 from gateway_lab.engine.presets import load_preset, run_preset
-from gateway_lab.engine.simulate import RequestSpec
+from gateway_lab.engine.simulation import RequestSpec
 
 EXPECTED = {
     "cognito-mobile-app": [200, 401, 401, 401],

@@ -4,8 +4,15 @@ from __future__ import annotations
 
 from gateway_lab.engine.presets import load_preset
 from gateway_lab.engine.trace import trace_to_dict
-from gateway_lab.engine.websocket.scenario import connection_id_for, run_events, run_websocket_preset
+from gateway_lab.engine.websocket.scenario import SessionEvent, connection_id_for, run_events
 from tests.engine.test_presets import _lesson_anchors
+
+
+def run_websocket_preset(name: str) -> list[SessionEvent]:
+    """Play the session script (``requests``) of the WebSocket preset ``name``."""
+    data = load_preset(name)
+    return run_events(api=data["api"], stage=data["stage"], events=data["requests"])
+
 
 PRESET = "websocket-chat"
 
