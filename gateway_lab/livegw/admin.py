@@ -7,27 +7,35 @@ from typing import Any
 from django import forms
 from django.contrib import admin
 
-from gateway_lab.engine.model import ConfigError, Deployment
-from gateway_lab.engine.model_load import load_stage
+from gateway_lab.engine import ConfigError, deploy, load_stage
 
-from .models import ApiDefinitionRecord
+from .models import ApiDefinitionRecord, ApiDeployment
+
+
+class ApiDeploymentInline(admin.TabularInline):
+    """Deployments are read-only here: they are immutable snapshots (§8), made by Deploy in the builder."""
+
+    model = ApiDeployment
+    fields = ("deployment_id", "description", "created_by", "created_at")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request: Any, obj: Any = None) -> bool:
+        return False
 
 
 class ApiDefinitionForm(forms.ModelForm):
     class Meta:
         model = ApiDefinitionRecord
-        fields = ("api_id", "definition", "stages", "deployments")
+        fields = ("api_id", "definition", "stages")
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        for name in ("stages", "deployments"):  # an empty list is a valid value
-            self.fields[name].required = False
+        self.fields["stages"].required = False  # an empty list is a valid value
 
     def clean_stages(self) -> Any:
         return self.cleaned_data.get("stages") or []
-
-    def clean_deployments(self) -> Any:
-        return self.cleaned_data.get("deployments") or []
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
@@ -35,7 +43,7 @@ class ApiDefinitionForm(forms.ModelForm):
         if not isinstance(definition, dict):
             return data
         try:
-            deployment = Deployment.create(definition)
+            deployment = deploy(definition)
             for stage in stages if isinstance(stages, list) else ():
                 load_stage(stage, deployment.api)
         except ConfigError as exc:
@@ -48,5 +56,6 @@ class ApiDefinitionForm(forms.ModelForm):
 @admin.register(ApiDefinitionRecord)
 class ApiDefinitionAdmin(admin.ModelAdmin):
     form = ApiDefinitionForm
+    inlines = [ApiDeploymentInline]
     list_display = ("api_id", "updated_at")
     search_fields = ("api_id",)

@@ -24,10 +24,17 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
-from gateway_lab.engine import ApiType, ConfigError, deploy
-from gateway_lab.engine.messages import Client, Request, Response
-from gateway_lab.engine.pipeline import Pipeline, build_pipeline
-from gateway_lab.engine.trace import Trace
+from gateway_lab.engine import (
+    ApiType,
+    Client,
+    ConfigError,
+    Pipeline,
+    Request,
+    Response,
+    Trace,
+    build_pipeline,
+    deploy,
+)
 
 from . import request_log
 from .layers import OUTAGE_ERRORS
@@ -125,6 +132,7 @@ def _load(
     """Read the stored definition (or the built-in demo); skip loading JSON when ``updated_at`` is unchanged."""
     from django.db import close_old_connections
 
+    from .builder import served_definitions
     from .demo_apis import DEMO_APIS
     from .models import ApiDefinitionRecord
 
@@ -138,7 +146,7 @@ def _load(
     record = ApiDefinitionRecord.objects.filter(api_id=api_id).first()
     if record is None:
         return None, None
-    return record.updated_at, (record.definition, record.stages, record.deployments)
+    return record.updated_at, (record.definition, record.stages, served_definitions(record))
 
 
 def _build(found: tuple[dict[str, Any], list[dict[str, Any]], list[Any]], stage_name: str) -> Pipeline | None:
@@ -156,8 +164,10 @@ def _build(found: tuple[dict[str, Any], list[dict[str, Any]], list[Any]], stage_
             for d in deployments
             if isinstance(d, dict) and "definition" in d and "id" in d
         ]
+        # The stage serves the deployment it points at (§8); the draft only when it points at none.
+        served = next((d for d in snapshots if d.id == stage_json.get("deploymentId")), None)
         return build_pipeline(
-            api=definition,
+            api=served or definition,
             stage=stage_json,
             clock=CLOCK,
             store=live_store(),

@@ -35,7 +35,7 @@ def stored_rest_api(
         **api,
     }
     ApiDefinitionRecord.objects.create(
-        api_id=api_id, definition=definition, stages=[{"stageName": "prod", **(stage or {})}], deployments=[]
+        api_id=api_id, definition=definition, stages=[{"stageName": "prod", **(stage or {})}]
     )
     return api_id
 

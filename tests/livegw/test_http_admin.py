@@ -18,7 +18,6 @@ def test_admin_form_accepts_the_demo_api() -> None:
             "api_id": "copy",
             "definition": json.dumps(DEMO_REST_API),
             "stages": json.dumps(DEMO_REST_STAGES),
-            "deployments": "[]",
         }  # fmt: skip
     )
     assert form.is_valid(), form.errors
@@ -27,9 +26,7 @@ def test_admin_form_accepts_the_demo_api() -> None:
 def test_admin_form_refuses_a_bad_stage_with_the_field_named() -> None:
     """Bad input → a form error naming the field (never a 500)."""
     stages = [{"stageName": "prod", "cacheClusterSize": "3"}]
-    form = ApiDefinitionForm(
-        data={"api_id": "bad", "definition": DEMO_REST_API, "stages": stages, "deployments": []}
-    )
+    form = ApiDefinitionForm(data={"api_id": "bad", "definition": DEMO_REST_API, "stages": stages})
     assert not form.is_valid()
     assert "cacheClusterSize" in str(form.errors)
 

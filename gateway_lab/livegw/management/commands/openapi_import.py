@@ -14,6 +14,7 @@ import yaml
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from gateway_lab.engine import ConfigError, deploy
+from gateway_lab.livegw.builder import BuilderError, deploy_everywhere
 from gateway_lab.livegw.models import ApiDefinitionRecord
 from gateway_lab.livegw.openapi import OpenApiError, import_openapi
 
@@ -38,16 +39,19 @@ class Command(BaseCommand):
         try:
             document = json.loads(text) if path.suffix == ".json" else yaml.safe_load(text)
             api, ignored = import_openapi(document, api_id=options["api_id"])
-            deployment = deploy(api)
+            deploy(api)
         except (ValueError, yaml.YAMLError, OpenApiError, ConfigError) as exc:
             raise CommandError(f"{path}: {exc}") from exc
-        ApiDefinitionRecord.objects.update_or_create(
+        record, _ = ApiDefinitionRecord.objects.update_or_create(
             api_id=options["api_id"],
-            defaults={"definition": api, "stages": [{"stageName": options["stage"], "variables": {}}],
-                      "deployments": [{"id": deployment.id, "definition": api}]},
-        )  # fmt: skip
+            defaults={"definition": api, "stages": [{"stageName": options["stage"], "variables": {}}]},
+        )
+        try:
+            row = deploy_everywhere(record, description=f"openapi_import {path.name}")
+        except BuilderError as exc:
+            raise CommandError(f"{path}: {exc}") from exc
         self.stdout.write(
-            f"Imported {options['api_id']} (deployment {deployment.id}): /gw/{options['api_id']}/{options['stage']}/"
+            f"Imported {options['api_id']} (deployment {row.deployment_id}): /gw/{options['api_id']}/{options['stage']}/"
         )
         for item in ignored:
             self.stdout.write(f"  ignored {item['at']}: {item['why']}")

@@ -6,8 +6,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from gateway_lab.engine import deploy
-from gateway_lab.engine.model_load import load_stage
+from gateway_lab.engine import deploy, load_stage
+from gateway_lab.livegw.builder import deploy_everywhere
 from gateway_lab.livegw.demo_apis import DEMO_APIS
 from gateway_lab.livegw.models import ApiDefinitionRecord
 
@@ -20,9 +20,15 @@ class Command(BaseCommand):
             deployment = deploy(definition)  # refuses an invalid definition before saving it
             for stage in stages:
                 load_stage(stage, deployment.api)
-            _, created = ApiDefinitionRecord.objects.update_or_create(
-                api_id=api_id,
-                defaults={"definition": definition, "stages": stages,
-                          "deployments": [{"id": deployment.id, "definition": definition}]},
-            )  # fmt: skip
-            self.stdout.write(f"{'Created' if created else 'Updated'} {api_id} (deployment {deployment.id})")
+            record, created = ApiDefinitionRecord.objects.update_or_create(
+                api_id=api_id, defaults={"definition": definition, "stages": stages}
+            )
+            if (
+                api_id == "demo-ws"
+            ):  # WebSocket APIs are served from the draft (the builder edits REST and HTTP)
+                self.stdout.write(f"{'Created' if created else 'Updated'} {api_id}")
+                continue
+            row = deploy_everywhere(record, description="seed_demo")
+            self.stdout.write(
+                f"{'Created' if created else 'Updated'} {api_id} (deployment {row.deployment_id})"
+            )
