@@ -61,9 +61,9 @@ def _seconds(value: Any, *, field: str) -> float:
 
 
 def preset_names() -> set[str]:
-    from gateway_lab.visualizer import runs
+    from gateway_lab.visualizer import picker
 
-    return {p["name"] for p in runs.preset_summaries()}
+    return {p["name"] for p in picker.preset_summaries()}
 
 
 def clean(raw: Any) -> dict[str, Any]:
@@ -157,14 +157,14 @@ def drill_poll(drill_id: Any) -> dict[str, Any]:
 
 def _trace_view(position: dict[str, Any]) -> Any:
     """Return the visualizer's TraceView at ``position`` (the same one its page draws)."""
-    from gateway_lab.visualizer import context, runs
+    from gateway_lab.visualizer import context, picker
     from gateway_lab.visualizer.forms import VisualizerForm
 
     query = QueryDict(mutable=True)
     query.update({k: str(v) for k, v in _visualizer_query(position).items()})
     request = HttpRequest()
     request.method, request.GET = "GET", query
-    form = VisualizerForm(query, preset_choices=runs.preset_choices())
+    form = VisualizerForm(query, preset_choices=picker.preset_choices())
     if not form.is_valid():
         raise _error("unknown_preset", "preset")
     return context.page_data(request, form, query).get("view")

@@ -70,12 +70,12 @@ def presenter_choices(*, language: str) -> dict[str, Any]:
     from gateway_lab.lessons.models import Drill
     from gateway_lab.lessons.presenters import pick
     from gateway_lab.lessons.selectors import course_lessons, drills_in_course_order, language_of
-    from gateway_lab.visualizer import runs
+    from gateway_lab.visualizer import picker
 
     lessons = course_lessons(language=language_of(language))
     drills = drills_in_course_order(Drill.objects.filter(multiple=False))
     return {
-        "preset_groups": runs.preset_choices(),
+        "preset_groups": picker.preset_choices(),
         "lessons": [
             {
                 "slug": lesson.slug,

@@ -9,19 +9,20 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
+from dataclasses import replace
 from typing import Any
 
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
-from gateway_lab.engine.stages import DEFAULT_STAGE_ORDER
-from gateway_lab.engine.trace import trace_to_dict
+from gateway_lab.engine import DEFAULT_STAGE_ORDER, trace_to_dict
 
-from . import presenters, runs, svg
+from . import presenters, svg
 from .labels import STAGE_LABELS
 from .nodes import diagram_nodes
 from .outcomes import status_class, with_status_classes
 from .pricing import compare_costs, cost_verdict
+from .scenarios import Run, run_for
 from .state import State
 
 VALUE_CHARS = 80  # an event value longer than this is shortened in the table (the JSON is in the trace)
@@ -30,9 +31,7 @@ VALUE_CHARS = 80  # an event value longer than this is shortened in the table (t
 def compare_data(state: State, req: int) -> dict[str, Any]:
     """Return both configurations' runs at request ``req``, their differences and both API types' costs."""
     kind = state.data["compare"]
-    other = runs.run_variant(
-        state.run.scenario, kind, state.requests, client=runs.client_for(state.data, state.run.scenario)
-    )
+    other = run_for(replace(state.run_query, compare=kind))
     a = _side(state, state.run, req, label=_("Pipeline stages"))
     b = _side(state, other, req, label=_("Pipeline stages (comparison)"))
     volume = state.data.get("volume") or 100
@@ -53,7 +52,7 @@ def compare_data(state: State, req: int) -> dict[str, Any]:
     return data
 
 
-def _side(state: State, run: runs.Run, req: int, *, label: str) -> dict[str, Any]:
+def _side(state: State, run: Run, req: int, *, label: str) -> dict[str, Any]:
     """Return one side: its scenario, errors or its trace fully revealed with a diagram."""
     side: dict[str, Any] = {"scenario": run.scenario, "errors": run.errors, "name": side_name(run.scenario)}
     if run.simulation is None:

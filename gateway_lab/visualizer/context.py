@@ -15,15 +15,17 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from gateway_lab.engine.trace import trace_to_dict
+from gateway_lab.engine import trace_to_dict
 
-from . import presenters, runs, session, svg
+from . import presenters, session, svg
 from .compare_context import compare_data
-from .forms import MAX_BURST, VisualizerForm
+from .forms import VisualizerForm
 from .lab_services import lab_stores
 from .lesson_refs import lesson_refs
 from .nodes import diagram_nodes
 from .outcomes import choices_for, outcome_label, with_status_classes
+from .picker import localised
+from .scenarios import MAX_BURST, format_send
 from .state import VIEW_KEYS, State, forms_data, hidden_inputs, resolve, without
 from .timeline_context import timeline_data
 
@@ -41,7 +43,7 @@ def page_data(request: HttpRequest, form: VisualizerForm, query: QueryDict | Non
         "run": state.run,
         "scenario": state.run.scenario,
         "preset": preset,
-        "preset_text": {k: runs.localised((preset or {}).get(k)) for k in ("title", "description", "notice")},
+        "preset_text": {k: localised((preset or {}).get(k)) for k in ("title", "description", "notice")},
         "builder_open": bool(state.data.get("build")),
         "dropped": state.dropped,
         "max_burst": MAX_BURST,
@@ -185,7 +187,7 @@ def _controls(state: State, view: presenters.TraceView, total_requests: int) -> 
         "restart": "?" + without(state.query, "s", "at", "req", "step", "guess").urlencode(),
         "advance": state.href(at=f"{state.clock_s + 1:g}", step=None, guess=None),
         "send_one": state.href(
-            s=[*map(runs.format_send, state.sends), runs.format_send((state.clock_s, 1, 0))],
+            s=[*map(format_send, state.sends), format_send((state.clock_s, 1, 0))],
             req=sum(s[1] for s in state.sends),
             step=None,
             guess=None,

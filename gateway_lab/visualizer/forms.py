@@ -9,11 +9,8 @@ from django.utils.functional import lazy
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from .authorization import LAB_KEY
-from .scenario import FUNCTIONS
+from .scenarios import FUNCTIONS, LAB_KEY, MAX_BURST, MAX_OVER_S
 
-MAX_BURST = 1_000  # requests one page may simulate (the REST API allows more)
-MAX_OVER_S = 3_600
 METHODS = [(m, m) for m in ("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS")]
 REGIONS = [
     (r, r)
@@ -29,8 +26,7 @@ REGIONS = [
     )
 ]
 KEEP = ("", _("as the scenario says"))
-# Builder fields that, when present in the URL, change the preset's definition.
-OVERRIDE_FIELDS = ("api_type", "endpoint", "integration", "auth", "rate", "burst", "cache", "ttl")
+LIVE_API = r"^[a-z0-9][a-z0-9-]{0,63}/[A-Za-z0-9_$.-]{1,128}$"  # <api-id>/<stage>, as /gw/ names them
 FIELDSETS = (
     (
         _("Scenario"),
@@ -63,6 +59,9 @@ def _auth_help() -> str:
 
 class VisualizerForm(forms.Form):
     preset = forms.ChoiceField(label=_("Preset"), required=False)
+    live = forms.RegexField(
+        label=_("Live API (api-id/stage)"), required=False, regex=LIVE_API, max_length=200
+    )
     # Scenario builder -------------------------------------------------------------------------
     api_type = forms.ChoiceField(
         label=_("API type"), required=False, choices=[KEEP, ("REST", _("REST API")), ("HTTP", _("HTTP API"))]
@@ -181,6 +180,12 @@ class VisualizerForm(forms.Form):
             pairs.append((name.strip(), value.strip()))
         return pairs
 
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("preset") and data.get("live"):
+            self.add_error("live", _("Choose a preset or a live API, not both."))
+        return data
+
     def clean_token(self) -> str:
         # A header value cannot span lines; a pasted token often carries a stray line break.
         return " ".join(self.cleaned_data["token"].split())
@@ -192,8 +197,3 @@ class VisualizerForm(forms.Form):
     def fieldsets(self) -> list[tuple[str, list[forms.BoundField]]]:
         """Return (legend, bound fields) groups in display order."""
         return [(str(legend), [self[name] for name in names]) for legend, names in FIELDSETS]
-
-    def overrides(self) -> dict[str, Any]:
-        """Return the builder fields the URL sets (the rest keep the preset's values)."""
-        data = self.cleaned_data
-        return {name: data[name] for name in OVERRIDE_FIELDS if data.get(name) not in (None, "")}

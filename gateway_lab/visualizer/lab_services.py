@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from gateway_lab.engine.clock import VIRTUAL_EPOCH_MS
+from gateway_lab.engine import VIRTUAL_EPOCH_MS
 
 MAX_ROWS = 50  # a 1,000-request burst would otherwise put 1,000 messages on the page
 

@@ -1,8 +1,8 @@
 """Lesson anchors (``slug#section``) as readable links: "Throttling and caching › Throttling".
 
 Steps and presets point at lesson sections by anchor; the learner should read the section's title,
-not the anchor. The titles live in the lessons app's tables (one query per page); a lesson that is
-not loaded yet falls back to its slug and anchor, so the page never breaks on an empty database.
+not the anchor. The titles come from the lessons app (``lessons.selectors.lesson_titles``, one query
+per page); a lesson that is not loaded yet shows its slug and anchor, so an empty database is no error.
 """
 
 from __future__ import annotations
@@ -10,8 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from gateway_lab.lessons.models import LessonSection, Source
-from gateway_lab.lessons.selectors import DEFAULT_LANGUAGE, language_of
+from gateway_lab.lessons.selectors import lesson_titles
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -47,34 +46,16 @@ def _fallback(anchor: str) -> LessonRef:
 def lesson_refs(anchors: Iterable[str | None], *, language: str) -> dict[str, LessonRef]:
     """Return a ``LessonRef`` per anchor, titled in ``language`` (else English, else the anchor itself)."""
     wanted = {a for a in anchors if a}
-    slugs = {a.partition("#")[0] for a in wanted}
-    if not slugs:
-        return {}
-    lang = language_of(language)
-    rows = (
-        LessonSection.objects.filter(
-            lesson__slug__in=slugs, lesson__source=Source.FILE, lesson__language__in={lang, DEFAULT_LANGUAGE}
-        )
-        .order_by()
-        .values_list(
-            "lesson__slug", "lesson__language", "lesson__title", "lesson__order", "anchor", "heading"
-        )
-    )
-    # Rows in the page's language win over English ones: sort English first, let the rest overwrite.
-    lessons: dict[str, tuple[str, int]] = {}
-    sections: dict[tuple[str, str], str] = {}
-    for slug, _lang, title, order, anchor, heading in sorted(rows, key=lambda r: r[1] == lang):
-        lessons[slug] = (title, order)
-        sections[(slug, anchor)] = heading
+    lessons = lesson_titles(slugs={a.partition("#")[0] for a in wanted}, language=language)
     refs = {}
     for anchor in wanted:
         slug, _sep, section = anchor.partition("#")
-        if slug not in lessons:
+        lesson = lessons.get(slug)
+        if lesson is None:
             refs[anchor] = _fallback(anchor)
             continue
-        title, order = lessons[slug]
-        heading = sections.get((slug, section), section) if section else ""
+        heading = lesson.sections.get(section, section) if section else ""
         refs[anchor] = LessonRef(
-            anchor=anchor, slug=slug, lesson_title=title, section_title=heading, order=order
+            anchor=anchor, slug=slug, lesson_title=lesson.title, section_title=heading, order=lesson.order
         )
     return refs

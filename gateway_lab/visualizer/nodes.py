@@ -3,16 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING
 
-from gateway_lab.engine.stages import DEFAULT_STAGE_ORDER
+from gateway_lab.engine import DEFAULT_STAGE_ORDER
 
 from .labels import OUTCOME_LABELS, STAGE_LABELS
 from .outcomes import STATUS_CLASSES, look, short_status_label
+from .steps import StepView
 from .svg import Node
-
-if TYPE_CHECKING:  # presenters imports this module: only the annotation needs StepView
-    from .presenters import StepView
 
 
 def diagram_nodes(

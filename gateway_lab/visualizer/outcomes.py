@@ -13,14 +13,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
 from .labels import OUTCOME_LABELS
-
-if TYPE_CHECKING:
-    from .presenters import StepView
+from .steps import StepView
 
 STAGE_OUTCOMES: Mapping[str, tuple[str, ...]] = {
     "endpoint": ("pass", "reject"),

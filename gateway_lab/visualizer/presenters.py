@@ -1,7 +1,7 @@
 """Turn engine traces (``trace_to_dict`` JSON) into step and trace views (labels, panels, diagram nodes).
 
-Labels live in ``labels``, diagram nodes in ``nodes`` and timeline marks in ``marks``; the names
-callers use are re-exported here.
+Labels live in ``labels``, the view dataclasses in ``steps``, diagram nodes in ``nodes`` and timeline
+marks in ``marks``; the names callers use are re-exported here.
 
 Display logic only: what a step *decided* always comes from the engine's trace. Nothing here
 invents a step; stages the request never reached are shown as "not reached", never guessed.
@@ -10,7 +10,7 @@ invents a step; stages the request never reached are shown as "not reached", nev
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from typing import Any
 
 from . import messages, panels
@@ -18,7 +18,7 @@ from .labels import KIND_LABELS, OUTCOME_LABELS, STAGE_LABELS
 from .lesson_refs import LessonRef, lesson_url
 from .marks import tightest_level, timeline_marks
 from .nodes import diagram_nodes
-from .svg import Node
+from .steps import StepView, TraceView
 
 # Re-exported: callers read labels and timeline marks from here.
 __all__ = [
@@ -33,30 +33,6 @@ __all__ = [
     "tightest_level",
     "trace_view",
 ]
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class StepView:
-    """One step as the page shows it."""
-
-    number: int  # 1-based position in the trace
-    stage: str
-    label: str
-    outcome: str
-    outcome_label: str
-    title: str
-    reason: str
-    t_ms: float
-    duration_ms: float
-    fact: str | None
-    lesson_url: str | None
-    lesson_label: str
-    fidelity_note: str | None
-    panel: str
-    detail: Mapping[str, Any]
-    detail_json: str
-    extras: Mapping[str, Any] = field(default_factory=dict)
-    href: str = ""
 
 
 def step_view(
@@ -93,30 +69,6 @@ def step_view(
             panel, messages.translated_detail(detail, (step.get("messages") or {}).get("detail")), response
         ),
     )
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class TraceView:
-    """A trace at one step: the steps revealed so far, the current one and the diagram nodes."""
-
-    steps: tuple[StepView, ...]
-    step: int  # the current step, 1..len(steps)
-    nodes: tuple[Node, ...]
-    response: Mapping[str, Any]
-    request_id: str
-    finished: bool  # the response step is revealed
-
-    @property
-    def current(self) -> StepView:
-        return self.steps[self.step - 1]
-
-    @property
-    def revealed(self) -> tuple[StepView, ...]:
-        return self.steps[: self.step]
-
-    @property
-    def upcoming(self) -> StepView | None:
-        return self.steps[self.step] if self.step < len(self.steps) else None
 
 
 def clamp_step(step: int | None, total: int) -> int:

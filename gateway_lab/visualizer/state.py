@@ -8,10 +8,10 @@ from typing import Any
 
 from django.http import HttpRequest, QueryDict
 
-from gateway_lab.engine.presets import key_request
+from gateway_lab.engine import key_request
 
-from . import runs
-from .forms import MAX_BURST, VisualizerForm
+from .forms import VisualizerForm
+from .scenarios import MAX_BURST, Query, Run, Send, format_send, parse_sends_counted, run_for
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -20,11 +20,11 @@ class State:
 
     query: QueryDict
     data: Mapping[str, Any]
-    sends: list[runs.Send]
+    sends: list[Send]
     clock_s: float
     req: int
-    run: runs.Run
-    requests: list[dict[str, Any]]
+    run: Run
+    run_query: Query  # what ``run`` is the run of (``scenarios.run_for``): a comparison varies it
     dropped: int = 0  # requests the per-page cap left out of the sends (said on the page)
     focus_stage: str | None = None  # the preset's key stage, when the page opened on its key request
     presenter: bool = False  # ?view=presenter: the projector layout
@@ -58,20 +58,6 @@ def hidden_inputs(query: QueryDict, exclude: tuple[str, ...]) -> list[tuple[str,
 
 
 VIEW_KEYS = ("req", "step", "guess")  # where the learner is; a new run starts over
-# Fields that change a preset's requests: its key request is only the key one as the preset has it.
-REQUEST_FIELDS = (
-    "api_key",
-    "token",
-    "sigv4",
-    "method",
-    "path",
-    "query",
-    "headers",
-    "body",
-    "region",
-    "source_ip",
-    "vpce",
-)
 # Shared links name a place (step, request) that may not exist any more: clamp it into the form's
 # range here and to the real last step/request when the page is drawn, instead of refusing the link.
 CLAMPED = {"step": (0, 50), "req": (0, MAX_BURST * 2)}
@@ -113,30 +99,26 @@ def resolve(request: HttpRequest, form: VisualizerForm, query: QueryDict | None 
     """
     data = form.cleaned_data
     query = (request.GET if query is None else query).copy()
-    sends, dropped = runs.parse_sends_counted(query.getlist("s"))
+    sends, dropped = parse_sends_counted(query.getlist("s"))
     clock = data.get("at") or 0.0
     if data.get("count"):
         over = data.get("over") or 0.0
-        sends, dropped = runs.parse_sends_counted(
-            [*map(runs.format_send, sends), runs.format_send((clock, data["count"], over))]
+        sends, dropped = parse_sends_counted(
+            [*map(format_send, sends), format_send((clock, data["count"], over))]
         )
         clock += over if not dropped else 0.0
         for key in ("count", "over", "req", "step"):
             query.pop(key, None)
-        query.setlist("s", [runs.format_send(s) for s in sends])
+        query.setlist("s", [format_send(s) for s in sends])
         query["at"] = f"{clock:g}"
-    scenario = runs.build_scenario(data, form.overrides())
-    requests = runs.requests_for(scenario, data, sends)
-    refused = runs.credential_errors(scenario, data)
-    if refused:
-        run = runs.Run(scenario=scenario, simulation=None, errors=refused)
-    else:
-        run = runs.run(scenario, requests, client=runs.client_for(data, scenario))
+    run_query = Query.from_fields(data, sends=tuple(sends), live=data.get("live_api"))
+    run = run_for(run_query)
+    scenario = run.scenario
     req, focus_stage = data.get("req") or 0, None
     # A link that names no step opens at the key stage of the key request; one that names no request
     # either opens on the key request. A shared ?step=N link keeps meaning request 1, and a preset
     # changed in the builder opens where any other run does (its key request may teach nothing now).
-    as_authored = not scenario.changes and not any(data.get(k) for k in REQUEST_FIELDS)
+    as_authored = not scenario.changes and not run_query.changes_requests
     if scenario.preset and as_authored and data.get("step") is None and not sends and run.simulation:
         key, stage = key_request(scenario.preset, [t.response.status for t in run.simulation.traces])
         if data.get("req") is None:
@@ -152,7 +134,7 @@ def resolve(request: HttpRequest, form: VisualizerForm, query: QueryDict | None 
         clock_s=clock,
         req=req,
         run=run,
-        requests=requests,
+        run_query=run_query,
         dropped=dropped,
         focus_stage=focus_stage,
         presenter=presenter,

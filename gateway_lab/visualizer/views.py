@@ -18,17 +18,18 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
 from gateway_lab.api.ratelimit import rate_limited
-from gateway_lab.engine.trace import trace_to_dict
+from gateway_lab.engine import trace_to_dict
 
-from . import authorization, context, runs, state
+from . import authorization, context, live, picker, state
 from .forms import VisualizerForm
+from .scenarios import Query, api_type_of
 
 PARTIALS = ("trace", "timeline", "compare")
 UNLABELLED = {"step": _("Step"), "req": _("Request"), "guess": _("Prediction"), "build": _("Builder open")}
 
 
 def _form(query: QueryDict) -> VisualizerForm:
-    return VisualizerForm(query, preset_choices=runs.preset_choices())
+    return VisualizerForm(query, preset_choices=picker.preset_choices())
 
 
 def _field_errors(form: VisualizerForm) -> list[dict[str, Any]]:
@@ -46,11 +47,14 @@ def _field_errors(form: VisualizerForm) -> list[dict[str, Any]]:
 
 
 def _valid(form: VisualizerForm) -> bool:
-    """Validate the form, then the choices that depend on the preset's API type (an auth it lacks)."""
+    """Validate the form, the live API it names, then the choices that depend on the API type (an auth it lacks)."""
     if not form.is_valid():
         return False
+    if not live.resolve_live(form):
+        return False
     auth = form.cleaned_data.get("auth")
-    problem = auth and authorization.unsupported(auth, runs.api_type_of(form.cleaned_data))
+    query = Query.from_fields(form.cleaned_data, live=form.cleaned_data.get("live_api"))
+    problem = auth and authorization.unsupported(auth, api_type_of(query))
     if problem:
         form.add_error("auth", problem)
         return False

@@ -7,7 +7,7 @@ from urllib.parse import urlencode
 import pytest
 
 from gateway_lab.api import services
-from gateway_lab.visualizer.authorization import LAB_KEY, with_authorization
+from gateway_lab.visualizer.scenarios.authorization import LAB_KEY, with_authorization
 
 pytestmark = pytest.mark.django_db
 

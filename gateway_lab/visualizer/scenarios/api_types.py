@@ -7,10 +7,9 @@ from __future__ import annotations
 
 import copy
 from dataclasses import replace
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-if TYPE_CHECKING:  # scenario imports this module: only the annotations need Scenario
-    from .scenario import Scenario
+from .model import Scenario
 
 REST_ONLY_KEYS = (
     "resources",

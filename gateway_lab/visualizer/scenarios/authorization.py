@@ -12,9 +12,9 @@ import copy
 from collections.abc import Mapping
 from typing import Any
 
-from django.utils.translation import gettext_lazy as _
+from gateway_lab.engine import load_preset
 
-from gateway_lab.api import services
+from .model import api_type
 
 AUTH_CHOICES = ("none", "api_key", "iam", "cognito", "jwt", "lambda")
 # What each API type supports (§7): API keys and Cognito *user pool* authorizers are REST-only;
@@ -23,14 +23,6 @@ SUPPORTED = {
     "REST": {"none", "api_key", "iam", "cognito", "lambda"},
     "HTTP": {"none", "iam", "jwt", "lambda"},
 }
-UNSUPPORTED = {
-    ("HTTP", "api_key"): _("HTTP APIs have no API keys or usage plans; choose a REST API for them."),
-    ("HTTP", "cognito"): _(
-        "HTTP APIs have no Cognito user pool authorizer; use a JWT authorizer with the pool as its issuer."
-    ),
-    ("REST", "jwt"): _("REST APIs have no JWT authorizer; use a Cognito user pool authorizer."),
-}
-OTHER_API_TYPE = _("Choose an authorization for a REST or HTTP API; this scenario is a WebSocket API.")
 
 LAB_KEY = {"id": "lab-key", "value": "labVisualizerKey0123456789", "name": "lab"}
 LAB_USER_NAME = "lab-user"
@@ -42,19 +34,10 @@ POOL_PRESET = "cognito-mobile-app"  # its pool has a pinned key, so the preset's
 STATIC_TOKEN = "gateway_lab.functions.authorizers.static_token.handler"
 
 
-def unsupported(auth: str, api_type: str) -> str | None:
-    """Return why ``api_type`` cannot have ``auth`` (None: it can)."""
-    if api_type not in SUPPORTED:
-        return str(OTHER_API_TYPE)
-    if auth in SUPPORTED[api_type]:
-        return None
-    return str(UNSUPPORTED[(api_type, auth)])
-
-
 def with_authorization(api: Mapping[str, Any], stage: Mapping[str, Any], auth: str) -> dict[str, Any]:
     """Return ``api`` with every method/route protected by ``auth`` (one of ``AUTH_CHOICES``)."""
     result = copy.deepcopy(dict(api))
-    rest = result.get("protocolType", "REST") == "REST"
+    rest = api_type(result) == "REST"
     kind, authorizer = _method_auth(result, stage, auth, rest=rest)
     if authorizer is not None:
         others = [a for a in result.get("authorizers") or [] if a.get("id") != authorizer["id"]]
@@ -71,7 +54,7 @@ def with_authorization(api: Mapping[str, Any], stage: Mapping[str, Any], auth: s
 
 
 def _methods(api: dict[str, Any]) -> list[dict[str, Any]]:
-    if api.get("protocolType", "REST") != "REST":
+    if api_type(api) != "REST":
         return list(api.get("routes") or [])
     return [m for r in api.get("resources") or [] for m in (r.get("resourceMethods") or {}).values()]
 
@@ -123,7 +106,7 @@ def _iam_user(api: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def _pool() -> dict[str, Any]:
-    pool = copy.deepcopy(services.preset_get(name=POOL_PRESET)["api"]["labAccess"]["userPools"][0])
+    pool = copy.deepcopy(load_preset(POOL_PRESET)["api"]["labAccess"]["userPools"][0])
     pool["region"] = pool["id"].partition("_")[0]  # the issuer names the pool's Region, not the API's
     return pool
 

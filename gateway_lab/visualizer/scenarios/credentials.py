@@ -12,13 +12,9 @@ from collections.abc import Mapping
 from dataclasses import replace
 from typing import Any
 
-from gateway_lab.engine import sigv4
-from gateway_lab.engine.access import load_access
-from gateway_lab.engine.clock import VIRTUAL_EPOCH_MS
-from gateway_lab.engine.messages import Request
-from gateway_lab.engine.sigv4 import LabCredential
+from gateway_lab.engine import VIRTUAL_EPOCH_MS, LabCredential, Request, load_access, sign
 
-from .scenario import Scenario
+from .model import Query, Scenario
 
 SIGN_CHOICES = ("sign", "tamper", "wrong-secret", "skew")
 SKEW_MS = 10 * 60 * 1000  # beyond SigV4's 5-minute window (§7.1)
@@ -35,16 +31,16 @@ def lab_credential(scenario: Scenario) -> LabCredential | None:
 
 
 def with_credentials(
-    spec: Mapping[str, Any], data: Mapping[str, Any], *, scenario: Scenario, credential: LabCredential | None
+    spec: Mapping[str, Any], query: Query, *, scenario: Scenario, credential: LabCredential | None
 ) -> dict[str, Any]:
     """Return the request spec with the builder's API key, token and signature applied."""
     headers = _pairs(spec.get("headers"))
-    if data.get("api_key"):
-        headers = _set(headers, "x-api-key", data["api_key"])
-    if data.get("token"):
-        headers = _set(headers, "Authorization", data["token"])
+    if query.api_key:
+        headers = _set(headers, "x-api-key", query.api_key)
+    if query.token:
+        headers = _set(headers, "Authorization", query.token)
     result = {**spec, "headers": headers}
-    mode = data.get("sigv4")
+    mode = query.sigv4
     if mode and credential is not None:
         result = _signed(result, mode=mode, scenario=scenario, credential=credential)
     return result
@@ -79,7 +75,7 @@ def _signed(
     at_ms = VIRTUAL_EPOCH_MS + float(spec.get("at_ms") or 0)
     if mode == "wrong-secret":
         credential = replace(credential, secret_access_key=credential.secret_access_key[::-1])
-    signed = sigv4.sign(
+    signed = sign(
         request,
         credential=credential,
         region=region,

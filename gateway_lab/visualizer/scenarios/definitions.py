@@ -9,14 +9,17 @@ Switching an API between REST and HTTP lives in ``api_types``.
 from __future__ import annotations
 
 import copy
+import json
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
+from functools import lru_cache
 from typing import Any
 
-from gateway_lab.api import services
+from gateway_lab.engine import load_preset
 
 from .api_types import to_http, to_rest
 from .authorization import with_authorization
+from .model import LiveApi, Scenario, api_type
 
 LAMBDA_URI = (
     "arn:aws:apigateway:{region}:lambda:path/2015-03-31/functions/"
@@ -33,22 +36,6 @@ MOCK_INTEGRATION = {
         }
     },
 }
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Scenario:
-    """Everything ``engine.simulate`` needs, plus where it came from."""
-
-    api: dict[str, Any]
-    stage: dict[str, Any]
-    requests: list[dict[str, Any]]
-    canary_api: dict[str, Any] | None = None
-    preset: Mapping[str, Any] | None = None
-    changes: tuple[str, ...] = field(default=())  # builder fields that changed the preset
-
-    @property
-    def api_type(self) -> str:
-        return str(self.api.get("protocolType", "REST"))
 
 
 def integration_json(kind: str, *, api_type: str, region: str) -> dict[str, Any]:
@@ -88,15 +75,40 @@ def builder_scenario(*, integration: str = "echo", region: str = "us-east-1") ->
     return Scenario(api=api, stage={"stageName": "prod"}, requests=[{"method": "GET", "path": "/orders"}])
 
 
+@lru_cache(maxsize=64)
+def preset(name: str) -> Mapping[str, Any]:
+    """Return preset ``name`` as the engine ships it (``PresetNotFound``, a LookupError, if none).
+
+    Presets ship with the code: read once per process. Callers copy before changing anything.
+    """
+    return load_preset(name)
+
+
+def preset_api_type(name: str) -> str:
+    """Return the API type of preset ``name``."""
+    return api_type(preset(name)["api"])
+
+
 def preset_scenario(name: str) -> Scenario:
     """Return a preset's scenario (raises LookupError when there is no such preset)."""
-    preset = services.preset_get(name=name)
+    preset_json = copy.deepcopy(dict(preset(name)))
     return Scenario(
-        api=copy.deepcopy(dict(preset["api"])),
-        stage=copy.deepcopy(dict(preset.get("stage") or {})),
-        requests=copy.deepcopy(list(preset.get("requests") or [{"method": "GET", "path": "/"}])),
-        canary_api=copy.deepcopy(preset.get("canary_api")),
-        preset=preset,
+        api=dict(preset_json["api"]),
+        stage=dict(preset_json.get("stage") or {}),
+        requests=list(preset_json.get("requests") or [{"method": "GET", "path": "/"}]),
+        canary_api=preset_json.get("canary_api"),
+        preset=preset_json,
+    )
+
+
+def live_scenario(live: LiveApi) -> Scenario:
+    """Return the scenario of a live gateway API's stage: its definition, one GET of the stage's root."""
+    return Scenario(
+        api=json.loads(live.definition_json),
+        stage=json.loads(live.stage_json),
+        requests=[{"method": "GET", "path": "/"}],
+        canary_api=json.loads(live.canary_json) if live.canary_json else None,
+        live=live,
     )
 
 
@@ -125,13 +137,13 @@ def _set_integrations(api: dict[str, Any], kind: str) -> None:
         for method in (resource.get("resourceMethods") or {}).values():
             method["methodIntegration"] = integration_json(kind, api_type="REST", region=region)
     for route in api.get("routes") or []:
-        route["integration"] = integration_json(kind, api_type=str(api.get("protocolType")), region=region)
+        route["integration"] = integration_json(kind, api_type=api_type(api), region=region)
 
 
 def _set_throttle(
     api: dict[str, Any], stage: dict[str, Any], *, rate: float | None, burst: int | None
 ) -> None:
-    if api.get("protocolType", "REST") == "REST":
+    if api_type(api) == "REST":
         settings = stage.setdefault("methodSettings", {}).setdefault("*/*", {})
     else:
         settings = stage.setdefault("defaultRouteSettings", {})
@@ -165,3 +177,19 @@ def _endpoint(scenario: Scenario) -> str:
 def compare_variant(scenario: Scenario, kind: str) -> Scenario:
     """Return the other configuration of a side-by-side comparison (REST↔HTTP, cache on↔off, edge↔regional)."""
     return with_overrides(scenario, COMPARISONS[kind](scenario))
+
+
+def variant_scenario(scenario: Scenario, kind: str) -> Scenario:
+    """Return the other side of comparison ``kind``: the preset's own ``compare`` API, or a switched setting.
+
+    ``preset`` on a preset without a ``compare`` API compares the other API type.
+    """
+    other = (scenario.preset or {}).get("compare")
+    if kind == "preset" and other:
+        return Scenario(
+            api=copy.deepcopy(dict(other["api"])),
+            stage=copy.deepcopy(dict(other.get("stage") or {})),
+            requests=scenario.requests,
+            preset=scenario.preset,
+        )
+    return compare_variant(scenario, "api_type" if kind == "preset" else kind)
