@@ -173,3 +173,41 @@ def drill_mistakes(*, learner: Learner) -> list[Drill]:
 def imported_lessons() -> list[Lesson]:
     """Return lessons that came from imported notes."""
     return list(Lesson.objects.filter(source=Source.IMPORT).defer("body", "html").order_by("-modified_at"))
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class LessonTitles:
+    """A course lesson's title, place in the course and section headings (by anchor), in one language."""
+
+    title: str
+    order: int
+    sections: dict[str, str]
+
+
+def lesson_titles(*, slugs: set[str], language: str) -> dict[str, LessonTitles]:
+    """Return the course lessons ``slugs`` titled in ``language``, else in English (one query).
+
+    Lessons not loaded are left out: callers show their slug instead.
+    """
+    if not slugs:
+        return {}
+    lang = language_of(language)
+    rows = (
+        LessonSection.objects.filter(
+            lesson__slug__in=slugs, lesson__source=Source.FILE, lesson__language__in={lang, DEFAULT_LANGUAGE}
+        )
+        .order_by()
+        .values_list(
+            "lesson__slug", "lesson__language", "lesson__title", "lesson__order", "anchor", "heading"
+        )
+    )
+    titles: dict[str, tuple[str, int]] = {}
+    sections: dict[str, dict[str, str]] = {}
+    # Rows in the page's language win over English ones: English first, the rest overwrite.
+    for slug, _lang, title, order, anchor, heading in sorted(rows, key=lambda r: r[1] == lang):
+        titles[slug] = (title, order)
+        sections.setdefault(slug, {})[anchor] = heading
+    return {
+        slug: LessonTitles(title=title, order=order, sections=sections[slug])
+        for slug, (title, order) in titles.items()
+    }
