@@ -187,7 +187,32 @@ class SimulationCreateApi(JsonApiView):
                     "requests": [{"method": "GET", "path": "/orders", "count": 30, "over_ms": 1000}],
                 },
                 request_only=True,
-            )
+            ),
+            OpenApiExample(
+                "Refused: a REST API with a JWT authorizer (400, as AWS refuses it at creation)",
+                value={
+                    "api": {
+                        "id": "restjwt",
+                        "protocolType": "REST",
+                        "authorizers": [
+                            {
+                                "id": "jwt1",
+                                "type": "JWT",
+                                "identitySource": "$request.header.Authorization",
+                                "jwtConfiguration": {
+                                    "issuer": "https://cognito-idp.us-east-1.amazonaws.com/us-east-1_Lab",
+                                    "audience": ["lab-client"],
+                                },
+                            }
+                        ],
+                        "resources": [
+                            {"path": "/", "resourceMethods": {"GET": {"authorizationType": "JWT"}}}
+                        ],
+                    },
+                    "requests": [{"method": "GET", "path": "/"}],
+                },
+                request_only=True,
+            ),
         ],
     )
     def post(self, request: Request) -> Response:
