@@ -12,7 +12,7 @@ from .model import Api, Deployment, Method, Stage
 from .state import Store
 
 if TYPE_CHECKING:  # access imports the crypto stack; the hot path never needs the class itself
-    from .access import AccessDirectory
+    from .access.directory import AccessDirectory
 
 DEFAULT_ACCOUNT_ID = "123456789012"
 

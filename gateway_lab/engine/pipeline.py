@@ -18,7 +18,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import replace
 from typing import Any
 
-from .access import AccessDirectory
+from .access.directory import AccessDirectory
 from .clock import Clock
 from .context import AccountSettings, Context
 from .fastinit import fast_constructor

@@ -18,7 +18,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
 from gateway_lab.api.parsers import JsonBodyError, body_too_big_message, load_json
-from gateway_lab.engine.jwt import UserPoolError
+from gateway_lab.engine import UserPoolError
 
 from . import selectors, services
 from .forms import CredentialForm, SignInForm, SignUpForm

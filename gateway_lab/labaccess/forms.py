@@ -9,7 +9,7 @@ from django import forms
 from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
 
-from gateway_lab.engine.jwt import DEFAULT_SCOPES
+from gateway_lab.engine import DEFAULT_SCOPES
 
 from .policies import DEFAULT_POLICY, MAX_POLICY_CHARS, policy_errors
 

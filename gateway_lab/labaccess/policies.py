@@ -11,7 +11,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from gateway_lab.engine import iam_policy
+from gateway_lab.engine import evaluate_policy
 
 DEFAULT_POLICY: dict[str, Any] = {
     "Version": "2012-10-17",
@@ -73,7 +73,7 @@ def policy_errors(document: Any) -> list[str]:
         errors += _statement_errors(statement, f"Statement[{index}]")
     if not errors:
         try:  # the engine must be able to evaluate whatever we store
-            iam_policy.evaluate(document, action="execute-api:Invoke", resource=_PROBE_ARN)
+            evaluate_policy(document, action="execute-api:Invoke", resource=_PROBE_ARN)
         except (TypeError, ValueError, AttributeError, KeyError) as exc:
             errors.append(_("The policy cannot be evaluated: %(error)s") % {"error": exc})
     return errors

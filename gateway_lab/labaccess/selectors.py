@@ -9,27 +9,27 @@ from typing import Any
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
-from gateway_lab.engine import jwt, sigv4
-from gateway_lab.engine.access import AccessDirectory
+from gateway_lab import engine
+from gateway_lab.engine import AccessDirectory
 
 from .models import LabCredential, LabUser, LabUserPool
 
 
 @lru_cache(maxsize=64)  # loading and checking an RSA key costs milliseconds; pools never change key
-def _engine_pool(pool_id: str, region: str, client_id: str, pem: str) -> jwt.LabUserPool:
+def _engine_pool(pool_id: str, region: str, client_id: str, pem: str) -> engine.LabUserPool:
     key = serialization.load_pem_private_key(pem.encode(), password=None)
     assert isinstance(key, rsa.RSAPrivateKey)
-    return jwt.LabUserPool(pool_id=pool_id, region=region, client_ids=(client_id,), private_key=key)
+    return engine.LabUserPool(pool_id=pool_id, region=region, client_ids=(client_id,), private_key=key)
 
 
-def engine_pool(pool: LabUserPool) -> jwt.LabUserPool:
+def engine_pool(pool: LabUserPool) -> engine.LabUserPool:
     """Return the engine's pool for ``pool`` (same key, so the same kid and JWKS every time)."""
     return _engine_pool(pool.pool_id, pool.region, pool.client_id, pool.private_key_pem)
 
 
-def engine_user(user: LabUser) -> jwt.LabUser:
+def engine_user(user: LabUser) -> engine.LabUser:
     """Return the engine's view of ``user``; passwords stay with Django's hashers."""
-    return jwt.LabUser(
+    return engine.LabUser(
         username=user.username,
         sub=str(user.sub),
         password_hash="",  # never matches a digest: the engine cannot sign this user in by itself
@@ -38,8 +38,8 @@ def engine_user(user: LabUser) -> jwt.LabUser:
     )
 
 
-def engine_credential(credential: LabCredential) -> sigv4.LabCredential:
-    return sigv4.LabCredential(
+def engine_credential(credential: LabCredential) -> engine.LabCredential:
+    return engine.LabCredential(
         access_key_id=credential.access_key_id,
         secret_access_key=credential.secret_access_key,
         user_arn=credential.user_arn,

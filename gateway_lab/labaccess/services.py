@@ -18,8 +18,7 @@ from django.contrib.auth.hashers import check_password, make_password
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, transaction
 
-from gateway_lab.engine import sigv4
-from gateway_lab.engine.jwt import DEFAULT_SCOPES, Tokens, UserPoolError, generate_private_key
+from gateway_lab.engine import DEFAULT_SCOPES, Tokens, UserPoolError, create_credential, generate_private_key
 
 from . import selectors
 from .models import LabCredential, LabUser, LabUserPool
@@ -120,7 +119,7 @@ def credential_create(
     with_session_token: bool = False,
 ) -> LabCredential:
     """Create an access key (``AKIA…`` + secret) for a lab IAM user with ``policy`` attached."""
-    fresh = sigv4.create_credential(user_arn="")
+    fresh = create_credential(user_arn="")
     name = iam_user_name or (f"lab-{owner.get_username()}" if owner is not None else "lab-anonymous")
     return LabCredential.objects.create(
         access_key_id=fresh.access_key_id,

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from gateway_lab.engine.jwt_check import verify_signature
+from gateway_lab.engine import verify_signature
 
 TIME_CLAIMS = frozenset({"exp", "iat", "nbf", "auth_time"})
 

@@ -12,7 +12,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET, require_POST
 
-from gateway_lab.engine.jwt import UserPoolError
+from gateway_lab.engine import UserPoolError
 
 from . import selectors, services
 from .api import may_create_credentials

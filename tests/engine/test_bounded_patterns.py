@@ -8,7 +8,7 @@ import re
 import time
 
 from gateway_lab.engine import bounded_regex
-from gateway_lab.engine.iam_conditions import glob_match
+from gateway_lab.engine.access.iam_conditions import glob_match
 from gateway_lab.engine.stages.validation import _validator
 
 EVIL = "(a+)+$"

@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from gateway_lab.engine import authorizers
+from gateway_lab.engine.access import authorizers
 from gateway_lab.engine.integrations.events import rest_event
 from gateway_lab.engine.integrations.types import IntegrationCall
 from gateway_lab.engine.messages import Client, Request

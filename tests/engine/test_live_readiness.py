@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from gateway_lab.engine import sigv4
-from gateway_lab.engine.access import load_access
+from gateway_lab.engine.access import sigv4
+from gateway_lab.engine.access.directory import load_access
 from gateway_lab.engine.clock import VIRTUAL_EPOCH_MS, VirtualClock
 from gateway_lab.engine.integrations import IntegrationRuntime
 from gateway_lab.engine.messages import Request

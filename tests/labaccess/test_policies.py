@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from gateway_lab.engine import iam_policy
+from gateway_lab.engine.access import iam_policy
 from gateway_lab.labaccess.policies import DEFAULT_POLICY, policy_errors
 
 GET_ARN = "arn:aws:execute-api:us-east-1:123456789012:abc123/prod/GET/pets"

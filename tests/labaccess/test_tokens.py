@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from gateway_lab.engine.jwt import LabUserPool
+from gateway_lab.engine.access.jwt import LabUserPool
 from gateway_lab.labaccess.tokens import token_view
 
 

@@ -14,8 +14,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..messages import Request
 from .iam_policy import Effect, PolicyDecision, evaluate
-from .messages import Request
 
 DEFAULT_TTL_S = 300
 MAX_TTL_S = 3600

@@ -11,7 +11,7 @@ import ipaddress
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from .text import Joined, Message, Text
+from ..text import Joined, Message, Text
 
 
 def glob_match(pattern: str, value: str, *, ignore_case: bool = False) -> bool:

@@ -11,8 +11,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
+from ..text import Message, Text
 from .iam_conditions import conditions_hold, glob_match
-from .text import Message, Text
 
 PRINCIPAL_MISSES = Text("Principal does not name {caller}")
 PRINCIPAL_MISSES_ANONYMOUS = Text("Principal does not name anonymous")

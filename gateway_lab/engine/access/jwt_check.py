@@ -12,7 +12,7 @@ from typing import Any
 
 import jwt as pyjwt
 
-from .text import Message, Text
+from ..text import Message, Text
 
 NOT_A_JWT = Text("the token is not a valid JWT")
 BAD_ALG = Text("signing method {alg} is invalid")

@@ -13,10 +13,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from .. import sigv4
-from ..iam_policy import Effect, evaluate
 from ..messages import Request
-from .connections import ManageResult
+from ..websocket.connections import ManageResult
+from . import sigv4
+from .iam_policy import Effect, evaluate
 
 ACTION = "execute-api:ManageConnections"
 

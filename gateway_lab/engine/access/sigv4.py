@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from .messages import Request
+from ..messages import Request
 from .sigv4_errors import (
     EXPIRED_TOKEN,
     INVALID_TOKEN,

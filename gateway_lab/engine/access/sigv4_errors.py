@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from .messages import Request
+from ..messages import Request
 from .sigv4_signing import ALGORITHM, AMZ_DATE_FORMAT, TERMINATOR, LabCredential, parse_amz_date
 
 SKEW_MS = 5 * 60 * 1000

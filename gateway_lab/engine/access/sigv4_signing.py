@@ -16,7 +16,7 @@ from functools import lru_cache
 from typing import Any
 from urllib.parse import quote
 
-from .messages import Request
+from ..messages import Request
 
 ALGORITHM = "AWS4-HMAC-SHA256"
 SERVICE = "execute-api"

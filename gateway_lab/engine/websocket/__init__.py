@@ -20,8 +20,8 @@ from .connections import (
 )
 from .gateway import EventOutcome, WebSocketGateway
 from .limits import Close, WebSocketLimits, check_inbound, check_timeouts, ms_until_timeout
-from .manage_auth import ACTION as MANAGE_CONNECTIONS
-from .manage_auth import ManageAuthorization, authorize_management, connections_arn
+from ..access.manage_auth import ACTION as MANAGE_CONNECTIONS
+from ..access.manage_auth import ManageAuthorization, authorize_management, connections_arn
 
 __all__ = [
     "DEFAULT_ROUTE",

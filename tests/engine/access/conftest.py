@@ -9,8 +9,8 @@ from botocore.auth import SigV4Auth
 from botocore.awsrequest import AWSRequest
 from botocore.credentials import Credentials
 
+from gateway_lab.engine.access.sigv4 import LabCredential, parse_amz_date
 from gateway_lab.engine.messages import Headers, Request
-from gateway_lab.engine.sigv4 import LabCredential, parse_amz_date
 
 REGION = "us-east-1"
 HOST = "abc123.execute-api.us-east-1.amazonaws.com"

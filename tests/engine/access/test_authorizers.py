@@ -11,8 +11,8 @@ from aws_lambda_powertools.utilities.parser.models import (
     ApiGatewayAuthorizerToken,
 )
 
-from gateway_lab.engine import authorizers
-from gateway_lab.engine.iam_policy import Effect
+from gateway_lab.engine.access import authorizers
+from gateway_lab.engine.access.iam_policy import Effect
 from gateway_lab.engine.integrations.events import http_v2_event, rest_event
 from gateway_lab.engine.integrations.types import IntegrationCall
 from gateway_lab.engine.messages import Client, Request

@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from gateway_lab.engine.iam_policy import ANONYMOUS, Caller, Effect, combine, evaluate, not_authorized_message
+from gateway_lab.engine.access.iam_policy import (
+    ANONYMOUS,
+    Caller,
+    Effect,
+    combine,
+    evaluate,
+    not_authorized_message,
+)
 
 API_ARN = "arn:aws:execute-api:us-east-1:123456789012:abc123"
 PETS = f"{API_ARN}/prod/GET/pets"

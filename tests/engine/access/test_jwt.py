@@ -5,8 +5,8 @@ from __future__ import annotations
 import jwt as pyjwt
 import pytest
 
-from gateway_lab.engine.jwt import LabUserPool, UserPoolError, generate_private_key
-from gateway_lab.engine.jwt_check import bearer_token, check_cognito, check_jwt
+from gateway_lab.engine.access.jwt import LabUserPool, UserPoolError, generate_private_key
+from gateway_lab.engine.access.jwt_check import bearer_token, check_cognito, check_jwt
 
 NOW = 1_700_000_000
 CLIENT = "labclient0000000000000000a"

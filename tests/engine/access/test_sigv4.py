@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from gateway_lab.engine import sigv4
+from gateway_lab.engine.access import sigv4
+from gateway_lab.engine.access.sigv4 import LabCredential
 from gateway_lab.engine.messages import Request
-from gateway_lab.engine.sigv4 import LabCredential
 
 from .conftest import REGION, botocore_signed, signed_at_ms
 

@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from gateway_lab.engine.usage_plan import Limit, Quota, find_plan, load_usage_plan, masked, quota_window
+from gateway_lab.engine.access.usage_plan import (
+    Limit,
+    Quota,
+    find_plan,
+    load_usage_plan,
+    masked,
+    quota_window,
+)
 
 PLAN_JSON = {
     "id": "plan01",

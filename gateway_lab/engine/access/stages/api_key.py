@@ -8,15 +8,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from .. import token_bucket
-from ..access import access_of
-from ..context import Context
-from ..model import ApiType
-from ..text import Message, Text
-from ..trace import Outcome, StageName, Step
+from ... import token_bucket
+from ...context import Context
+from ...model import ApiType
+from ...stages.base import record
+from ...text import Message, Text
+from ...trace import Outcome, StageName, Step
+from ..directory import access_of
 from ..usage_plan import UsagePlan, find_key, find_plan, masked, quota_window
-from .access_common import deny
-from .base import record
+from .common import deny
 
 LESSON, STAGE = "security#api-keys", StageName.API_KEY
 

@@ -5,15 +5,15 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
+from ...context import Context
+from ...model import ApiType
+from ...stages.base import record
+from ...text import AWS_VERBATIM, Text
+from ...trace import Outcome, StageName, Step
 from .. import sigv4
-from ..access import access_of
-from ..context import Context
+from ..directory import access_of
 from ..iam_policy import Caller, Effect, combine, evaluate, not_authorized_message
-from ..model import ApiType
-from ..text import AWS_VERBATIM, Text
-from ..trace import Outcome, StageName, Step
-from .access_common import ACCESS_MS, api_arn, condition_keys, deny, request_arn
-from .base import record
+from .common import ACCESS_MS, access_denied, api_arn, condition_keys, deny, request_arn
 
 LESSON = "security#iam"
 
@@ -91,14 +91,12 @@ def iam_step(ctx: Context) -> Step:
             explicit=effect == Effect.DENY,
             identity_policy=policy_detail is None,
         )
-        return deny(
+        return access_denied(
             ctx,
             stage,
-            response_type="ACCESS_DENIED",
             title=NOT_AUTHORIZED(),
             reason=AWS_VERBATIM(aws=message),
             message=message,
-            capital=True,
             detail=detail,
             fact="7.5",
             lesson=LESSON,

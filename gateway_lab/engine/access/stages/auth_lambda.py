@@ -6,16 +6,18 @@ from collections.abc import Mapping
 from dataclasses import replace
 from typing import Any
 
+from ... import bounded_regex
+from ...context import Context
+from ...integrations.events import http_v2_event, rest_event, websocket_event_for_call
+from ...integrations.lambda_invoke import invoke_function
+from ...model import ApiType
+from ...stages.base import record
+from ...stages.integration import build_call
+from ...text import Message, Text
+from ...trace import Outcome, StageName, Step
 from .. import authorizers as az
-from .. import bounded_regex
-from ..context import Context
 from ..iam_policy import Effect
-from ..model import ApiType
-from ..text import Message, Text
-from ..trace import Outcome, StageName, Step
-from .access_common import deny, request_arn
-from .auth import combined_with_policy
-from .base import record
+from .common import access_denied, authorizer_error, combined_with_policy, request_arn, unauthorized
 
 STAGE, LESSON, FACT = StageName.AUTH, "security#lambda-authorizers", "7.2"
 
@@ -53,9 +55,6 @@ ALLOWS_INVOKED = Text("The returned policy allows {arn} (after a {duration} ms i
 
 
 def _event(ctx: Context, authorizer: Mapping[str, Any], values: list[str], arn: str) -> dict[str, Any]:
-    from ..integrations.events import http_v2_event, rest_event, websocket_event_for_call
-    from .integration import build_call
-
     call = build_call(ctx)
     if ctx.api.api_type == ApiType.WEBSOCKET:  # REQUEST only: the $connect event's request parts (§9)
         return az.rest_request_event(websocket_event_for_call(call), arn=arn)
@@ -79,9 +78,6 @@ def _kind(ctx: Context, authorizer: Mapping[str, Any]) -> dict[str, str]:
 
 
 def _invoke(ctx: Context, authorizer: Mapping[str, Any], event: dict[str, Any]) -> Any:
-    from ..integrations.lambda_invoke import invoke_function
-    from .integration import build_call
-
     timeout = (
         10_000 if ctx.api.api_type == ApiType.HTTP else 29_000
     )  # §5.1: HTTP authorizers answer within 10 s
@@ -99,12 +95,8 @@ def _failure(ctx: Context, outcome: Any, detail: dict[str, Any]) -> Step | None:
     """Map a failed invocation: the exact error "Unauthorized" is 401, anything else 500 (§7.2)."""
     if outcome.timed_out or outcome.error:
         if outcome.error and outcome.error.get("errorMessage") == "Unauthorized":
-            return deny(
+            return unauthorized(
                 ctx,
-                STAGE,
-                response_type="UNAUTHORIZED",
-                status=401,
-                message="Unauthorized",
                 title=SAID_UNAUTHORIZED(),
                 reason=SAID_UNAUTHORIZED_WHY(),
                 detail=detail,
@@ -119,11 +111,8 @@ def _failure(ctx: Context, outcome: Any, detail: dict[str, Any]) -> Step | None:
 
 def _broken(ctx: Context, reason: Message, detail: dict[str, Any], duration_ms: float) -> Step:
     rest = ctx.api.api_type == ApiType.REST
-    return deny(
+    return authorizer_error(
         ctx,
-        STAGE,
-        response_type="AUTHORIZER_CONFIGURATION_ERROR",
-        status=500,
         title=BROKEN(),
         message="Internal server error" if rest else "Internal Server Error",
         body=b'{"message": null}' if rest else None,
@@ -145,12 +134,8 @@ def lambda_step(ctx: Context, authorizer: Mapping[str, Any]) -> Step:
     regex = authorizer.get("identityValidationExpression")
     if missing or (regex and bounded_regex.fullmatch(str(regex), values[0]) is not True):
         why = IDENTITY_MISSING(sources=str(missing)) if missing else NO_REGEX_MATCH()
-        return deny(
+        return unauthorized(
             ctx,
-            STAGE,
-            response_type="UNAUTHORIZED",
-            status=401,
-            message="Unauthorized",
             title=NO_IDENTITY(),
             reason=NO_IDENTITY_WHY(why=why),
             fact=FACT,
@@ -217,10 +202,9 @@ def _verdict(
     if effect != Effect.ALLOW:
         rest = ctx.api.api_type == ApiType.REST
         text = az.EXPLICIT_DENY if effect == Effect.DENY else az.NOT_AUTHORIZED
-        return deny(
+        return access_denied(
             ctx,
             STAGE,
-            response_type="ACCESS_DENIED",
             status=403,
             message=text if rest else "Forbidden",
             capital=rest,

@@ -5,16 +5,15 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from ..access import access_of
+from ...context import Context
+from ...stages.base import record
+from ...text import Message, Text
+from ...trace import Outcome, StageName, Step
 from ..authorizers import identity_sources, identity_value
-from ..context import Context
+from ..directory import access_of
 from ..iam_policy import Effect
 from ..jwt_check import UNCONFIRMED_DESCRIPTIONS, bearer_token, check_cognito, check_jwt, claims_for_context
-from ..text import Message, Text
-from ..trace import Outcome, StageName, Step
-from .access_common import ACCESS_MS, deny
-from .auth import combined_with_policy, policy_denied
-from .base import record
+from .common import ACCESS_MS, authorizer_error, combined_with_policy, deny, policy_denied, unauthorized
 
 STAGE = StageName.AUTH
 NO_JWKS = Text("The lab fetches no JWKS over the network: the issuer must be one of the lab's user pools.")()
@@ -39,14 +38,10 @@ def _token(ctx: Context, authorizer: Mapping[str, Any]) -> str | None:
 
 
 def _no_pool(ctx: Context, where: Message, lesson: str) -> Step:
-    return deny(
+    return authorizer_error(
         ctx,
-        STAGE,
-        response_type="AUTHORIZER_CONFIGURATION_ERROR",
-        status=500,
         title=NO_POOL(),
         reason=NO_POOL_WHY(where=where),
-        message="Internal server error",
         fact="7.4",
         lesson=lesson,
         fidelity=NO_JWKS,
@@ -65,12 +60,8 @@ def cognito_step(ctx: Context, authorizer: Mapping[str, Any]) -> Step:
     )
     detail = {"user_pool": pool.pool_id, "method_scopes": list(scopes), "claims": dict(check.claims)}
     if not check.ok:
-        return deny(
+        return unauthorized(
             ctx,
-            STAGE,
-            response_type="UNAUTHORIZED",
-            status=401,
-            message="Unauthorized",
             title=COGNITO_REJECTED(),
             reason=UNAUTHORIZED_WHY(why=check.reason_msg or check.reason),
             detail=detail,
@@ -78,7 +69,7 @@ def cognito_step(ctx: Context, authorizer: Mapping[str, Any]) -> Step:
             lesson=lesson,
         )
     if combined_with_policy(ctx, Effect.SILENT) != Effect.ALLOW and "resource_policy_effect" in ctx.facts:
-        return policy_denied(ctx, STAGE, lesson=lesson)
+        return policy_denied(ctx, lesson=lesson)
     ctx.authorizer = {"claims": claims_for_context(check.claims)}
     ctx.principal = str(check.claims.get("sub"))
     return record(

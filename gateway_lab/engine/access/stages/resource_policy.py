@@ -8,13 +8,13 @@ the auth stage, once the signature says who they are.
 
 from __future__ import annotations
 
-from ..context import Context
+from ...context import Context
+from ...model import ApiType, EndpointType
+from ...stages.base import record
+from ...text import Text
+from ...trace import Outcome, StageName, Step
 from ..iam_policy import ANONYMOUS, Effect, evaluate, not_authorized_message
-from ..model import ApiType, EndpointType
-from ..text import Text
-from ..trace import Outcome, StageName, Step
-from .access_common import ACCESS_MS, api_arn, condition_keys, deny, request_arn
-from .base import record
+from .common import ACCESS_MS, access_denied, api_arn, condition_keys, request_arn
 
 LESSON = "security#resource-policies"
 
@@ -57,14 +57,12 @@ class ResourcePolicyStage:
         if not api.policy:
             if api.endpoint_type == EndpointType.PRIVATE:
                 reason = PRIVATE_NEEDS_POLICY()
-                return deny(
+                return access_denied(
                     ctx,
                     self.name,
-                    response_type="ACCESS_DENIED",
                     title=PRIVATE_NEEDS_POLICY_TITLE(),
                     reason=reason,
                     message=not_authorized_message(user=None, resource=request_arn(ctx), explicit=False),
-                    capital=True,
                     fact="2",
                     lesson="security#private-apis",
                 )
@@ -113,13 +111,11 @@ class ResourcePolicyStage:
             explicit = decision.effect == Effect.DENY
             title = EXPLICIT_DENY() if explicit else NOT_ALLOWED()
             reason = SENTENCE(why=why) if explicit else NOT_ALLOWED_WHY()
-            return deny(
+            return access_denied(
                 ctx,
                 self.name,
-                response_type="ACCESS_DENIED",
                 title=title,
                 reason=reason,
-                capital=True,
                 message=not_authorized_message(user=None, resource=arn, explicit=explicit),
                 detail=detail,
                 detail_msgs=decision.why_messages(),
