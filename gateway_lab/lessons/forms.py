@@ -67,10 +67,12 @@ class MultipleFileField(forms.FileField):
 class NotesUploadForm(forms.Form):
     files = MultipleFileField(
         label=_("Markdown notes"),
-        widget=MultipleFileInput(attrs={"accept": ".md,.markdown,.txt,text/markdown,text/plain"}),
+        widget=MultipleFileInput(
+            attrs={"accept": ".md,.markdown,.txt,text/markdown,text/plain,.png,.jpg,.jpeg,.gif,.webp"}
+        ),
         help_text=_(
             "Hexo or Jekyll style: YAML front matter with a title (or a top # heading), then Markdown; "
-            "at most 64 KB per note."
+            "at most 64 KB per note. Add the images the notes show (Hexo's asset_img) to the same upload."
         ),
     )
 

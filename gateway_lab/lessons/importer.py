@@ -26,6 +26,7 @@ import yaml
 from django.utils.text import slugify
 
 from .content import ContentError, decode_text, digest, split_front_matter
+from .hexo import AssetError, Notice, Resolve, hexo_convert
 
 MAX_NOTE_BYTES = 64 * 1024  # 8 times the user's reference note, 4 times the longest course lesson
 MAX_FRONT_MATTER_BYTES = 16 * 1024
@@ -52,6 +53,10 @@ _KINDS = {
     "exam": "EXAM",
     "考点": "EXAM",
 }
+# GitHub's alerts ("> [!TIP]"): the callouts the renderer knows are NOTE, PITFALL and EXAM.
+_ALERT = re.compile(r"^>\s*\[!(?P<label>NOTE|TIP|INFO|IMPORTANT|WARNING|CAUTION)\]\s*$", re.IGNORECASE)
+# Bold text that is only a callout's label ("**Note**", "**提示：**") is never a key term.
+_LABELS = {"note", "notes", "tip", "tips", "info", "warning", "caution", "important", "exam", "注意", "提示", "警告", "考点", "说明"}  # fmt: skip
 _CJK = re.compile(r"[\u3400-\u9fff]")
 
 
@@ -68,6 +73,8 @@ class ImportedNote:
     written: dt.date | None = None  # front matter ``date`` (Hexo/Jekyll): when the note was written
     updated: dt.date | None = None  # front matter ``updated``, else ``date``: the lesson's date
     source: str = ""  # the body as written (before anchors and callouts), to find lines in errors
+    excerpt: str = ""  # the Markdown before Hexo's ``<!-- more -->``, "" without one
+    notices: tuple[Notice, ...] = ()  # what the file's report should say: unknown tags, unusable assets
 
 
 def _json_safe(value: Any) -> Any:
@@ -185,7 +192,10 @@ def _convert_lines(lines: list[str]) -> list[str]:
             in_fence = not in_fence
         heading = None if in_fence else _HEADING.match(line)
         note = None if in_fence else _NOTE.match(line)
-        if heading:
+        alert = None if in_fence else _ALERT.match(line)
+        if alert:
+            out.append(f"> [!{_KINDS.get(alert.group('label').lower(), 'NOTE')}]")
+        elif heading:
             level = min(6, len(heading.group(1)) + shift)
             text = heading.group(2)
             anchor = "" if _ANCHOR.search(text) else f" {{#{slugify(text) or f'section-{index + 1}'}}}"
@@ -248,16 +258,35 @@ def _key_terms(body: str) -> list[str]:
     """Bold terms of the body, except callout labels (``> **Note - 长轮询**`` is a label, not a term)."""
     text = "\n".join(line for line in body.splitlines() if not _NOTE.match(line))
     terms = (_trim_term(t) for t in _BOLD.findall(text))
-    return list(dict.fromkeys(t for t in terms if 0 < len(t) <= 60))
+    return list(dict.fromkeys(t for t in terms if 0 < len(t) <= 60 and t.lower() not in _LABELS))
 
 
-def note_convert(data: bytes, *, name: str) -> ImportedNote:
-    """Parse one note; raise ``ContentError`` (file and line) for anything malformed or too big."""
+def _no_assets(name: str) -> str:
+    raise AssetError("asset_missing")
+
+
+def _excerpt_text(markdown: str, limit: int = 300) -> str:
+    """Plain text of an excerpt for the lesson's summary: no images, marks, headings or link targets."""
+    text = re.sub(r"!\[[^\]]*\]\([^)]*\)", "", markdown)
+    text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", text)
+    text = re.sub(r"^\s*(?:#{1,6}\s+|>\s*(?:\[![A-Z]+\])?|[-*+]\s+|\d+\.\s+)", "", text, flags=re.MULTILINE)
+    text = re.sub(r"\{#[\w-]+\}|[*_`]+|<[^>]+>", "", text)
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def note_convert(data: bytes, *, name: str, resolve: Resolve | None = None) -> ImportedNote:
+    """Parse one note; raise ``ContentError`` (file and line) for anything malformed or too big.
+
+    Hexo's tags are turned into Markdown first (``hexo.py``); ``resolve`` gives the URL of an asset
+    shipped beside the note or raises ``AssetError`` (without it, every asset is missing).
+    """
     _check_size(data, name=name)
     text = decode_text(data, path=name)
     _check_front_matter(text, name=name)
     meta, body, body_line = split_front_matter(text, path=name)
-    heading, body_lines = _title_heading(body.splitlines())
+    hexo = hexo_convert(body, resolve=resolve or _no_assets, first_line=body_line)
+    heading, body_lines = _title_heading(hexo.body.splitlines())
     title = str(meta.get("title") or "").strip() or heading
     if not title:
         raise ContentError(
@@ -293,6 +322,8 @@ def note_convert(data: bytes, *, name: str) -> ImportedNote:
         digest=digest(data),
         body_line=body_line,
         source=body,
+        excerpt=_excerpt_text(hexo.excerpt),
+        notices=tuple(hexo.notices),
         written=_date(meta.get("date")),
         updated=_date(meta.get("updated")) or _date(meta.get("date")),
     )

@@ -5,6 +5,11 @@ is besides its body (slug, language, title, summary, order, presets, facts, upda
 keys kept in ``meta``), so export → import → export gives the same files. Imports write through
 ``lesson_revise``/``lesson_create``: an imported change is a new revision, never a silent overwrite.
 
+The images a page shows (wiki attachments, ``/lessons/wiki/attachments/<id>/``) travel with it as
+``attachments/<id>/<name>``: importing the zip where that attachment is missing or different stores
+the image again (attachment rules unchanged) and points the page at the new one. Other files of the
+zip are the assets of Hexo notes (``<note-name>/diagram.png``, services/notes.py).
+
 The zip is read with bounds (entries, bytes per entry, bytes in all), whatever its headers claim,
 and the front matter goes through the notes importer's checks (size, node count, no YAML aliases).
 """
@@ -12,7 +17,9 @@ and the front matter goes through the notes importer's checks (size, node count,
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import io
+import re
 import zipfile
 from dataclasses import dataclass
 from typing import Any
@@ -20,11 +27,13 @@ from typing import Any
 import yaml
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
+from django.urls import reverse
 
 from .. import content
 from ..importer import MAX_FRONT_MATTER_BYTES, _check_front_matter, _check_meta, _json_safe
-from ..models import Lesson, Source
-from .notes import notes_import
+from ..models import Lesson, LessonAttachment, Source
+from .attachments import MAX_ATTACHMENT_BYTES, attachment_add
+from .notes import AssetLookup, files_lookup, is_note, notes_import
 from .revisions import MAX_BODY_BYTES, RevisionConflict, WikiError, lesson_create, lesson_revise
 
 MAX_ENTRIES = 5_000
@@ -42,6 +51,13 @@ class PageResult:
     language: str = ""
     action: str = ""  # created | updated | unchanged
     error: str = ""
+    notices: tuple[Any, ...] = ()  # a note's hexo.Notice items (unknown tags, images not attached)
+
+
+def _attachment_urls() -> re.Pattern[str]:
+    """``/lessons/wiki/attachments/<id>/`` as the site writes it, with the id as group 1."""
+    prefix, _, suffix = reverse("lessons:attachment", args=[0]).rpartition("0")
+    return re.compile(re.escape(prefix) + r"(\d+)" + re.escape(suffix))
 
 
 # --- Export ----------------------------------------------------------------------------------------
@@ -75,18 +91,33 @@ def export_lessons(*, slug: str = "", language: str = "", lesson_set: str = "") 
 
 
 def export_zip(lessons: list[Lesson]) -> bytes:
-    """A zip with ``<language>/<slug>.md`` per lesson (fixed timestamps: same pages, same bytes)."""
+    """A zip with ``<language>/<slug>.md`` per lesson and ``attachments/<id>/<name>`` per image they
+    show (fixed timestamps: same pages, same bytes)."""
     buffer = io.BytesIO()
+    urls, shown = _attachment_urls(), set()
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         for lesson in lessons:
-            info = zipfile.ZipInfo(f"{lesson.language}/{lesson.slug}.md", date_time=(2000, 1, 1, 0, 0, 0))
-            info.compress_type = zipfile.ZIP_DEFLATED
-            archive.writestr(info, page_markdown(lesson).encode())
+            _write(archive, f"{lesson.language}/{lesson.slug}.md", page_markdown(lesson).encode())
+            shown.update(int(pk) for pk in urls.findall(lesson.body))
+        for attachment in LessonAttachment.objects.filter(pk__in=shown).order_by("pk"):
+            try:
+                with attachment.file.open("rb") as handle:
+                    data = handle.read()
+            except OSError:  # the file is gone from MEDIA_ROOT: the page still exports
+                continue
+            _write(archive, f"attachments/{attachment.pk}/{attachment.name}", data)
     return buffer.getvalue()
+
+
+def _write(archive: zipfile.ZipFile, name: str, data: bytes) -> None:
+    info = zipfile.ZipInfo(name, date_time=(2000, 1, 1, 0, 0, 0))
+    info.compress_type = zipfile.ZIP_DEFLATED
+    archive.writestr(info, data)
 
 
 # --- Import ----------------------------------------------------------------------------------------
 def _entries(data: bytes) -> list[tuple[str, bytes]]:
+    """Every file of the zip, read with bounds: Markdown up to a page's size, others up to an image's."""
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
     except zipfile.BadZipFile as exc:
@@ -96,10 +127,9 @@ def _entries(data: bytes) -> list[tuple[str, bytes]]:
         raise WikiError(f"The zip holds more than {MAX_ENTRIES} files.", field="archive")
     found, total = [], 0
     for info in infos:
-        if not info.filename.lower().endswith((".md", ".markdown", ".txt")):
-            continue
+        limit = MAX_ENTRY_BYTES if is_note(info.filename) else MAX_ATTACHMENT_BYTES
         with archive.open(info) as handle:
-            raw = handle.read(MAX_ENTRY_BYTES + 1)  # bounded whatever the header says
+            raw = handle.read(limit + 1)  # bounded whatever the header says
         total += len(raw)
         if total > MAX_TOTAL_BYTES:
             raise WikiError("The zip unpacks to more than 64 MB.", field="archive")
@@ -137,10 +167,39 @@ def _apply_fields(lesson: Lesson, meta: dict[str, Any], name: str) -> None:
     lesson.save(update_fields=[*_FIELDS, "meta"])
 
 
+def _with_images(body: str, *, slug: str, files: dict[str, bytes], author: AbstractBaseUser | None) -> str:
+    """Point the page's images at attachments holding the zip's bytes, storing those that are missing."""
+    urls = _attachment_urls()
+    shipped = {}
+    for path, data in files.items():
+        parts = path.replace("\\", "/").split("/")
+        if len(parts) == 3 and parts[0] == "attachments" and parts[1].isdigit():
+            shipped[int(parts[1])] = (parts[2], data)
+
+    def swap(match: re.Match[str]) -> str:
+        pk = int(match.group(1))
+        if pk not in shipped:
+            return match.group(0)
+        name, data = shipped[pk]
+        sha256 = hashlib.sha256(data).hexdigest()
+        same = LessonAttachment.objects.filter(pk=pk, sha256=sha256).exists()
+        if same:
+            return match.group(0)
+        attachment = LessonAttachment.objects.filter(slug=slug, sha256=sha256).first() or attachment_add(
+            slug=slug, name=name, data=data, author=author
+        )
+        return reverse("lessons:attachment", args=[attachment.pk])
+
+    return urls.sub(swap, body)
+
+
 @transaction.atomic
-def _import_page(name: str, raw: bytes, *, author: AbstractBaseUser | None) -> PageResult:
+def _import_page(
+    name: str, raw: bytes, *, author: AbstractBaseUser | None, files: dict[str, bytes] | None = None
+) -> PageResult:
     meta, body = _parse(name, raw)
     slug, language, title = str(meta["slug"]).strip(), meta["language"], str(meta["title"]).strip()
+    body = _with_images(body, slug=slug, files=files or {}, author=author)
     lesson = Lesson.objects.filter(slug=slug, language=language).first()
     if lesson is None:
         lesson = lesson_create(
@@ -170,12 +229,18 @@ def _is_exported_page(raw: bytes) -> bool:
     return head.startswith("---") and "\nslug:" in head and "\nlanguage:" in head
 
 
-def _import_note(name: str, raw: bytes) -> PageResult:
+def _import_note(name: str, raw: bytes, assets: AssetLookup) -> PageResult:
     """A Hexo/Jekyll note: the notes importer's conversion and bounds, unchanged (services/notes.py)."""
-    result = notes_import(name=name, data=raw)
+    result = notes_import(name=name, data=raw, assets=assets)
     error = f"{name}:{result.line}: {result.error}" if result.line else result.error
     return PageResult(
-        name=name, ok=result.ok, slug=result.slug, language=result.language, action=result.action, error=error
+        name=name,
+        ok=result.ok,
+        slug=result.slug,
+        language=result.language,
+        action=result.action,
+        error=error,
+        notices=result.notices,
     )
 
 
@@ -185,12 +250,17 @@ def import_zip(*, data: bytes, author: AbstractBaseUser | None) -> list[PageResu
     One result per file; a bad file saves nothing.
     """
     results = []
-    for name, raw in _entries(data):
+    entries = _entries(data)
+    files = {name: raw for name, raw in entries if not is_note(name)}
+    assets = files_lookup(files)
+    for name, raw in entries:
+        if not is_note(name):
+            continue  # an image: used by the pages and notes that name it
         if not _is_exported_page(raw):
-            results.append(_import_note(name, raw))
+            results.append(_import_note(name, raw, assets))
             continue
         try:
-            results.append(_import_page(name, raw, author=author))
+            results.append(_import_page(name, raw, author=author, files=files))
         except content.ContentError as exc:
             results.append(PageResult(name=name, ok=False, error=str(exc)))
         except (WikiError, RevisionConflict) as exc:
