@@ -1,14 +1,14 @@
 """The site's sections, in header order.
 
-A section appears in the navigation only once its URL exists, so the header never links to a page
-that has not landed yet (each app adds its entry when it ships).
+Every section's URL must exist: a section whose URL name does not resolve is a bug and raises
+``NoReverseMatch`` (no fallback hides a missing app, issue 11). An app adds its entry when it ships.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
@@ -56,20 +56,20 @@ SECTIONS: tuple[Section, ...] = (
 
 
 def nav_items(current_path: str) -> list[dict[str, object]]:
-    """Return the header's links for sections whose URL exists, marking the current one.
+    """Return the header's links, marking the current one (``NoReverseMatch`` if a section has no URL).
 
     The current section is the one with the longest URL that prefixes the path, so that
     ``/lessons/drills/`` marks Drills and not Lessons as well.
     """
-    items = []
-    for section in SECTIONS:
-        try:
-            url = reverse(section.url_name)
-        except NoReverseMatch:
-            continue
-        items.append(
-            {"url": url, "label": section.label, "description": section.description, "current": False}
-        )
+    items: list[dict[str, object]] = [
+        {
+            "url": reverse(section.url_name),
+            "label": section.label,
+            "description": section.description,
+            "current": False,
+        }
+        for section in SECTIONS
+    ]
     matches = [item for item in items if current_path.startswith(str(item["url"]))]
     if matches:
         max(matches, key=lambda item: len(str(item["url"])))["current"] = True
