@@ -93,6 +93,14 @@ class Simulation:
         }
 
 
+def check_request_count(total: int, noun: str = "requests") -> None:
+    """The one bound on how many requests (or WebSocket events) a simulation plays."""
+    if total > MAX_REQUESTS_PER_SIMULATION:
+        raise ConfigError(
+            [("requests", f"at most {MAX_REQUESTS_PER_SIMULATION} {noun} per simulation; got {total}")]
+        )
+
+
 def too_large(why: str) -> SimulationTooLarge:
     return SimulationTooLarge(
         [("requests", f"The simulation is too large: {why}. Send fewer or smaller requests.")]
@@ -107,11 +115,7 @@ def _request_bytes(request: Request) -> tuple[int, int]:
 
 
 def schedule(specs: list[RequestSpec]) -> list[tuple[float, RequestSpec]]:
-    total = sum(max(0, s.count) for s in specs)
-    if total > MAX_REQUESTS_PER_SIMULATION:
-        raise ConfigError(
-            [("requests", f"at most {MAX_REQUESTS_PER_SIMULATION} requests per simulation; got {total}")]
-        )
+    check_request_count(sum(max(0, s.count) for s in specs))
     errors = []
     sent = 0
     for i, spec in enumerate(specs):

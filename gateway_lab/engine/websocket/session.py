@@ -13,9 +13,9 @@ from typing import Any
 from ..messages import Client
 from ..model import ConfigError
 from ..simulation import (
-    MAX_REQUESTS_PER_SIMULATION,
     MAX_VIRTUAL_DURATION_MS,
     Simulation,
+    check_request_count,
     summarise,
     timeline_kind,
 )
@@ -48,8 +48,7 @@ def simulate_session(
 
 
 def _check(events: Sequence[Mapping[str, Any]]) -> None:
-    if len(events) > MAX_REQUESTS_PER_SIMULATION:
-        raise ConfigError([("requests", f"at most {MAX_REQUESTS_PER_SIMULATION} events per simulation")])
+    check_request_count(len(events), "events")
     errors = []
     for i, spec in enumerate(events):
         if not isinstance(spec, Mapping):
