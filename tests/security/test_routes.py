@@ -82,6 +82,14 @@ ACCESS: dict[str, str] = {
     "/ws-demo/": "anonymous",
     "/ws-demo/prices": "anonymous",
     "/ws-demo/connections/<slug:api_id>/<str:stage>": "anonymous",
+    "/gw-apis/": "staff",  # or an API editor (livegw.change_apidefinitionrecord)
+    "/gw-apis/<slug:api_id>/": "staff",
+    "/gw-apis/<slug:api_id>/releases": "staff",
+    "/gw-apis/<slug:api_id>/stages": "staff",
+    "/gw-apis/<slug:api_id>/deploy": "staff",
+    "/gw-apis/<slug:api_id>/rollback": "staff",
+    "/gw-apis/<slug:api_id>/promote": "staff",
+    "/gw-apis/<slug:api_id>/diff": "staff",
     "/gw-log/<slug:api_id>/": "staff",  # anyone while DEBUG is on
     "/gw-log/<slug:api_id>/trace/<path:request_id>": "staff",
     "/gw/<slug:api_id>/<str:stage>/@connections/<str:connection_id>": "credentials",
@@ -186,6 +194,15 @@ PROBES: list[Probe] = [
     _ok("/ws-demo/"),
     _ok("/ws-demo/prices", html=False),
     _ok("/ws-demo/connections/<slug:api_id>/<str:stage>", "/ws-demo/connections/demo-ws/prod", html=False),
+    # The API builder (issue 12): staff reach the views; an API nobody stored is a 404.
+    Probe("/gw-apis/", "GET", "/gw-apis/", 302, 403, 200, html=True),
+    Probe("/gw-apis/<slug:api_id>/", "GET", "/gw-apis/no-such-api/", 302, 403, 404),
+    Probe("/gw-apis/<slug:api_id>/releases", "GET", "/gw-apis/no-such-api/releases", 302, 403, 404),
+    Probe("/gw-apis/<slug:api_id>/stages", "POST", "/gw-apis/no-such-api/stages", 302, 403, 404, data={}),
+    Probe("/gw-apis/<slug:api_id>/deploy", "POST", "/gw-apis/no-such-api/deploy", 302, 403, 404, data={}),
+    Probe("/gw-apis/<slug:api_id>/rollback", "POST", "/gw-apis/no-such-api/rollback", 302, 403, 404, data={}),
+    Probe("/gw-apis/<slug:api_id>/promote", "POST", "/gw-apis/no-such-api/promote", 302, 403, 404, data={}),
+    Probe("/gw-apis/<slug:api_id>/diff", "GET", "/gw-apis/no-such-api/diff", 302, 403, 404),
     Probe("/gw-log/<slug:api_id>/", "GET", "/gw-log/demo-rest/", 302, 403, 200, html=True),
     Probe(
         "/gw-log/<slug:api_id>/trace/<path:request_id>", "GET", "/gw-log/demo-rest/trace/none", 302, 403, 404

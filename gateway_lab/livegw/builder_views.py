@@ -1,0 +1,315 @@
+"""The API builder's pages (``/gw-apis/…``): list, create, edit, stage settings, deploy, diff, rollback, promote.
+
+Staff, or users allowed to change stored APIs (``livegw.change_apidefinitionrecord``), only: a stored
+API runs on this server. Views are thin: forms parse, ``builder`` decides, templates are partials
+that htmx swaps (``#draft`` for the definition, ``#releases`` for stages and deployments).
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from . import builder
+from .builder_forms import ApiCreateForm, DeployForm, DraftForm, StageActionForm, StageSettingsForm
+from .models import ApiDefinitionRecord
+
+
+def can_build(user: Any) -> bool:
+    """Staff, or anyone granted ``livegw.change_apidefinitionrecord`` (an editor of stored APIs)."""
+    return bool(
+        user.is_authenticated and (user.is_staff or user.has_perm("livegw.change_apidefinitionrecord"))
+    )
+
+
+def builder_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    @functools.wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if can_build(request.user):
+            return view(request, *args, **kwargs)
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        raise PermissionDenied
+
+    return wrapped
+
+
+def _record(api_id: str) -> ApiDefinitionRecord:
+    record = builder.api_get(api_id)
+    if record is None or builder.api_type(record.definition) not in ("REST", "HTTP"):
+        raise Http404("No such REST or HTTP API")
+    return record
+
+
+def _errors(exc: builder.BuilderError) -> list[dict[str, str]]:
+    return [{"field": where, "message": why} for where, why in exc.errors]
+
+
+def _form_errors(form: Any) -> list[dict[str, str]]:
+    return [
+        {"field": name, "message": str(message)}
+        for name, messages in form.errors.items()
+        for message in messages
+    ]
+
+
+def _releases_context(record: ApiDefinitionRecord, **extra: Any) -> dict[str, Any]:
+    deployments = builder.deployment_list(record)
+    stages = []
+    for stage in sorted(record.stages, key=lambda s: str(s.get("stageName"))):
+        etag = builder.stage_etag(stage)
+        settings = builder.stage_settings_of(stage)
+        canary = stage.get("canarySettings") or None
+        stages.append(
+            {
+                "name": stage.get("stageName"),
+                "etag": etag,
+                "deployment_id": stage.get("deploymentId", ""),
+                "canary": canary,
+                "canary_deployment_id": (canary or {}).get("deploymentId", ""),
+                "form": StageSettingsForm.initial_for(stage, etag, settings),
+                "url": _stage_url(record.api_id, str(stage.get("stageName"))),
+            }
+        )
+    return {
+        "record": record,
+        "kind": builder.api_type(record.definition),
+        "stages": stages,
+        "deployments": deployments,
+        "deploy_form": DeployForm(
+            initial={"revision": record.draft_revision, "stage": stages[0]["name"] if stages else "prod"}
+        ),
+        "new_stage_form": StageSettingsForm(auto_id="id_new_%s"),
+        **extra,
+    }
+
+
+def _stage_url(api_id: str, stage: str) -> str:
+    return f"/gw/{api_id}/{stage}/" if stage != "$default" else f"/gw/{api_id}/"
+
+
+def _releases(
+    request: HttpRequest, record: ApiDefinitionRecord, *, status: int = 200, **extra: Any
+) -> HttpResponse:
+    return render(
+        request, "livegw/builder/edit.html#releases", _releases_context(record, **extra), status=status
+    )
+
+
+# --- List and create ----------------------------------------------------------------------------------
+
+
+@builder_required
+@require_http_methods(["GET", "POST"])
+def api_list(request: HttpRequest) -> HttpResponse:
+    """List stored APIs; POST creates one (a starter draft with one stage) and opens it."""
+    form = ApiCreateForm(request.POST or None)
+    errors: list[dict[str, str]] = []
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                record = builder.api_create(
+                    api_id=form.cleaned_data["api_id"],
+                    kind=form.cleaned_data["kind"],
+                    name=form.cleaned_data["name"],
+                )
+            except builder.BuilderError as exc:
+                errors = _errors(exc)
+            else:
+                return redirect("livegw:builder-edit", api_id=record.api_id)
+        else:
+            errors = _form_errors(form)
+    rows = [
+        {
+            "record": r,
+            "kind": builder.api_type(r.definition),
+            "stages": [s.get("stageName") for s in r.stages],
+        }
+        for r in builder.api_list()
+    ]
+    return render(
+        request,
+        "livegw/builder/list.html",
+        {"rows": rows, "form": form, "errors": errors},
+        status=400 if errors else 200,
+    )
+
+
+# --- Edit the draft -----------------------------------------------------------------------------------
+
+
+@builder_required
+@require_http_methods(["GET", "POST"])
+def api_edit(request: HttpRequest, api_id: str) -> HttpResponse:
+    """The editor: the draft (JSON or YAML), stage settings, deployments. POST saves the draft (``#draft``)."""
+    record = _record(api_id)
+    if request.method == "GET":
+        draft = DraftForm(
+            initial={
+                "definition": builder.definition_text(record.definition),
+                "revision": record.draft_revision,
+            }
+        )
+        return render(
+            request,
+            "livegw/builder/edit.html",
+            {**_releases_context(record), "draft": draft, "draft_errors": []},
+        )
+    form = DraftForm(request.POST)
+    errors: list[dict[str, str]] = []
+    status = 200
+    saved = False
+    if form.is_valid():
+        try:
+            record = builder.api_draft_save(
+                api_id=api_id,
+                text=form.cleaned_data["definition"],
+                base_revision=form.cleaned_data["revision"],
+            )
+            saved = True
+        except builder.BuilderError as exc:
+            errors, status = _errors(exc), exc.status
+    else:
+        errors, status = _form_errors(form), 400
+    if saved:
+        form = DraftForm(
+            initial={
+                "definition": builder.definition_text(record.definition),
+                "revision": record.draft_revision,
+            }
+        )
+    data = {**_releases_context(record), "draft": form, "draft_errors": errors, "saved": saved}
+    response = render(request, "livegw/builder/edit.html#draft", data, status=status)
+    if saved:
+        response["HX-Trigger"] = "draft-saved"  # the deploy form reloads with the new revision
+    return response
+
+
+@builder_required
+@require_GET
+def releases(request: HttpRequest, api_id: str) -> HttpResponse:
+    """The stages and deployments fragment (``#releases``), reloaded after the draft is saved."""
+    return _releases(request, _record(api_id))
+
+
+# --- Stages and deployments ---------------------------------------------------------------------------
+
+
+def _run(
+    request: HttpRequest, record: ApiDefinitionRecord, action: Callable[[], Any], *, message: str
+) -> HttpResponse:
+    try:
+        action()
+    except builder.BuilderError as exc:
+        return _releases(request, _record(record.api_id), status=exc.status, errors=_errors(exc))
+    return _releases(request, _record(record.api_id), notice=message)
+
+
+@builder_required
+@require_POST
+def stage_save(request: HttpRequest, api_id: str) -> HttpResponse:
+    """Save (or create) a stage's settings: throttling, cache, variables, canary (no redeploy, §8)."""
+    record = _record(api_id)
+    form = StageSettingsForm(request.POST)
+    if not form.is_valid():
+        return _releases(request, record, status=400, errors=_form_errors(form))
+    name = form.cleaned_data["stage"]
+    return _run(
+        request, record,
+        lambda: builder.stage_settings_save(api_id=api_id, stage_name=name, settings=form.settings(), etag=form.cleaned_data["etag"] or None),
+        message=_("Stage %(stage)s saved.") % {"stage": name},
+    )  # fmt: skip
+
+
+@builder_required
+@require_POST
+def deploy(request: HttpRequest, api_id: str) -> HttpResponse:
+    """Deploy the draft: a new immutable deployment, served by the stage (or its canary)."""
+    record = _record(api_id)
+    form = DeployForm(request.POST)
+    if not form.is_valid():
+        return _releases(request, record, status=400, errors=_form_errors(form))
+    data = form.cleaned_data
+    return _run(
+        request, record,
+        lambda: builder.api_deploy(
+            api_id=api_id, stage_name=data["stage"], base_revision=data["revision"], description=data["description"],
+            canary=data["canary"], created_by=request.user.get_username(),
+        ),
+        message=_("Deployed to %(stage)s.") % {"stage": data["stage"]},
+    )  # fmt: skip
+
+
+@builder_required
+@require_POST
+def rollback(request: HttpRequest, api_id: str) -> HttpResponse:
+    """Point a stage back at an earlier deployment."""
+    record = _record(api_id)
+    form = StageActionForm(request.POST)
+    if not form.is_valid() or not form.cleaned_data["deployment"]:
+        return _releases(
+            request,
+            record,
+            status=400,
+            errors=_form_errors(form) or [{"field": "deployment", "message": _("Choose a deployment.")}],
+        )
+    data = form.cleaned_data
+    return _run(
+        request, record,
+        lambda: builder.stage_rollback(api_id=api_id, stage_name=data["stage"], deployment_id=data["deployment"], etag=data["etag"]),
+        message=_("Stage %(stage)s now serves deployment %(id)s.") % {"stage": data["stage"], "id": data["deployment"]},
+    )  # fmt: skip
+
+
+@builder_required
+@require_POST
+def promote(request: HttpRequest, api_id: str) -> HttpResponse:
+    """Promote a stage's canary."""
+    record = _record(api_id)
+    form = StageActionForm(request.POST)
+    if not form.is_valid():
+        return _releases(request, record, status=400, errors=_form_errors(form))
+    data = form.cleaned_data
+    return _run(
+        request, record,
+        lambda: builder.canary_promote(api_id=api_id, stage_name=data["stage"], etag=data["etag"]),
+        message=_("Canary of %(stage)s promoted.") % {"stage": data["stage"]},
+    )  # fmt: skip
+
+
+@builder_required
+@require_GET
+def diff(request: HttpRequest, api_id: str) -> HttpResponse:
+    """The diff between any two deployments (or the draft): ``?a=<id>&b=<id>``."""
+    record = _record(api_id)
+    deployments = builder.deployment_list(record)
+    ids = [d.deployment_id for d in deployments]
+    a = request.GET.get("a") or (ids[1] if len(ids) > 1 else builder.DRAFT)
+    b = request.GET.get("b") or (ids[0] if ids else builder.DRAFT)
+    errors: list[dict[str, str]] = []
+    lines: list[builder.DiffLine] = []
+    try:
+        lines = builder.deployment_diff(record, a, b)
+    except builder.BuilderError as exc:
+        errors = _errors(exc)
+    data = {
+        "record": record,
+        "deployments": deployments,
+        "a": a,
+        "b": b,
+        "lines": lines,
+        "errors": errors,
+        "draft": builder.DRAFT,
+    }
+    template = "livegw/builder/diff.html"
+    if getattr(request, "htmx", None) and request.htmx.target == "diff-lines":
+        template += "#lines"
+    return render(request, template, data, status=400 if errors else 200)

@@ -1,0 +1,86 @@
+"""The API builder in a real browser (issue 12, GATEWAY_FACTS §8): deploy → diff → rollback, served live."""
+
+from __future__ import annotations
+
+import json
+import time
+import uuid
+from typing import Any
+
+import pytest
+from django.contrib.auth import get_user_model
+from playwright.sync_api import expect
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+PASSWORD = "a-long-test-password-1"
+MOCK = {"authorizationType": "NONE", "methodIntegration": {
+    "type": "MOCK", "requestTemplates": {"application/json": "{\"statusCode\": 200}"},
+    "integrationResponses": {"200": {"statusCode": "200", "responseTemplates": {"application/json": "{\"v\": 2}"}}}}}  # fmt: skip
+
+
+def _status_becomes(page: Any, path: str, wanted: int) -> None:
+    """The live gateway (another process) sees a stage change within its 1 s recheck."""
+    deadline = time.monotonic() + 5
+    status = None
+    while time.monotonic() < deadline:
+        status = page.request.get(path).status
+        if status == wanted:
+            return
+        time.sleep(0.2)
+    raise AssertionError(f"{path}: {status}, wanted {wanted}")
+
+
+@pytest.mark.parametrize("width", [390, 1280])
+def test_builder_deploy_diff_rollback_8(page: Any, width: int) -> None:
+    """§8: Deploy freezes the draft and the stage serves it; the diff shows the change; rollback restores."""
+    get_user_model().objects.create_user("builder", password=PASSWORD, is_staff=True)
+    page.set_viewport_size({"width": width, "height": 900})
+    page.goto("/accounts/login/?next=/gw-apis/")
+    page.fill("input[name=username]", "builder")
+    page.fill("input[name=password]", PASSWORD)
+    page.locator("[data-testid=login-form] [type=submit]").click()
+    api_id = "b-" + uuid.uuid4().hex[:8]
+    form = page.get_by_test_id("create-form")
+    form.locator("input[name=api_id]").fill(api_id)
+    form.locator("select[name=kind]").select_option("REST")
+    form.locator("[type=submit]").click()
+    page.wait_for_url(f"**/gw-apis/{api_id}/")
+
+    # First deployment: the starter's /hello.
+    page.get_by_test_id("deploy").click()
+    expect(page.get_by_test_id("notice")).to_be_visible()
+    first = page.get_by_test_id("stage-deployment").inner_text().strip()
+    _status_becomes(page, f"/gw/{api_id}/prod/hello", 200)
+
+    # Edit the draft: add GET /v (a mock); saving alone serves nothing new.
+    area = page.locator("#draft textarea[name=definition]")
+    definition = json.loads(area.input_value())
+    definition["resources"].append({"path": "/v", "resourceMethods": {"GET": MOCK}})
+    area.fill(json.dumps(definition, indent=2))
+    page.get_by_test_id("draft-save").click()
+    expect(page.get_by_test_id("draft-saved")).to_be_visible()
+    assert page.request.get(f"/gw/{api_id}/prod/v").status == 403
+    page.get_by_test_id("deploy").click()
+    expect(page.get_by_test_id("stage-deployment")).not_to_have_text(first)
+    second = page.get_by_test_id("stage-deployment").inner_text().strip()
+    _status_becomes(page, f"/gw/{api_id}/prod/v", 200)
+
+    # The diff between the two deployments shows the new resource.
+    page.get_by_test_id("open-diff").click()
+    page.get_by_test_id("diff-a").select_option(first)
+    page.get_by_test_id("diff-b").select_option(second)
+    page.get_by_test_id("diff-show").click()
+    expect(page.locator("[data-testid=diff-lines] [data-kind=add]").first).to_be_visible()
+    assert '"/v"' in page.get_by_test_id("diff-lines").inner_text()
+    assert page.evaluate("document.scrollingElement.scrollWidth <= window.innerWidth + 1")
+
+    # Roll prod back to the first deployment: /v is gone again, /hello still answers.
+    page.goto(f"/gw-apis/{api_id}/")
+    rollback = page.get_by_test_id("rollback-form")
+    rollback.locator("select[name=deployment]").select_option(first)
+    rollback.get_by_test_id("rollback").click()
+    expect(page.get_by_test_id("stage-deployment")).to_have_text(first)
+    _status_becomes(page, f"/gw/{api_id}/prod/v", 403)
+    _status_becomes(page, f"/gw/{api_id}/prod/hello", 200)
+    assert page.evaluate("document.scrollingElement.scrollWidth <= window.innerWidth + 1")
+    assert page.watch.foreign_requests == [] and page.watch.console_errors == []
