@@ -54,9 +54,8 @@ class UnknownPreset(LookupError):
 
 
 def preset_list() -> list[dict[str, Any]]:
-    """Return every preset's summary (name, titles, lessons, facts), without its definition."""
-    keep = ("name", "title", "description", "lesson", "lessons", "facts", "notice", "api_type")
-    return [{key: value for key, value in preset_summary(p).items() if key in keep} for p in _all_presets()]
+    """Return every preset's summary (name, titles, lessons, facts, API type), without its definition."""
+    return list_presets()
 
 
 def preset_get(*, name: str) -> dict[str, Any]:
@@ -76,16 +75,6 @@ def preset_names() -> list[str]:
 
 def _load_preset(name: str) -> Mapping[str, Any]:
     return load_preset(name)
-
-
-def preset_summary(preset: Mapping[str, Any]) -> dict[str, Any]:
-    """Return a preset with the API type spelled out for listings."""
-    api = preset.get("api") or {}
-    return {**preset, "api_type": api.get("protocolType", "REST")}
-
-
-def _all_presets() -> list[Mapping[str, Any]]:
-    return [_load_preset(name) for name in preset_names()]
 
 
 def simulation_run(

@@ -52,21 +52,29 @@ def load_preset(name: str) -> dict[str, Any]:
 
 
 def list_presets() -> list[dict[str, Any]]:
-    """Return every preset's summary (name, localised title/description, lessons, facts), by name."""
-    summaries = []
-    for path in sorted(PRESET_DIR.glob("*.json")):
-        data = load_preset(path.stem)
-        summaries.append(
-            {
-                "name": path.stem,
-                "title": _localised(data.get("title")),
-                "description": _localised(data.get("description")),
-                "lesson": data.get("lesson") or (data.get("lessons") or [None])[0],
-                "lessons": data.get("lessons") or [data.get("lesson")],
-                "facts": data.get("facts", []),
-            }
-        )
-    return summaries
+    """Return every preset's summary, by name: the one place a listing of presets is built.
+
+    Name, localised title/description, lessons, facts, the API type, and the notice when the
+    preset has one. Front ends (the API, the visualizer's picker, lessons) filter it; none re-reads
+    the preset files to build their own.
+    """
+    return [_summary(path.stem) for path in sorted(PRESET_DIR.glob("*.json"))]
+
+
+def _summary(name: str) -> dict[str, Any]:
+    data = load_preset(name)
+    summary = {
+        "name": name,
+        "title": _localised(data.get("title")),
+        "description": _localised(data.get("description")),
+        "lesson": data.get("lesson") or (data.get("lessons") or [None])[0],
+        "lessons": data.get("lessons") or [data.get("lesson")],
+        "facts": data.get("facts", []),
+        "api_type": (data.get("api") or {}).get("protocolType", "REST"),
+    }
+    if "notice" in data:
+        summary["notice"] = data["notice"]
+    return summary
 
 
 def key_request(preset: Mapping[str, Any], statuses: Sequence[int]) -> tuple[int, str | None]:
