@@ -2,17 +2,24 @@
 
 The user admin is Django's own, wrapped so that role (group) changes are audited with their actor
 and nobody but a superuser can change their own groups, permissions or staff flags.
+
+A lesson's change form carries the revision it was opened at, like the wiki editor: a save based on
+an older revision is refused (nothing saved, the admin's text kept in the form, a link to what
+changed), and saving again from that form replaces the newer revision knowingly.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from django import forms
 from django.contrib import admin
 from django.contrib.auth import get_user_model
-from django.http import HttpRequest
+from django.db import OperationalError, connection
+from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext as _
 
 from .models import AuditEntry, Drill, GlossaryTerm, Lesson, LessonRevision, LessonSection, Source
 from .roles import current_actor
@@ -31,8 +38,56 @@ class RevisionInline(admin.TabularInline):
         return False
 
 
+class LessonAdminForm(forms.ModelForm):
+    """The lesson form with the revision it was opened at (``base_revision``, hidden)."""
+
+    base_revision = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["base_revision"].initial = self.instance.revision
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        if not self.instance.pk:
+            return cleaned
+        base = cleaned.get("base_revision")
+        current = Lesson.objects.filter(pk=self.instance.pk).values_list("revision", flat=True).first()
+        if current is not None and base != current:
+            self._refuse(base, current)
+        return cleaned
+
+    def _refuse(self, base: int | None, current: int) -> None:
+        """Nothing is saved; the form keeps the admin's text and now carries the current revision,
+        so saving again (after looking at what changed) replaces it knowingly."""
+        lesson = self.instance
+        diff = reverse("lessons:diff", args=[lesson.slug])
+        data = self.data.copy()
+        data["base_revision"] = str(current)
+        self.data = data
+        raise forms.ValidationError(
+            format_html(
+                '{} <a href="{}?lang={}&amp;a={}&amp;b={}">{}</a>',
+                _(
+                    "Someone saved this page (revision %(current)s) after you opened it at revision "
+                    "%(base)s. Nothing was saved and your text is kept below. Look at what changed, "
+                    "merge it into your text, then save again to replace their revision."
+                )
+                % {"current": current, "base": base if base is not None else "?"},
+                diff,
+                lesson.language,
+                base if base else current,
+                current,
+                _("See what changed"),
+            ),
+            code="stale_revision",
+        )
+
+
 @admin.register(Lesson)
 class LessonAdmin(admin.ModelAdmin):
+    form = LessonAdminForm
     list_display = ("slug", "language", "title", "source", "revision", "order", "modified_at")
     list_filter = ("language", "source")
     search_fields = ("slug", "title", "summary", "body")
@@ -71,8 +126,34 @@ class LessonAdmin(admin.ModelAdmin):
         )
         return format_html('<table style="width:100%"><tr>{}</tr></table>', cells)
 
+    def changeform_view(
+        self,
+        request: HttpRequest,
+        object_id: str | None = None,
+        form_url: str = "",
+        extra_context: dict[str, Any] | None = None,
+    ) -> HttpResponse:
+        """A wiki save that lands between this form's check and its save rolls the admin's save back;
+        the form is then checked again, which now refuses it as stale (with the admin's text kept).
+
+        PostgreSQL reports that race as the service's ``RevisionConflict``; SQLite (WAL) refuses the
+        write of a transaction whose snapshot another connection has since changed ("database is
+        locked", SQLITE_BUSY_SNAPSHOT) before the service can look.
+        """
+        from .services.revisions import RevisionConflict
+
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except RevisionConflict:
+            pass
+        except OperationalError as exc:
+            if connection.vendor != "sqlite" or "locked" not in str(exc):
+                raise
+        return super().changeform_view(request, object_id, form_url, extra_context)
+
     def save_model(self, request: HttpRequest, obj: Lesson, form: Any, change: bool) -> None:
-        """An admin edit of the text is a wiki revision too (through the service, with its lock)."""
+        """An admin edit of the text is a wiki revision too (through the service, with its lock),
+        based on the revision the form was opened at."""
         from .services.revisions import lesson_revise
 
         if change and {"body", "title"} & set(form.changed_data):
@@ -80,9 +161,10 @@ class LessonAdmin(admin.ModelAdmin):
             body, title = obj.body, obj.title
             obj.body, obj.title = saved.body, saved.title
             super().save_model(request, obj, form, change)
+            base = form.cleaned_data.get("base_revision")
             lesson_revise(
-                lesson=obj, body=body, title=title, author=request.user, base_revision=saved.revision,
-                message="edited in the admin",
+                lesson=obj, body=body, title=title, author=request.user,
+                base_revision=saved.revision if base is None else base, message="edited in the admin",
             )  # fmt: skip
             obj.refresh_from_db()
             return
