@@ -21,22 +21,22 @@ No Django here (the architecture test enforces that too).
 from __future__ import annotations
 
 from .access.directory import AccessDirectory, load_access
-from .clock import VIRTUAL_EPOCH_MS, Clock, SystemClock, VirtualClock
-from .context import DEFAULT_ACCOUNT_ID
 from .access.iam_policy import PolicyDecision
 from .access.iam_policy import evaluate as evaluate_policy
+from .access.jwt import DEFAULT_SCOPES, LabUser, LabUserPool, Tokens, UserPoolError, generate_private_key
+from .access.jwt_check import verify_signature
+from .access.sigv4 import LabCredential, create_credential, sign
+from .clock import VIRTUAL_EPOCH_MS, Clock, SystemClock, VirtualClock
+from .context import DEFAULT_ACCOUNT_ID
 from .integrations import IntegrationRuntime
 from .integrations.functions import current_invocation
 from .integrations.lab_stores import LabServices
-from .access.jwt import DEFAULT_SCOPES, LabUser, LabUserPool, Tokens, UserPoolError, generate_private_key
-from .access.jwt_check import verify_signature
 from .messages import Client, Headers, Request, Response
 from .model import ApiType, ConfigError, Deployment
-from .model_load import deploy, load_api, load_stage
+from .model_load import api_type_of, deploy, load_api, load_stage
 from .pipeline import Pipeline, build_pipeline
 from .presets import PresetNotFound, key_request, list_presets, load_preset
 from .redaction import redact, redact_headers
-from .access.sigv4 import LabCredential, create_credential, sign
 from .simulate import simulate
 from .simulation import (
     MAX_BODY_BYTES,
@@ -52,6 +52,7 @@ from .trace import SCHEMA_VERSION, StageName, Trace, response_to_dict, trace_to_
 __all__ = [
     # Loading an API definition and a stage (every validity rule raises ConfigError)
     "ApiType",
+    "api_type_of",
     "ConfigError",
     "Deployment",
     "deploy",

@@ -107,6 +107,17 @@ def deploy(api_json: Mapping[str, Any], *, deployment_id: str | None = None) -> 
     return Deployment(id=deployment_id or content_id(api.raw), api=api)
 
 
+def api_type_of(definition: Mapping[str, Any]) -> ApiType:
+    """Return a definition's ``protocolType`` as the loader reads it: REST when absent (§1.1).
+
+    Raises ``ConfigError`` for a type API Gateway does not have, with the loader's message.
+    """
+    errors = _Errors()
+    api_type: ApiType = _enum(definition, "protocolType", ApiType, ApiType.REST, errors)
+    errors.raise_if_any()
+    return api_type
+
+
 def load_api(data: Mapping[str, Any]) -> Api:
     """Return the frozen ``Api`` for AWS-style JSON, or raise ``ConfigError`` naming each bad field."""
     if not isinstance(data, Mapping):

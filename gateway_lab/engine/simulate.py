@@ -24,8 +24,8 @@ from .clock import VIRTUAL_EPOCH_MS, VirtualClock
 from .context import AccountSettings
 from .integrations import IntegrationRuntime
 from .messages import Client
-from .model import ConfigError, Deployment
-from .model_load import deploy
+from .model import ApiType, ConfigError, Deployment
+from .model_load import api_type_of, deploy
 from .pipeline import build_pipeline
 from .simulation import (
     DEFAULT_BUDGET_S,
@@ -73,7 +73,7 @@ def simulate(
     ``runtime`` is given).
     """
     stage = stage or {}
-    if str(api.get("protocolType", "")).upper() == "WEBSOCKET":  # sessions, not lone requests (§9)
+    if api_type_of(api) == ApiType.WEBSOCKET:  # sessions, not lone requests (§9)
         events = [r for r in requests if isinstance(r, Mapping)]
         if len(events) != len(requests):
             raise ConfigError(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from gateway_lab.engine import ApiType, api_type_of
 from gateway_lab.engine.model import ConfigError, EndpointType
 from gateway_lab.engine.model_load import deploy, load_api, load_stage
 
@@ -139,3 +140,12 @@ def test_model_stage_errors_name_the_stage_document() -> None:
 def test_model_http_api_without_stage_name_runs_default_stage() -> None:
     """§1.1 (DG:http-api-stages): an HTTP API's stage without a name is the $default stage."""
     assert load_stage({}, load_api(http_api({"GET /x": {}}))).name == "$default"
+
+
+def test_api_type_of_reads_protocol_type_like_the_loader() -> None:
+    """§1.1: REST when absent, case-insensitive, and an unknown type is the loader's ConfigError."""
+    assert api_type_of({}) == ApiType.REST
+    assert api_type_of({"protocolType": "http"}) == ApiType.HTTP
+    with pytest.raises(ConfigError) as caught:
+        api_type_of({"protocolType": "GRPC"})
+    assert caught.value.errors[0][0] == "protocolType"
