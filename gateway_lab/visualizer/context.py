@@ -14,6 +14,7 @@ from django.http import HttpRequest, QueryDict
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from gateway_lab.engine import trace_to_dict
 
@@ -26,6 +27,7 @@ from .nodes import diagram_nodes
 from .outcomes import choices_for, outcome_label, with_status_classes
 from .picker import localised
 from .scenarios import MAX_BURST, format_send
+from .scenarios.curl import CHANGED, CLIENT, SIGNATURE, curl_for
 from .state import VIEW_KEYS, State, forms_data, hidden_inputs, resolve, without
 from .timeline_context import timeline_data
 
@@ -56,6 +58,7 @@ def page_data(request: HttpRequest, form: VisualizerForm, query: QueryDict | Non
         return data
     req = min(state.req, len(simulation.traces) - 1)
     data.update(_trace_data(state, simulation, req))
+    data["curl"] = _curl(request, state)
     data["clamped"] = _clamped(request.GET, data["view"], req)  # what the link asked, before clamping
     data["hiding_answer"] = bool(data["predict"]) and not data["view"].finished
     if data["hiding_answer"]:  # the chart, the summary and the other side tell the status
@@ -106,6 +109,26 @@ def _trace_data(state: State, simulation: Any, req: int) -> dict[str, Any]:
         "request_count": len(simulation.traces),
         "lab_services": lab_stores(simulation.services),
     }
+
+
+# Why a live scenario has no "Copy as curl" (scenarios.curl): the live API serves its stage as deployed.
+NOT_LIVE_REASONS = {
+    CHANGED: _lazy(
+        "The builder changed this API, so the live gateway would not answer the same: clear the builder's fields to copy the command."
+    ),
+    CLIENT: _lazy(
+        "curl sends from your own address and Region: clear Client Region, Source IP and VPC endpoint to copy the command."
+    ),
+    SIGNATURE: _lazy("curl signs correctly or not at all: choose “sign” to copy a signed command."),
+}
+
+
+def _curl(request: HttpRequest, state: State) -> dict[str, Any] | None:
+    """Return the live run's curl command for this page's host, or why it has none (None: not a live run)."""
+    curl = curl_for(state.run, state.run_query, base_url=request.build_absolute_uri("/"))
+    if curl is None:
+        return None
+    return {"command": curl.command, "url": curl.url, "blocked": NOT_LIVE_REASONS.get(curl.blocked)}
 
 
 def _htmx_target(request: HttpRequest) -> str | None:

@@ -35,6 +35,8 @@
       button.addEventListener("click", function () { setPlaying(!timer); });
       if (timer) { button.setAttribute("aria-pressed", "true"); button.textContent = button.dataset.pause; }
     }
+    var copy = document.querySelector("[data-testid=copy-curl]");
+    if (copy) copy.hidden = false;  // copying needs this script: without it the command is still shown
     var t = trace();
     if (t) document.body.dataset.step = t.dataset.step;
     document.body.dataset.vizReady = "true";
@@ -75,6 +77,20 @@
     if (event.target.open) url.searchParams.set("build", "1"); else url.searchParams.delete("build");
     history.replaceState(history.state, "", url);
   }, true);
+  // "Copy as curl": the button carries the exact command; the status line says whether it was copied.
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest && event.target.closest("[data-testid=copy-curl]");
+    if (!button) return;
+    var status = document.querySelector("[data-testid=curl-status]");
+    function say(text, copied) { if (status) { status.textContent = text; status.dataset.copied = copied ? "true" : "false"; } }
+    function selectCommand() {
+      var code = document.querySelector("[data-testid=curl-command]");
+      if (code) { var range = document.createRange(); range.selectNodeContents(code); var sel = window.getSelection(); sel.removeAllRanges(); sel.addRange(range); }
+      say(button.dataset.copyFailed, false);
+    }
+    if (!navigator.clipboard || !navigator.clipboard.writeText) { selectCommand(); return; }
+    navigator.clipboard.writeText(button.dataset.curl).then(function () { say(button.dataset.copied, true); }, selectCommand);
+  });
   document.addEventListener("htmx:afterSettle", wire);
   document.addEventListener("input", function (event) {
     if (event.target.matches("[data-testid=scrub]")) event.target.nextElementSibling.textContent = "#" + (parseInt(event.target.value, 10) + 1);
