@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .builder import served_definitions
+from .builder import api_type, served_definitions
 from .demo_apis import DEMO_APIS
 from .models import ApiDefinitionRecord
 
@@ -31,7 +31,7 @@ def served_api(
         deployments = {}
     else:
         return None
-    if str(definition.get("protocolType", "REST")).upper() not in SERVABLE:
+    if api_type(definition) not in SERVABLE:
         return None
     stage = next((s for s in stages if s.get("stageName") == stage_name), None)
     if stage is None:
@@ -44,3 +44,35 @@ def served_api(
     if canary is None and "canarySettings" in stage:
         stage["canarySettings"] = {k: v for k, v in stage["canarySettings"].items() if k != "deploymentId"}
     return served, stage, canary
+
+
+# Headers a client library adds on its own, or the connection's: a replay leaves them to the visualizer.
+TRANSPORT_HEADERS = frozenset(
+    {"host", "content-length", "connection", "user-agent", "accept", "accept-encoding", "expect"}
+)
+MASK = "****"  # engine.redaction's mask: a credential the log does not keep
+
+
+def replay_params(entry: dict[str, Any]) -> dict[str, str]:
+    """Return the visualizer query that replays a request log entry on the stage it reached (``?live=``).
+
+    The log keeps credentials masked, so headers holding a masked value are left out (the replay runs
+    without them), as are the transport headers curl or an SDK adds by itself.
+    """
+    request = entry.get("request") or {}
+    headers = [
+        f"{name}: {value}"
+        for name, value in (request.get("headers") or {}).items()
+        if name.lower() not in TRANSPORT_HEADERS
+        and not name.lower().startswith("x-forwarded-")
+        and MASK not in str(value)
+    ]
+    params = {
+        "live": f"{entry['api_id']}/{entry['stage']}",
+        "method": str(entry.get("method") or "GET").upper(),
+        "path": str(entry.get("path") or "/"),
+        "query": str(entry.get("query") or ""),
+        "headers": "\n".join(headers),
+        "body": str(request.get("body") or ""),
+    }
+    return {key: value for key, value in params.items() if value}

@@ -93,3 +93,39 @@ def test_copied_sigv4_curl_signs_with_the_learners_own_keys(server):
     assert predicted == 200 and status == 200, output
     wrong = {**env, "AWS_SECRET_ACCESS_KEY": DEMO_REST_IAM_SECRET[::-1]}
     assert _curl_status(command, wrong)[0] == 403  # the same command with a wrong secret is refused
+
+
+def _get(server: AsgiServer, path: str) -> str:
+    with urllib.request.urlopen(server.url + path, timeout=30) as response:  # noqa: S310 - the test server
+        assert response.status == 200
+        return response.read().decode()
+
+
+def test_every_live_request_opens_in_the_visualizer_and_replays_with_its_status(server):
+    """Issue 12 ("why did I get a 429?"): each live request in /gw-log/ opens its trace, and replays in the
+    visualizer (``?live=``) to the status the live gateway answered: 200, 403, 502 and a throttled 429."""
+    sent = [
+        f"curl -i {server.url}/gw/demo-http/pets/7?color=red",
+        f"curl -i -X POST {server.url}/gw/demo-rest/dev/echo/x -H 'Content-Type: application/json' --data-raw '{{\"a\": 1}}'",
+        f"curl -i {server.url}/gw/demo-rest/dev/no-such-path",
+        f"curl -i {server.url}/gw/demo-rest/prod/broken",
+    ]
+    statuses = [_curl_status(command)[0] for command in sent]
+    assert statuses == [200, 200, 403, 502]
+    burst = [_curl_status(f"curl -i {server.url}/gw/demo-rest/dev/hello")[0] for _ in range(14)]
+    assert 429 in burst  # §3.1: dev allows a burst of 10
+    for api_id in ("demo-rest", "demo-http"):
+        log = _get(server, f"/gw-log/{api_id}/")
+        links = [html.unescape(h) for h in re.findall(r'href="([^"]+)" data-testid="open-trace"', log)]
+        rows = re.findall(r'<tr data-status="(\d{3})" data-testid="log-row">', log)
+        assert links and len(links) == len(rows)
+        for link, status in zip(links, rows, strict=True):
+            trace_page = _get(server, link)
+            assert f"→ {status} ·" in trace_page
+            replay = html.unescape(
+                re.search(r'href="([^"]+)" data-testid="replay-in-visualizer"', trace_page).group(1)
+            )
+            visualizer = _get(server, replay + "&step=50")
+            predicted = re.search(r'data-testid="trace-status">[^→]*→ (\d{3})', visualizer).group(1)
+            expected = "200" if status == "429" else status  # one replayed request meets a full bucket
+            assert predicted == expected, (link, replay)
