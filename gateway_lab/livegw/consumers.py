@@ -27,7 +27,7 @@ from asgiref.sync import sync_to_async
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 
-from gateway_lab.engine.messages import Response
+from gateway_lab.engine import Response
 from gateway_lab.engine.websocket import EventOutcome, ms_until_timeout
 
 from . import delivery, services, ticker, viewers

@@ -21,8 +21,7 @@ from typing import Any, Protocol
 
 from channels.layers import get_channel_layer
 
-from gateway_lab.engine.redaction import redact
-from gateway_lab.engine.trace import Trace, trace_to_dict
+from gateway_lab.engine import Trace, redact, trace_to_dict
 from gateway_lab.engine.websocket import CloseCommand, Push
 
 from . import services

@@ -20,9 +20,7 @@ from typing import Any
 
 from django.conf import settings
 
-from gateway_lab.engine.messages import Request
-from gateway_lab.engine.redaction import redact, redact_headers
-from gateway_lab.engine.trace import Trace, trace_to_dict
+from gateway_lab.engine import Request, Trace, redact, redact_headers, trace_to_dict
 
 LIMIT = 200  # entries kept per API
 PREFIX = "gwlab:reqlog:"

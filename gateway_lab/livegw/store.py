@@ -14,9 +14,7 @@ from typing import Any
 
 from django.conf import settings
 
-from gateway_lab.engine import token_bucket
-from gateway_lab.engine.clock import Clock, SystemClock
-from gateway_lab.engine.state import MemoryStore, Store
+from gateway_lab.engine import Clock, MemoryStore, Store, SystemClock, Take, take
 
 STORE_TIMEOUT_S = 5.0
 STORE_CONNECT_TIMEOUT_S = 2.0
@@ -41,6 +39,17 @@ redis.call('SET', KEYS[1], cjson.encode({after, stamp}))
 return {admitted and 1 or 0, string.format('%.17g', before), string.format('%.17g', after)}
 """
 
+# One usage-plan quota spend in Redis (§3.3): read the period's counter, refuse at the limit, else count
+# the request, atomically, so processes sharing a quota never both spend its last request. The counter
+# stays a plain integer (``get`` reads it as the engine's MemoryStore keeps it); it expires with its period.
+SPEND_QUOTA_LUA = """
+local used = tonumber(redis.call('GET', KEYS[1]) or '0')
+if used >= tonumber(ARGV[1]) then return {0, used} end
+used = redis.call('INCR', KEYS[1])
+if used == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
+return {1, used}
+"""
+
 
 class RedisStore:
     """The engine's Store protocol over Redis; values are JSON, TTLs are Redis PX expiries."""
@@ -54,17 +63,23 @@ class RedisStore:
         )
         self._prefix = prefix
         self._take = self._redis.register_script(TAKE_TOKEN_LUA)
+        self._spend = self._redis.register_script(SPEND_QUOTA_LUA)
 
-    def take_token(self, key: str, now_ms: float, *, rate: float, burst: float) -> token_bucket.Take:
+    def take_token(self, key: str, now_ms: float, *, rate: float, burst: float) -> Take:
         """Take one token from a bucket in one atomic Lua step (shared by every server process)."""
         admitted, before, after = self._take(keys=[self._prefix + key], args=[repr(now_ms), rate, burst])
         tokens_after = float(after)
-        return token_bucket.Take(
+        return Take(
             admitted=bool(admitted),
             tokens_before=float(before),
             tokens_after=tokens_after,
             state=(tokens_after, now_ms),
         )
+
+    def spend_quota(self, key: str, limit: int, *, ttl_ms: float) -> tuple[bool, int]:
+        """Count one request against a quota counter unless it is spent: (admitted, used), one Lua step."""
+        admitted, used = self._spend(keys=[self._prefix + key], args=[int(limit), max(1, int(ttl_ms))])
+        return bool(admitted), int(used)
 
     def get(self, key: str) -> Any | None:
         raw = self._redis.get(self._prefix + key)
@@ -113,12 +128,20 @@ class LockedMemoryStore:
         with self._lock:
             return [self._store.get(key) for key in keys]
 
-    def take_token(self, key: str, now_ms: float, *, rate: float, burst: float) -> token_bucket.Take:
+    def take_token(self, key: str, now_ms: float, *, rate: float, burst: float) -> Take:
         """Read, refill, take and write a bucket under the lock (threads of one process share it)."""
         with self._lock:
-            took = token_bucket.take(self._store.get(key), now_ms, rate=rate, burst=burst)
+            took = take(self._store.get(key), now_ms, rate=rate, burst=burst)
             self._store.put(key, list(took.state))
         return took
+
+    def spend_quota(self, key: str, limit: int, *, ttl_ms: float) -> tuple[bool, int]:
+        """Count one request against a quota counter unless it is spent, under the lock: (admitted, used)."""
+        with self._lock:
+            used = int(self._store.get(key) or 0)
+            if used >= limit:
+                return False, used
+            return True, self._store.incr(key, ttl_ms=ttl_ms)
 
     def put(self, key: str, value: Any, *, ttl_ms: float | None = None) -> None:
         with self._lock:
