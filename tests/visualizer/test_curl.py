@@ -100,3 +100,16 @@ def test_presets_have_no_curl(client, preset):
     """A preset's API is not deployed on the live gateway (only ?live= stages are): no command, no note."""
     page = _page(client, preset=preset)
     assert 'data-testid="curl"' not in page
+
+
+def test_live_page_names_the_api_and_stage_and_links_its_request_log(client):
+    """Issue 12: a live scenario says which live API and stage it runs, and links that API's request log."""
+    page = _page(client, live="demo-rest/dev")
+    assert "Live API demo-rest, stage dev" in page and 'href="/gw-log/demo-rest/" data-testid="live-log"' in page
+
+
+def test_live_page_in_zh_hans_is_translated(client):
+    """Issue 10/12: the live block and the button speak Chinese to a zh-Hans learner."""
+    client.cookies["django_language"] = "zh-hans"
+    page = _page(client, live="demo-rest/dev", path="/hello")
+    assert "在线 API demo-rest，阶段 dev" in page and "复制为 curl 命令" in page
