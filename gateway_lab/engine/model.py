@@ -174,6 +174,10 @@ class Deployment:
     id: str
     api: Api
     description: str = ""
+    # What the engine derives from this snapshot on first use, by owner module (``"access"``:
+    # ``engine.access.directory``). Per instance, so it goes with the snapshot and nothing is keyed
+    # by ``id()``; not part of equality (what it holds pickles as empty, see ``DeploymentAccess``).
+    derived: dict[str, Any] = field(default_factory=dict, init=False, repr=False, compare=False)
 
 
 def content_id(data: Any) -> str:

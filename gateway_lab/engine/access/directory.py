@@ -2,7 +2,8 @@
 
 In AWS these live in the account, not in an API. The lab reads them from ``Context.access`` when
 the composition root provides one, else from the API JSON's ``labAccess`` block (presets carry it
-there), loaded once per deployed API because user pools hold generated RSA keys. Shape::
+there), loaded once per deployed API because user pools hold generated RSA keys (on the
+``Deployment``, see ``DeploymentAccess``). Shape::
 
     "labAccess": {
       "iamUsers": [{"userName": "svc", "accessKeys": [{"accessKeyId": "AKIA…", "secretAccessKey": "…"}],
@@ -16,12 +17,15 @@ there), loaded once per deployed API because user pools hold generated RSA keys.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from cryptography.hazmat.primitives import serialization
 
+from ..context import Context
+from ..model import Deployment
 from .jwt import LabUserPool
 from .sigv4 import LabCredential
 from .usage_plan import ApiKey, UsagePlan, load_api_key, load_usage_plan
@@ -96,21 +100,56 @@ def load_access(
     )
 
 
-_loaded: dict[int, tuple[Any, AccessDirectory]] = {}
+class DeploymentAccess:
+    """What access control derives from one deployed snapshot, kept on it (``Deployment.derived``).
+
+    The ``labAccess`` directory per account (loaded once: user pools generate RSA keys, and every
+    request must see the same keys) and the Lambda authorizers' checked configurations and cached
+    verdicts (``engine.access.stages.auth_lambda``). Safe for threads: the directory is built under
+    a lock, and the dicts only ever gain complete entries. A copy in another process (pickle) starts
+    empty and builds its own.
+    """
+
+    __slots__ = ("_directories", "_lock", "authorizers", "verdicts")
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._directories: dict[str, AccessDirectory] = {}
+        self.authorizers: dict[str, Any] = {}  # authorizer id -> auth_lambda's checked configuration
+        self.verdicts: dict[
+            tuple[str, str], Any
+        ] = {}  # (result-cache key, method ARN) -> auth_lambda's verdict
+
+    def __reduce__(self) -> tuple[type[DeploymentAccess], tuple[()]]:
+        return (DeploymentAccess, ())
+
+    def directory(self, raw: Mapping[str, Any], *, account_id: str, region: str) -> AccessDirectory:
+        """Return the directory of ``raw`` (this snapshot's ``labAccess``) for ``account_id``."""
+        found = self._directories.get(account_id)
+        if found is None:
+            with self._lock:  # two threads must not build two pools with different keys
+                found = self._directories.get(account_id)
+                if found is None:
+                    found = load_access(raw, account_id=account_id, region=region)
+                    self._directories[account_id] = found
+        return found
 
 
-def access_of(ctx: Any) -> AccessDirectory:
+def deployment_access(deployment: Deployment) -> DeploymentAccess:
+    """Return what access control keeps on ``deployment``, creating it on first use."""
+    found: DeploymentAccess | None = deployment.derived.get("access")
+    if found is None:
+        found = deployment.derived.setdefault("access", DeploymentAccess())  # atomic: one wins
+    return found
+
+
+def access_of(ctx: Context) -> AccessDirectory:
     """Return the directory for this request: ``ctx.access`` if the pipeline has one, else the API's ``labAccess``."""
-    given = getattr(ctx, "access", None)
+    given = ctx.access
     if given is not None:
         return given
     raw = ctx.api.raw.get("labAccess")
     if not raw:
         return EMPTY
-    cached = _loaded.get(id(raw))
-    if cached is None or cached[0] is not raw:  # id() can be reused once a snapshot is gone
-        if len(_loaded) > 64:  # edited APIs leave old snapshots behind; don't keep them all
-            _loaded.clear()
-        cached = (raw, load_access(raw, account_id=ctx.account.account_id, region=ctx.api.region))
-        _loaded[id(raw)] = cached
-    return cached[1]
+    access = deployment_access(ctx.deployment)
+    return access.directory(raw, account_id=ctx.account.account_id, region=ctx.api.region)

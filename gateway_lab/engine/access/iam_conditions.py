@@ -23,6 +23,8 @@ def glob_match(pattern: str, value: str, *, ignore_case: bool = False) -> bool:
     """
     if ignore_case:
         pattern, value = pattern.lower(), value.lower()
+    if "?" not in pattern:  # the usual policy: literals and ``*`` only, matched with str methods
+        return pattern == value if "*" not in pattern else _stars_match(pattern.split("*"), value)
     p = v = 0
     star, resume = -1, 0
     while v < len(value):
@@ -38,6 +40,25 @@ def glob_match(pattern: str, value: str, *, ignore_case: bool = False) -> bool:
         else:
             return False
     return all(c == "*" for c in pattern[p:])
+
+
+def _stars_match(parts: list[str], value: str) -> bool:
+    """Match ``parts`` (a pattern split at its ``*``s, at least two) against ``value``.
+
+    The value must start with the first part and end with the last; the parts between are found
+    left to right, each as early as possible, which is the match whenever one exists.
+    """
+    head, tail = parts[0], parts[-1]
+    end = len(value) - len(tail)
+    if end < len(head) or not value.startswith(head) or not value.endswith(tail):
+        return False
+    at = len(head)
+    for part in parts[1:-1]:
+        found = value.find(part, at, end)
+        if found < 0:
+            return False
+        at = found + len(part)
+    return True
 
 
 def _glob(pattern: str, value: str) -> bool:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 from gateway_lab.engine.access import sigv4
+from gateway_lab.engine.access.directory import access_of
 from gateway_lab.engine.access.jwt import LabUserPool
 from gateway_lab.engine.clock import VIRTUAL_EPOCH_MS
 from gateway_lab.engine.messages import Client, Request
@@ -180,9 +181,9 @@ def test_cognito_stage_passes_claims_to_integration() -> None:
     """§7.4, §6.1: a valid ID token passes and its claims reach requestContext.authorizer.claims."""
     api = _cognito_api(LabUserPool(pool_id="us-east-1_Stage1"))
     p, _ = pipeline(api)
-    from gateway_lab.engine.access.directory import access_of  # the pool built from this API's labAccess
-
-    ctx_pool = access_of(type("C", (), {"api": p.api, "account": p.account})()).user_pools["us-east-1_Stage1"]
+    ctx_pool = access_of(p.start(Request.build("GET", "/pets"))).user_pools[
+        "us-east-1_Stage1"
+    ]  # this API's labAccess
     tokens = ctx_pool.sign_in("maria", "correct horse", client_id="app", now_s=int(VIRTUAL_EPOCH_MS / 1000))
     trace = p.run(Request.build("GET", "/pets", headers={"Authorization": tokens.id_token}))
     event = json.loads(trace.response.text())

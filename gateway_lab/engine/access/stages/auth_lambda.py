@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import Any
 
 from ... import bounded_regex
@@ -16,6 +16,7 @@ from ...stages.integration import build_call
 from ...text import Message, Text
 from ...trace import Outcome, StageName, Step
 from .. import authorizers as az
+from ..directory import deployment_access
 from ..iam_policy import Effect
 from .common import access_denied, authorizer_error, combined_with_policy, request_arn, unauthorized
 
@@ -124,15 +125,74 @@ def _broken(ctx: Context, reason: Message, detail: dict[str, Any], duration_ms: 
     )
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
+class _Settings:
+    """One authorizer's settings, read once per deployment (they are part of the snapshot)."""
+
+    authorizer: Mapping[str, Any]  # the definition they were read from
+    authorizer_id: str
+    sources: tuple[str, ...]
+    needs_context: bool  # a source reads $context (routeKey, httpMethod, path)
+    regex: str | None  # identityValidationExpression
+    ttl: int
+    kind: Mapping[str, str]  # authorizer_type or payload_version, for the step's detail
+    simple: bool  # enableSimpleResponses
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class _Judged:
+    """An authorizer output checked and evaluated against one method ARN (§7.2)."""
+
+    value: Any  # the output as the result cache holds it
+    output: az.AuthorizerOutput
+    effect: Effect
+    policy: Mapping[str, Any]  # the step's detail["policy"]
+    whys: dict[str, Message]
+    context: dict[str, Any]  # requestContext.authorizer on Allow
+    nested: bool  # HTTP payload 2.0: the context sits under "lambda"
+    allows: Message  # the reason of an Allow from the cache
+
+
+MAX_VERDICTS = 1024  # cached verdicts kept per deployment: (token, ARN) pairs
+
+
+def _settings(ctx: Context, authorizer: Mapping[str, Any]) -> _Settings:
+    kept = deployment_access(ctx.deployment).authorizers
+    authorizer_id = str(authorizer.get("id") or authorizer.get("authorizerId"))
+    found = kept.get(authorizer_id)
+    if found is not None and found.authorizer is authorizer:
+        return found  # type: ignore[no-any-return]
+    sources = tuple(az.identity_sources(authorizer))
+    regex = authorizer.get("identityValidationExpression")
+    found = _Settings(
+        authorizer=authorizer,
+        authorizer_id=authorizer_id,
+        sources=sources,
+        needs_context=any("context." in source for source in sources),
+        regex=str(regex) if regex else None,
+        ttl=az.ttl_seconds(authorizer),
+        kind=_kind(ctx, authorizer),
+        simple=bool(authorizer.get("enableSimpleResponses")),
+    )
+    kept[authorizer_id] = found
+    return found
+
+
+def _identity_context(ctx: Context) -> dict[str, Any]:
+    route_key = ctx.match.route_key if ctx.match is not None else None
+    return {"routeKey": route_key, "httpMethod": ctx.request.method, "path": ctx.request.path}
+
+
 def lambda_step(ctx: Context, authorizer: Mapping[str, Any]) -> Step:
+    settings = _settings(ctx, authorizer)
     values, missing = az.resolve_identity(
-        az.identity_sources(authorizer),
+        settings.sources,
         request=ctx.request,
         stage_variables=ctx.stage_variables,
-        context={"routeKey": ctx.match.route_key, "httpMethod": ctx.request.method, "path": ctx.request.path},
+        context=_identity_context(ctx) if settings.needs_context else {},
     )
-    regex = authorizer.get("identityValidationExpression")
-    if missing or (regex and bounded_regex.fullmatch(str(regex), values[0]) is not True):
+    regex = settings.regex
+    if missing or (regex and bounded_regex.fullmatch(regex, values[0]) is not True):
         why = IDENTITY_MISSING(sources=str(missing)) if missing else NO_REGEX_MATCH()
         return unauthorized(
             ctx,
@@ -141,18 +201,16 @@ def lambda_step(ctx: Context, authorizer: Mapping[str, Any]) -> Step:
             fact=FACT,
             lesson=LESSON,
         )
-    arn, ttl = request_arn(ctx), az.ttl_seconds(authorizer)
-    key = az.cache_key(
-        api_id=ctx.api.id,
-        authorizer_id=str(authorizer.get("id") or authorizer.get("authorizerId")),
-        values=values,
-    )
+    arn, ttl = request_arn(ctx), settings.ttl
+    key = az.cache_key(api_id=ctx.api.id, authorizer_id=settings.authorizer_id, values=values)
     cached = ctx.store.get(key) if ttl else None
+    if cached:
+        return _from_cache(ctx, settings, key, arn, cached)
     detail: dict[str, Any] = {
-        **_kind(ctx, authorizer),
+        **settings.kind,
         "method_arn": arn,
         "ttl_s": ttl,
-        "cache": "hit" if cached else ("miss" if ttl else "off"),
+        "cache": "miss" if ttl else "off",
     }
     duration = 0.0
     if cached is None:
@@ -164,16 +222,65 @@ def lambda_step(ctx: Context, authorizer: Mapping[str, Any]) -> Step:
         if failed:
             return failed
         cached = run.output
-    simple = bool(authorizer.get("enableSimpleResponses"))
-    output = az.parse_output(cached, simple=simple, strict_context=ctx.api.api_type != ApiType.HTTP)
+    output = az.parse_output(cached, simple=settings.simple, strict_context=ctx.api.api_type != ApiType.HTTP)
     if output.problem:
         return _broken(ctx, MALFORMED(problem=_problem(str(output.problem))), detail, duration)
+    value = cached
     if ttl and detail["cache"] == "miss":
-        ctx.store.put(key, output.to_json() if not simple else cached, ttl_ms=ttl * 1000)
+        value = output.to_json() if not settings.simple else cached
+        ctx.store.put(key, value, ttl_ms=ttl * 1000)
+    judged = _judge(ctx, settings, output, arn, value)
+    if ttl:  # the next request with this identity and ARN reads its verdict instead of re-deriving it
+        _remember(ctx, (key, arn), judged)
+    detail["policy"] = _copied(judged.policy)
+    return _verdict(ctx, judged, combined_with_policy(ctx, judged.effect), detail, duration, hit=False)
+
+
+def _from_cache(ctx: Context, settings: _Settings, key: str, arn: str, cached: Any) -> Step:
+    """A result-cache hit (§7.2): no invocation, and the cached output's verdict for this ARN is
+    derived once and reused while the cache holds the same output."""
+    detail: dict[str, Any] = {**settings.kind, "method_arn": arn, "ttl_s": settings.ttl, "cache": "hit"}
+    judged = deployment_access(ctx.deployment).verdicts.get((key, arn))
+    if judged is None or (judged.value is not cached and judged.value != cached):
+        output = az.parse_output(
+            cached, simple=settings.simple, strict_context=ctx.api.api_type != ApiType.HTTP
+        )
+        if output.problem:
+            return _broken(ctx, MALFORMED(problem=_problem(str(output.problem))), detail, 0.0)
+        judged = _judge(ctx, settings, output, arn, cached)
+        _remember(ctx, (key, arn), judged)
+    detail["policy"] = _copied(judged.policy)
+    return _verdict(ctx, judged, combined_with_policy(ctx, judged.effect), detail, 0.0, hit=True)
+
+
+def _judge(ctx: Context, settings: _Settings, output: az.AuthorizerOutput, arn: str, value: Any) -> _Judged:
     effect, decision = az.decide(output, arn=arn)
-    detail["policy"] = decision.to_dict() if decision else {"isAuthorized": output.is_authorized}
-    whys = decision.why_messages("policy.") if decision else {}
-    return _verdict(ctx, output, combined_with_policy(ctx, effect), detail, duration, whys)
+    version = settings.kind.get("payload_version", "")
+    return _Judged(
+        value=value,
+        output=output,
+        effect=effect,
+        policy=decision.to_dict() if decision else {"isAuthorized": output.is_authorized},
+        whys=decision.why_messages("policy.") if decision else {},
+        context=_authorizer_context(ctx, output, version),
+        nested=ctx.api.api_type == ApiType.HTTP and version != "1.0",
+        allows=ALLOWS_CACHED(arn=arn),
+    )
+
+
+def _remember(ctx: Context, key: tuple[str, str], judged: _Judged) -> None:
+    verdicts = deployment_access(ctx.deployment).verdicts
+    if len(verdicts) >= MAX_VERDICTS:  # many tokens or paths: start over rather than grow
+        verdicts.clear()
+    verdicts[key] = judged
+
+
+def _copied(policy: Mapping[str, Any]) -> dict[str, Any]:
+    """A fresh copy of a verdict's policy detail for one step (the verdict is shared between requests)."""
+    statements = policy.get("statements")
+    if statements is None:
+        return dict(policy)
+    return {**policy, "statements": [dict(statement) for statement in statements]}
 
 
 def _problem(problem: str) -> Message | str:
@@ -191,14 +298,8 @@ def _authorizer_context(ctx: Context, output: az.AuthorizerOutput, version: str)
 
 
 def _verdict(
-    ctx: Context,
-    output: az.AuthorizerOutput,
-    effect: Effect,
-    detail: dict[str, Any],
-    duration: float,
-    whys: dict[str, Message],
+    ctx: Context, judged: _Judged, effect: Effect, detail: dict[str, Any], duration: float, *, hit: bool
 ) -> Step:
-    hit = detail["cache"] == "hit"
     if effect != Effect.ALLOW:
         rest = ctx.api.api_type == ApiType.REST
         text = az.EXPLICIT_DENY if effect == Effect.DENY else az.NOT_AUTHORIZED
@@ -214,10 +315,13 @@ def _verdict(
             duration_ms=duration,
             fact=FACT,
             lesson="security#authorizer-cache" if hit else LESSON,
-            detail_msgs=whys,
+            detail_msgs=judged.whys,
         )
+    output = judged.output
     ctx.principal = output.principal_id
-    ctx.authorizer = _authorizer_context(ctx, output, detail.get("payload_version", ""))
+    context = judged.context
+    # A fresh dict per request: the integration gets its own, the verdict stays as it was.
+    ctx.authorizer = {"lambda": dict(context["lambda"])} if judged.nested else dict(context)
     if output.usage_identifier_key:
         ctx.facts["usage_identifier_key"] = output.usage_identifier_key
     return record(
@@ -225,12 +329,10 @@ def _verdict(
         STAGE,
         Outcome.HIT if hit else Outcome.PASS,
         ALLOWS(),
-        ALLOWS_CACHED(arn=detail["method_arn"])
-        if hit
-        else ALLOWS_INVOKED(arn=detail["method_arn"], duration=duration),
+        judged.allows if hit else ALLOWS_INVOKED(arn=detail["method_arn"], duration=duration),
         detail=detail,
         duration_ms=duration,
         fact=FACT,
         lesson="security#authorizer-cache" if hit else LESSON,
-        detail_msgs=whys,
+        detail_msgs=judged.whys,
     )
