@@ -4,7 +4,7 @@ Internal to the engine: front ends import the public names from ``gateway_lab.en
 lives where (tests mirror it in ``tests/engine/access/``):
 
 Identities and credentials
-    ``sigv4``            AWS Signature Version 4: ``verify`` (a typed ``SigV4Check``) and ``sign``;
+    ``sigv4``            AWS Signature Version 4: ``verify`` (``SigV4Verified | SigV4Refused``), ``sign``;
                          re-exports the two halves below, so ``sigv4.<name>`` is the one import path.
     ``sigv4_signing``    the canonical request, string to sign, signing key, the lab's signer.
     ``sigv4_errors``     every SigV4 failure as data (status, error type, AWS's message).

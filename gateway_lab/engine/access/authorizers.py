@@ -77,7 +77,7 @@ def resolve_identity(
     context: Mapping[str, Any],
 ) -> tuple[list[str], str | None]:
     """Return (values, missing source): every source must be present and non-empty, else 401 without invoking."""
-    values = []
+    values: list[str] = []
     for source in sources:
         value = identity_value(source, request=request, stage_variables=stage_variables, context=context)
         if not value:

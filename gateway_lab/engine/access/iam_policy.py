@@ -49,7 +49,8 @@ class PolicyDecision:
         """The statement that decided: the first applying Deny, else the first applying Allow."""
         applying = [s for s in self.statements if s.applies]
         denies = [s for s in applying if s.effect == Effect.DENY]
-        return (denies or applying or [None])[0]
+        first = denies or applying
+        return first[0] if first else None
 
     def why_messages(self, prefix: str = "") -> dict[str, Message]:
         """Return each statement's "why" as a message, keyed by its path in ``to_dict()`` under ``prefix``."""

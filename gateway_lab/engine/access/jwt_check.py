@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import jwt as pyjwt
+from jwt.types import Options
 
 from ..text import Message, Text
 
@@ -85,7 +86,7 @@ def signature_claims(token: str, jwks: Mapping[str, Any]) -> dict[str, Any] | Me
     if key is None:
         return NO_KID(kid=repr(header.get("kid")))
     try:
-        options = {
+        options: Options = {
             "verify_exp": False,
             "verify_nbf": False,
             "verify_iat": False,

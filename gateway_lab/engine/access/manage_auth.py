@@ -59,15 +59,14 @@ def authorize_management(
     ``raw_path`` is the percent-encoded path the client signed (what it sent on the wire).
     """
     check = sigv4.verify(request, credentials=credentials, region=region, now_ms=now_ms, raw_path=raw_path)
-    if not check.ok:
+    if isinstance(check, sigv4.SigV4Refused):
         error = check.error
-        assert error is not None
+        key_id = check.detail.access_key_id if check.detail is not None else None
         return ManageAuthorization(
             refusal=_refuse(error.status, error.error_type, error.message),
-            detail={"error_type": error.error_type, "access_key_id": check.detail.get("access_key_id")},
+            detail={"error_type": error.error_type, "access_key_id": key_id},
         )
     credential = check.credential
-    assert credential is not None
     decision = evaluate(credential.policy, action=ACTION, resource=resource_arn)
     detail = {"caller": credential.user_arn, "resource": resource_arn, "identity_policy": decision.to_dict()}
     if decision.effect == Effect.ALLOW:

@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import hmac
 from collections.abc import Mapping
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass, replace
+from typing import Any, ClassVar
 
 from ..messages import Request
 from .sigv4_errors import (
@@ -61,7 +61,11 @@ __all__ = [
     "TERMINATOR",
     "LabCredential",
     "SigV4Check",
+    "SigV4Detail",
     "SigV4Error",
+    "SigV4Refused",
+    "SigV4Verified",
+    "SignatureInputs",
     "amz_date_of",
     "canonical_query",
     "canonical_request",
@@ -81,16 +85,75 @@ __all__ = [
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class SigV4Check:
-    """The verdict on one request: the caller's credential, or the error AWS would answer with."""
+class SignatureInputs:
+    """What the signature was computed over, and the two signatures compared (§7.1)."""
 
+    signed_headers: tuple[str, ...]
+    canonical_request: str
+    string_to_sign: str
+    signature_provided: str
+    signature_expected: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SigV4Detail:
+    """What the check read from the ``Authorization`` header, and the signature's inputs once computed."""
+
+    access_key_id: str
+    amz_date: str
+    credential_scope: str
+    signature: SignatureInputs | None = None  # None: a scope, date or key failure came first
+
+    def to_dict(self) -> dict[str, Any]:
+        """The step's JSON detail (``trace.Step.detail``)."""
+        detail: dict[str, Any] = {
+            "access_key_id": self.access_key_id,
+            "amz_date": self.amz_date,
+            "credential_scope": self.credential_scope,
+        }
+        inputs = self.signature
+        if inputs is not None:
+            detail |= {
+                "signed_headers": list(inputs.signed_headers),
+                "canonical_request": inputs.canonical_request,
+                "string_to_sign": inputs.string_to_sign,
+                "signature_provided": inputs.signature_provided,
+                "signature_expected": inputs.signature_expected,
+            }
+        return detail
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SigV4Verified:
+    """The signature checks out: the request comes from ``credential``."""
+
+    credential: LabCredential
+    detail: SigV4Detail
+    ok: ClassVar[bool] = True
+
+    def detail_dict(self) -> dict[str, Any]:
+        return self.detail.to_dict()
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SigV4Refused:
+    """The request is refused with ``error``, the answer AWS gives (§5.3).
+
+    ``credential`` is the key's owner when the key exists (a signature mismatch), ``detail`` is None
+    when the ``Authorization`` header or the date could not be read at all.
+    """
+
+    error: SigV4Error
     credential: LabCredential | None = None
-    error: SigV4Error | None = None
-    detail: Mapping[str, Any] = field(default_factory=dict)
+    detail: SigV4Detail | None = None
+    ok: ClassVar[bool] = False
 
-    @property
-    def ok(self) -> bool:
-        return self.error is None
+    def detail_dict(self) -> dict[str, Any]:
+        return {} if self.detail is None else self.detail.to_dict()
+
+
+SigV4Check = SigV4Verified | SigV4Refused
+"""The verdict on one request: narrow it with ``isinstance(check, SigV4Refused)``."""
 
 
 def verify(
@@ -109,7 +172,7 @@ def verify(
     """
     header = request.headers.get("Authorization")
     if not header:
-        return SigV4Check(
+        return SigV4Refused(
             error=sigv4_error(
                 MISSING_TOKEN,
                 kind="MissingAuthenticationTokenException",
@@ -118,30 +181,22 @@ def verify(
         )
     fields = parse_authorization(header)
     if isinstance(fields, SigV4Error):
-        return SigV4Check(error=fields)
+        return SigV4Refused(error=fields)
     amz_date = request.headers.get("X-Amz-Date", "")
     if not amz_date:
-        return SigV4Check(error=sigv4_error(MISSING_DATE, kind="IncompleteSignatureException"))
+        return SigV4Refused(error=sigv4_error(MISSING_DATE, kind="IncompleteSignatureException"))
     key_id, *scope_parts = fields["Credential"].split("/")
-    detail: dict[str, Any] = {
-        "access_key_id": key_id,
-        "amz_date": amz_date,
-        "credential_scope": "/".join(scope_parts),
-    }
+    scope = "/".join(scope_parts)
+    detail = SigV4Detail(access_key_id=key_id, amz_date=amz_date, credential_scope=scope)
     failure = scope_error([key_id, *scope_parts], amz_date=amz_date, region=region, service=service)
     failure = failure or skew_error(amz_date, now_ms)
     credential = credentials.get(key_id)
-    if failure is None and credential is None:
-        failure = sigv4_error(INVALID_TOKEN, kind="AccessDeniedException", response="ACCESS_DENIED")
     if failure is None and credential is not None:
         failure = token_error(request, credential, now_ms)
-    if failure is not None:
-        return SigV4Check(error=failure, detail=detail)
-    assert credential is not None
-    scope = "/".join(scope_parts)
-    return _check_signature(
-        request, fields, credential, amz_date=amz_date, scope=scope, raw_path=raw_path, detail=detail
-    )
+    if failure is not None or credential is None:  # a scope or date failure comes before an unknown key
+        unknown = sigv4_error(INVALID_TOKEN, kind="AccessDeniedException", response="ACCESS_DENIED")
+        return SigV4Refused(error=failure or unknown, detail=detail)
+    return _check_signature(request, fields, credential, scope=scope, raw_path=raw_path, detail=detail)
 
 
 def _check_signature(
@@ -149,28 +204,30 @@ def _check_signature(
     fields: Mapping[str, str],
     credential: LabCredential,
     *,
-    amz_date: str,
     scope: str,
     raw_path: str | None,
-    detail: dict[str, Any],
+    detail: SigV4Detail,
 ) -> SigV4Check:
     """Recompute the signature over the signed headers and compare it with the one provided."""
     signed_headers = fields["SignedHeaders"].split(";")
     if "host" not in signed_headers:
-        return SigV4Check(
+        return SigV4Refused(
             error=sigv4_error("'Host' or ':authority' must be a 'SignedHeader' in the AWS Authorization."),
             detail=detail,
         )
     canonical = canonical_request(request, signed_headers=signed_headers, raw_path=raw_path or request.path)
-    to_sign = string_to_sign(amz_date=amz_date, scope=scope, canonical=canonical)
+    to_sign = string_to_sign(amz_date=detail.amz_date, scope=scope, canonical=canonical)
     expected = signature(secret=credential.secret_access_key, scope=scope, to_sign=to_sign)
-    detail |= {
-        "signed_headers": signed_headers,
-        "canonical_request": canonical,
-        "string_to_sign": to_sign,
-        "signature_provided": fields["Signature"],
-        "signature_expected": expected,
-    }
+    detail = replace(
+        detail,
+        signature=SignatureInputs(
+            signed_headers=tuple(signed_headers),
+            canonical_request=canonical,
+            string_to_sign=to_sign,
+            signature_provided=fields["Signature"],
+            signature_expected=expected,
+        ),
+    )
     if not hmac.compare_digest(expected, fields["Signature"]):
-        return SigV4Check(credential=credential, error=sigv4_error(SIGNATURE_MISMATCH), detail=detail)
-    return SigV4Check(credential=credential, detail=detail)
+        return SigV4Refused(credential=credential, error=sigv4_error(SIGNATURE_MISMATCH), detail=detail)
+    return SigV4Verified(credential=credential, detail=detail)

@@ -70,12 +70,15 @@ def load_api_key(raw: Mapping[str, Any]) -> ApiKey:
 
 def load_usage_plan(raw: Mapping[str, Any]) -> UsagePlan:
     """Build a plan from ``CreateUsagePlan`` JSON plus ``keys`` (key ids or key objects with ``id``)."""
-    stages, method_throttles = [], {}
+    stages: list[tuple[str, str]] = []
+    method_throttles: dict[tuple[str, str, str], Limit] = {}
     for entry in raw.get("apiStages", ()):
         api_id, stage = str(entry["apiId"]), str(entry["stage"])
         stages.append((api_id, stage))
-        for method_key, limit in (entry.get("throttle") or {}).items():
-            method_throttles[(api_id, stage, method_key)] = _limit(limit)
+        for method_key, raw_limit in (entry.get("throttle") or {}).items():
+            limit = _limit(raw_limit)
+            if limit is not None:  # an empty entry sets nothing: the plan-wide limit applies
+                method_throttles[(api_id, stage, str(method_key))] = limit
     quota = raw.get("quota")
     return UsagePlan(
         id=str(raw["id"]),

@@ -57,9 +57,12 @@ def test_sigv4_accepts_session_token(credential: LabCredential) -> None:
 def test_sigv4_detail_shows_canonical_request_and_string_to_sign(credential: LabCredential) -> None:
     """§7.1: the step shows the canonical request and the string to sign."""
     request, raw_path = botocore_signed(credential)
-    detail = _verify(request, raw_path, credential).detail
-    assert detail["canonical_request"].startswith("POST\n/prod/pets/1\na=x%20y&b=2\n")
-    assert detail["string_to_sign"].startswith("AWS4-HMAC-SHA256\n" + request.headers["X-Amz-Date"])
+    check = _verify(request, raw_path, credential)
+    assert isinstance(check, sigv4.SigV4Verified) and check.detail.signature is not None
+    inputs = check.detail.signature
+    assert inputs.canonical_request.startswith("POST\n/prod/pets/1\na=x%20y&b=2\n")
+    assert inputs.string_to_sign.startswith("AWS4-HMAC-SHA256\n" + request.headers["X-Amz-Date"])
+    assert check.detail_dict()["canonical_request"] == inputs.canonical_request  # the step's JSON detail
 
 
 def test_sigv4_unsigned_request_is_missing_authentication_token(credential: LabCredential) -> None:

@@ -118,7 +118,7 @@ class ApiKeyStage:
         return self._meter(ctx, plan, key.id, masked(key.value))
 
     def _meter(self, ctx: Context, plan: UsagePlan, key_id: str, shown: str) -> Step:
-        method_key = f"{ctx.match.resource_path}/{ctx.request.method}"
+        method_key = f"{ctx.match.resource_path if ctx.match else ctx.request.path}/{ctx.request.method}"
         level, limit = plan.limit_for(ctx.api.id, ctx.stage.name, method_key)
         detail: dict[str, Any] = {"api_key": shown, "usage_plan": plan.id, "throttle_level": level}
         if limit is not None:

@@ -42,7 +42,7 @@ def iam_step(ctx: Context) -> Step:
     check = sigv4.verify(
         request, credentials=access.credentials, region=ctx.api.region, now_ms=ctx.now_ms, raw_path=raw_path
     )
-    if not check.ok:
+    if isinstance(check, sigv4.SigV4Refused):
         err = check.error
         return deny(
             ctx,
@@ -52,7 +52,7 @@ def iam_step(ctx: Context) -> Step:
             message=err.message,
             title=SIGV4_FAILED(error_type=err.error_type),
             reason=AWS_VERBATIM(aws=err.message),
-            detail={"error_type": err.error_type, **check.detail},
+            detail={"error_type": err.error_type, **check.detail_dict()},
             fact="5.3",
             lesson=LESSON,
         )
@@ -78,7 +78,7 @@ def iam_step(ctx: Context) -> Step:
         )
         whys |= resource.why_messages("resource_policy.")
     detail = {
-        **check.detail,
+        **check.detail_dict(),
         "caller": cred.user_arn,
         "resource": arn,
         "identity_policy": identity.to_dict(),

@@ -54,7 +54,7 @@ def cognito_step(ctx: Context, authorizer: Mapping[str, Any]) -> Step:
     pool = access_of(ctx).pool_for_arn(str(arns[0]))
     if pool is None:
         return _no_pool(ctx, PROVIDER_ARNS(arns=str(list(arns))), lesson)
-    scopes = ctx.match.method.authorization_scopes
+    scopes = ctx.match.method.authorization_scopes if ctx.match else ()
     check = check_cognito(
         _token(ctx, authorizer), jwks=pool.jwks(), issuer=pool.issuer, scopes=scopes, now_s=ctx.now_ms / 1000
     )
@@ -92,7 +92,7 @@ def jwt_step(ctx: Context, authorizer: Mapping[str, Any]) -> Step:
     pool = access_of(ctx).pool_for_issuer(issuer)
     if pool is None:
         return _no_pool(ctx, ISSUER(issuer=repr(issuer)), lesson)
-    scopes = ctx.match.method.authorization_scopes
+    scopes = ctx.match.method.authorization_scopes if ctx.match else ()
     audience = list(config.get("audience") or ())
     check = check_jwt(
         _token(ctx, authorizer),
