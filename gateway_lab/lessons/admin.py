@@ -53,7 +53,10 @@ class LessonAdminForm(forms.ModelForm):
         if not self.instance.pk:
             return cleaned
         base = cleaned.get("base_revision")
-        current = Lesson.objects.filter(pk=self.instance.pk).values_list("revision", flat=True).first()
+        rows = Lesson.objects.filter(pk=self.instance.pk)
+        if connection.in_atomic_block:  # the admin saves in one transaction: hold the row until then
+            rows = rows.select_for_update()
+        current = rows.values_list("revision", flat=True).first()
         if current is not None and base != current:
             self._refuse(base, current)
         return cleaned
@@ -133,12 +136,12 @@ class LessonAdmin(admin.ModelAdmin):
         form_url: str = "",
         extra_context: dict[str, Any] | None = None,
     ) -> HttpResponse:
-        """A wiki save that lands between this form's check and its save rolls the admin's save back;
-        the form is then checked again, which now refuses it as stale (with the admin's text kept).
-
-        PostgreSQL reports that race as the service's ``RevisionConflict``; SQLite (WAL) refuses the
-        write of a transaction whose snapshot another connection has since changed ("database is
-        locked", SQLITE_BUSY_SNAPSHOT) before the service can look.
+        """The check and the save are one transaction. On PostgreSQL the check locks the lesson's row,
+        so a wiki save made meanwhile waits and is then refused by its own lock. SQLite (WAL) has no
+        row locks: it refuses the admin's write when another connection committed since the check
+        ("database is locked", SQLITE_BUSY_SNAPSHOT), and the service's lock raises ``RevisionConflict``
+        if a save slipped in anyway. Either way the admin's save is rolled back and the form checked
+        again, which now refuses it as stale (with the admin's text kept).
         """
         from .services.revisions import RevisionConflict
 

@@ -13,7 +13,6 @@ from html.parser import HTMLParser
 import pytest
 from django.contrib.auth import get_user_model
 from django.db import connection
-from django.db.models import F
 from django.db.models.signals import pre_save
 from django.test import Client
 
@@ -140,41 +139,53 @@ def test_up_to_date_admin_save_is_a_new_revision(boss, page):
     assert page.revision == before + 1 and page.body.rstrip().endswith("Fixed a typo.")
 
 
-def _committed_elsewhere(pk: int) -> None:
-    """Another worker's wiki save: its own database connection, committed before it returns."""
+def _wiki_save(pk: int, seen: int, outcome: list[int]) -> threading.Thread:
+    """Another worker's wiki save based on revision ``seen``, with lesson_revise's lock, on its own
+    database connection; ``outcome`` gets the rows it changed (0: refused as stale)."""
 
     def save() -> None:
         try:
-            Lesson.objects.filter(pk=pk).update(revision=F("revision") + 1, body="The other editor's text.\n")
+            rows = Lesson.objects.filter(pk=pk, revision=seen).update(
+                revision=seen + 1, body="The other editor's text.\n"
+            )
+            outcome.append(rows)
         finally:
             connection.close()
 
     worker = threading.Thread(target=save)
     worker.start()
-    worker.join(timeout=30)
+    return worker
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_wiki_save_between_the_check_and_the_save_is_not_overwritten(boss, page):
-    """The race: a wiki save commits after the form was checked, before the admin's revision is written.
-
-    The admin's save is rolled back and the form, checked again, refuses it as stale; no error page.
+def test_a_wiki_save_during_the_admins_save_never_overwrites_silently(boss, page):
+    """The race: a wiki save starts while the admin's save is being written. Exactly one of them wins
+    and the other is told; no error page. On PostgreSQL the admin holds the row, so the wiki save
+    waits and is refused; on SQLite the wiki save commits first and the admin's form is refused.
     """
     data = _form(boss, _url(page))
     data["body"] = data["body"] + "\nAdmin text.\n"
-    landed = []
+    workers: list[threading.Thread] = []
+    outcome: list[int] = []
 
-    def wiki_save_lands(sender, instance, **kwargs):  # noqa: ANN001, ANN202
-        if not landed:  # once: another process's save, committed just now
-            landed.append(True)
-            _committed_elsewhere(instance.pk)
+    def wiki_save_starts(sender, instance, **kwargs):  # noqa: ANN001, ANN202
+        if not workers:  # once
+            workers.append(_wiki_save(instance.pk, page.revision, outcome))
+            workers[0].join(timeout=2)  # it commits now, or waits for the admin's lock
 
-    pre_save.connect(wiki_save_lands, sender=Lesson)
+    pre_save.connect(wiki_save_starts, sender=Lesson)
     try:
         response = boss.post(_url(page), data)
     finally:
-        pre_save.disconnect(wiki_save_lands, sender=Lesson)
-    assert response.status_code == 200
-    assert landed and "Nothing was saved" in response.content.decode()
+        pre_save.disconnect(wiki_save_starts, sender=Lesson)
+    workers[0].join(timeout=30)
+    assert outcome in ([0], [1])
     page.refresh_from_db()
-    assert page.body == "The other editor's text.\n"
+    if outcome == [1]:  # the wiki's save won: the admin sees the refused form, with its text
+        assert response.status_code == 200
+        html = response.content.decode()
+        assert "Nothing was saved" in html and "Admin text." in html
+        assert page.body == "The other editor's text.\n"
+    else:  # the admin's save won: the wiki's save was refused by its lock
+        assert response.status_code == 302
+        assert page.body.rstrip().endswith("Admin text.")
