@@ -128,4 +128,6 @@ def test_every_live_request_opens_in_the_visualizer_and_replays_with_its_status(
             visualizer = _get(server, replay + "&step=50")
             predicted = re.search(r'data-testid="trace-status">[^→]*→ (\d{3})', visualizer).group(1)
             expected = "200" if status == "429" else status  # one replayed request meets a full bucket
+            if "****" in trace_page:  # §7.1: a signed request's credentials are masked: replayed without them
+                expected = "403"
             assert predicted == expected, (link, replay)

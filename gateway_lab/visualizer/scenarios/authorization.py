@@ -106,7 +106,7 @@ def _iam_user(api: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def _pool() -> dict[str, Any]:
-    pool = copy.deepcopy(load_preset(POOL_PRESET)["api"]["labAccess"]["userPools"][0])
+    pool: dict[str, Any] = copy.deepcopy(dict(load_preset(POOL_PRESET)["api"]["labAccess"]["userPools"][0]))
     pool["region"] = pool["id"].partition("_")[0]  # the issuer names the pool's Region, not the API's
     return pool
 

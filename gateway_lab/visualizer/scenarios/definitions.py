@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import copy
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import replace
 from functools import lru_cache
 from typing import Any
@@ -162,7 +162,7 @@ def _set_cache(stage: dict[str, Any], *, enabled: bool | None, ttl: int | None) 
         settings["cacheTtlInSeconds"] = ttl
 
 
-COMPARISONS = {
+COMPARISONS: dict[str, Callable[[Scenario], dict[str, Any]]] = {
     "api_type": lambda s: {"api_type": "HTTP" if s.api_type == "REST" else "REST"},
     "cache": lambda s: {"cache": not bool(s.stage.get("cacheClusterEnabled")), "ttl": 300},
     "endpoint": lambda s: {"endpoint": "REGIONAL" if _endpoint(s) == "EDGE" else "EDGE"},

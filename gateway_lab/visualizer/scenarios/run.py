@@ -9,7 +9,7 @@ simulate and one result is kept, which costs time, never correctness.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import replace
 from functools import lru_cache
 from typing import Any
@@ -118,7 +118,7 @@ def client_for(query: Query, scenario: Scenario) -> Client | None:
     return Client(**fields) if fields else None
 
 
-def _simulate(scenario: Scenario, requests: Sequence[Mapping[str, Any]], *, client: Client | None) -> Run:
+def _simulate(scenario: Scenario, requests: tuple[dict[str, Any], ...], *, client: Client | None) -> Run:
     """Simulate ``requests``; an invalid scenario becomes field errors, never an exception."""
     try:
         simulation = simulate(
@@ -129,8 +129,8 @@ def _simulate(scenario: Scenario, requests: Sequence[Mapping[str, Any]], *, clie
             canary_api=scenario.canary_api,
         )
     except ConfigError as exc:
-        return Run(scenario=scenario, requests=tuple(requests), simulation=None, errors=tuple(exc.errors))
-    return Run(scenario=scenario, requests=tuple(requests), simulation=simulation)
+        return Run(scenario=scenario, requests=requests, simulation=None, errors=tuple(exc.errors))
+    return Run(scenario=scenario, requests=requests, simulation=simulation)
 
 
 def compare_query(query: Query, kind: str) -> Query:
