@@ -53,6 +53,9 @@ MAX_ERRORS = 50  # one 400 lists at most this many field errors
 METHOD_TOKEN = re.compile(r"^[!#$%&'*+\-.^_`|~0-9A-Za-z]{1,32}\Z")  # RFC 7230 §3.1.1
 INTEGRATION_METHOD_FIELDS = ("httpMethod", "integrationHttpMethod", "integrationMethod")
 REST_NO_JWT = "REST APIs have no JWT authorizer; use a Cognito user pool authorizer."
+HTTP_NO_COGNITO = (
+    "HTTP APIs have no Cognito user pool authorizer; use a JWT authorizer with the pool as its issuer."
+)
 
 
 class _Errors:
@@ -196,6 +199,8 @@ def _check_sizes(raw: Mapping[str, Any], api_type: ApiType, errors: _Errors) -> 
         kind = str(_get(authorizer, "type") or _get(authorizer, "authorizerType") or "").upper()
         if kind == "JWT" and api_type == ApiType.REST:
             errors.add(f"authorizers[{i}].type", REST_NO_JWT)
+        if kind == "COGNITO_USER_POOLS" and api_type == ApiType.HTTP:
+            errors.add(f"authorizers[{i}].type", HTTP_NO_COGNITO)
 
 
 def _get(item: Any, key: str) -> Any:
@@ -296,6 +301,8 @@ def _routes(raw: Mapping[str, Any], api_type: ApiType, errors: _Errors) -> dict[
         key = str(route.get("routeKey", ""))
         target = str(route.get("target", "")).removeprefix("integrations/")
         integration = route.get("integration") or integrations.get(target)
+        if api_type == ApiType.HTTP:
+            _check_http_route_auth(route, where, errors)
         if key.startswith("$"):
             specials[key] = _method(route, key, integration, f"{where}.integration", errors)
             continue
@@ -321,6 +328,16 @@ def _routes(raw: Mapping[str, Any], api_type: ApiType, errors: _Errors) -> dict[
         "default_route": specials.pop("$default", None),
         "special_routes": FrozenDict(specials),
     }
+
+
+def _check_http_route_auth(route: Mapping[str, Any], where: str, errors: _Errors) -> None:
+    """§1.1, §7: HTTP API routes authorize with NONE, AWS_IAM, JWT or CUSTOM (authorizers: JWT, REQUEST).
+
+    ``apiKeyRequired`` is accepted and has no effect: AWS documents it as "supported only for
+    WebSocket APIs", and an HTTP API has no API keys to check (the api_key stage skips).
+    """
+    if str(route.get("authorizationType", "")).upper() == "COGNITO_USER_POOLS":
+        errors.add(f"{where}.authorizationType", HTTP_NO_COGNITO)
 
 
 def _refuse_mock(routes: Any, integrations: Mapping[str, Any], errors: _Errors) -> None:

@@ -149,3 +149,31 @@ def test_api_type_of_reads_protocol_type_like_the_loader() -> None:
     with pytest.raises(ConfigError) as caught:
         api_type_of({"protocolType": "GRPC"})
     assert caught.value.errors[0][0] == "protocolType"
+
+
+@pytest.mark.parametrize(
+    ("change", "field", "message"),
+    [
+        (
+            {"authorizers": [{"id": "c", "type": "COGNITO_USER_POOLS", "providerARNs": ["arn:x"]}]},
+            "authorizers[0].type",
+            "HTTP APIs have no Cognito user pool authorizer; use a JWT authorizer with the pool as its issuer.",
+        ),
+        (
+            {"routes": [{"routeKey": "GET /x", "authorizationType": "COGNITO_USER_POOLS"}]},
+            "routes[0].authorizationType",
+            "HTTP APIs have no Cognito user pool authorizer; use a JWT authorizer with the pool as its issuer.",
+        ),
+        (
+            {"routes": [{"routeKey": "$default", "authorizationType": "cognito_user_pools"}]},
+            "routes[0].authorizationType",
+            "HTTP APIs have no Cognito user pool authorizer; use a JWT authorizer with the pool as its issuer.",
+        ),
+    ],
+)
+def test_http_api_auth_rules_are_config_errors(change: dict, field: str, message: str) -> None:
+    """§1.1, §7: what an HTTP API cannot have is refused when the definition loads (one rule, one place)."""
+    api = {"id": "h", "protocolType": "HTTP", "routes": [{"routeKey": "GET /x"}], **change}
+    with pytest.raises(ConfigError) as caught:
+        load_api(api)
+    assert (field, message) in caught.value.errors
