@@ -107,6 +107,18 @@ class Headers(Mapping[str, str]):
         """Return a copy with every value of ``name`` removed."""
         return Headers([(k, v) for k, v in self._pairs if k.lower() != name.lower()])
 
+    def single_and_multi(self) -> tuple[dict[str, str], dict[str, list[str]]]:
+        """Return ``(to_dict(), {name: get_all(name)})`` in one pass: a proxy event carries both (§6.1)."""
+        pairs = self._pairs
+        single: dict[str, str] = {}
+        multi: dict[str, list[str]] = {}
+        for positions in self._index.values():
+            name = pairs[positions[0]][0]
+            values = [pairs[i][1] for i in positions]
+            single[name] = values[-1]
+            multi[name] = values
+        return single, multi
+
     def to_dict(self) -> dict[str, str]:
         """Single-value view with original casing (last value wins)."""
         pairs = self._pairs

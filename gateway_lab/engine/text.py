@@ -104,9 +104,9 @@ class Text:
         message.text, message.params, message._english = self, params, None
         return message
 
-    def cached(self, **params: str) -> Message:
-        """Like calling the text, for string parameters that repeat across requests (a route, a method):
-        the message and its English rendering are reused."""
+    def cached(self, **params: str | int | float) -> Message:
+        """Like calling the text, for parameters that repeat across requests (a route, a method, a
+        modelled latency): the message and its English rendering are reused."""
         key = tuple(params.values())
         message = self._memo.get(key)
         if message is None:

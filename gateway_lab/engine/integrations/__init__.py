@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from . import aws_services, http, lambda_custom, lambda_proxy, mock
 from .errors import config_error
 from .functions import FunctionRegistry, LambdaContext
 from .http import HttpTransport, allow_listed_transport
@@ -88,20 +89,10 @@ class IntegrationRuntime:
         )
 
 
-def _handlers() -> dict[str, Callable[[IntegrationCall, IntegrationRuntime], IntegrationResult]]:
-    # Imported lazily: the integration modules import IntegrationRuntime's module for typing only.
-    from . import aws_services, http, lambda_custom, lambda_proxy, mock
-
-    return {
-        "AWS_PROXY": lambda_proxy.invoke_lambda_proxy,
-        "AWS": _aws_dispatch(lambda_custom.invoke_lambda_custom, aws_services.invoke_aws_service),
-        "HTTP": http.invoke_http,
-        "HTTP_PROXY": http.invoke_http_proxy,
-        "MOCK": mock.invoke_mock,
-    }
-
-
-def _aws_dispatch(lambda_fn: Callable, service_fn: Callable) -> Callable:
+def _aws_dispatch(
+    lambda_fn: Callable[[IntegrationCall, IntegrationRuntime], IntegrationResult],
+    service_fn: Callable[[IntegrationCall, IntegrationRuntime], IntegrationResult],
+) -> Callable[[IntegrationCall, IntegrationRuntime], IntegrationResult]:
     """Route an ``AWS`` integration to Lambda (non-proxy) or to an AWS service by its URI."""
 
     def run(call: IntegrationCall, runtime: IntegrationRuntime) -> IntegrationResult:
@@ -111,10 +102,20 @@ def _aws_dispatch(lambda_fn: Callable, service_fn: Callable) -> Callable:
     return run
 
 
+# The integration modules import IntegrationRuntime for typing only, so they load after it.
+_BY_KIND: dict[str, Callable[[IntegrationCall, IntegrationRuntime], IntegrationResult]] = {
+    "AWS_PROXY": lambda_proxy.invoke_lambda_proxy,
+    "AWS": _aws_dispatch(lambda_custom.invoke_lambda_custom, aws_services.invoke_aws_service),
+    "HTTP": http.invoke_http,
+    "HTTP_PROXY": http.invoke_http_proxy,
+    "MOCK": mock.invoke_mock,
+}
+
+
 def invoke(call: IntegrationCall, runtime: IntegrationRuntime) -> IntegrationResult:
     """Run the integration of ``call`` and return the response or the gateway error to send."""
     kind = str(call.integration.get("type", "")).upper()
-    handler = _handlers().get(kind)
+    handler = _BY_KIND.get(kind)
     if handler is None:
         return config_error(f"Unsupported integration type: {kind or '(none)'}", kind="unknown")
     try:

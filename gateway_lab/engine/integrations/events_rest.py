@@ -7,12 +7,10 @@ from typing import Any
 from .event_parts import (
     domain_prefix,
     encode_body,
-    multi_headers,
     multi_query,
     or_none,
     request_time,
     rest_identity,
-    single_headers,
     single_query,
 )
 from .types import IntegrationCall
@@ -29,7 +27,8 @@ def binary_types(call: IntegrationCall) -> list[str]:
 def rest_event(call: IntegrationCall) -> dict[str, Any]:
     """Return the payload-1.0 event a REST API sends to a Lambda proxy integration (§6.1)."""
     request = call.request
-    body, is_base64 = encode_body(request, binary_types(call))
+    body, is_base64 = encode_body(request, call.binary_media_types)
+    headers, multi_value_headers = request.headers.single_and_multi()
     context: dict[str, Any] = {
         "accountId": call.account_id,
         "apiId": call.api_id,
@@ -56,8 +55,8 @@ def rest_event(call: IntegrationCall) -> dict[str, Any]:
         "resource": call.resource_path,
         "path": request.path,
         "httpMethod": request.method,
-        "headers": single_headers(request.headers),
-        "multiValueHeaders": multi_headers(request.headers),
+        "headers": headers,
+        "multiValueHeaders": multi_value_headers,
         "queryStringParameters": single_query(request.query),
         "multiValueQueryStringParameters": multi_query(request.query),
         "pathParameters": or_none(call.path_parameters),

@@ -26,6 +26,7 @@ from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..fastinit import fast_constructor
 from .lab_stores import LabServices
 from .types import Clock, IntegrationConfigError
 
@@ -57,7 +58,12 @@ class InvocationCancelled(BaseException):  # noqa: N818 — BaseException so han
 
 @dataclass(slots=True)
 class Invocation:
-    """Mutable state of one handler run, reachable from handler code through ``current_invocation()``."""
+    """Mutable state of one handler run, reachable from handler code through ``current_invocation()``.
+
+    ``cancelled`` is set once the gateway stopped waiting for a live handler. It is made on first
+    use: a simulated invocation never waits on it, and an Event costs more than the rest of the
+    invocation's bookkeeping.
+    """
 
     services: LabServices
     clock: Clock
@@ -65,7 +71,14 @@ class Invocation:
     timeout_ms: float
     started_ms: float
     spent_ms: float = 0.0
-    cancelled: threading.Event = field(default_factory=threading.Event)
+    _cancelled: threading.Event | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def cancelled(self) -> threading.Event:
+        event = self._cancelled
+        if event is None:
+            event = self._cancelled = threading.Event()
+        return event
 
     def spend(self, ms: float) -> None:
         """Account ``ms`` of work: virtual under simulation, a real (cancellable) wait in live mode."""
@@ -174,6 +187,7 @@ def _call(handler: Handler, event: Any, context: LambdaContext, invocation: Invo
     return HandlerRun(value=value)
 
 
+_make_run = fast_constructor(HandlerRun)  # HandlerRun(...) once per invocation (see fastinit)
 _pool = ThreadPoolExecutor(max_workers=16, thread_name_prefix="lab-lambda")
 
 
@@ -181,18 +195,22 @@ def run_handler(
     handler: Handler, event: Any, *, context: LambdaContext, invocation: Invocation, gateway_timeout_ms: float
 ) -> HandlerRun:
     """Run ``handler`` under the gateway timeout: virtual time under simulation, a worker thread live."""
-    if not invocation.live:
-        run = _call(handler, event, context, invocation)
-        return HandlerRun(
-            value=run.value,
-            error=run.error,
-            elapsed_ms=invocation.spent_ms,
-            timed_out=invocation.spent_ms > gateway_timeout_ms,
-        )
+    if not invocation.live:  # _call() inlined: one HandlerRun per simulated invocation, not two
+        token = _current.set(invocation)
+        value, error = None, None
+        try:
+            value = handler(event, context)
+        except Exception as exc:  # an exception in a handler is a Lambda error, whatever it is
+            error = {"errorType": type(exc).__name__, "errorMessage": str(exc)}
+        finally:
+            _current.reset(token)
+        spent = invocation.spent_ms
+        return _make_run(value, error, spent, spent > gateway_timeout_ms)
+    cancelled = invocation.cancelled  # made here, before the worker thread can race to make its own
     future = _pool.submit(contextvars.copy_context().run, _call, handler, event, context, invocation)
     try:
         run = future.result(timeout=gateway_timeout_ms / 1000)
     except FutureTimeout:
-        invocation.cancelled.set()
+        cancelled.set()
         return HandlerRun(elapsed_ms=gateway_timeout_ms, timed_out=True)
     return HandlerRun(value=run.value, error=run.error, elapsed_ms=invocation.elapsed_ms())

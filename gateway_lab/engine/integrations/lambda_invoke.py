@@ -8,6 +8,7 @@ import uuid
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from ..fastinit import fast_constructor
 from ..text import Text
 from .functions import Invocation, LambdaContext, run_handler
 from .timeouts import resolve_timeout_ms
@@ -51,13 +52,16 @@ def _reference(call: IntegrationCall) -> tuple[str, str]:
 
 
 def _context(call: IntegrationCall, name: str, invocation: Invocation) -> LambdaContext:
-    return LambdaContext(
+    return _make_context(
         aws_request_id=_uuid5(f"{call.request_id}/{name}"),
         function_name=name,
         invoked_function_arn=f"arn:aws:lambda:{call.region}:{call.account_id}:function:{name}",
         log_group_name=f"/aws/lambda/{name}",
         invocation=invocation,
     )
+
+
+_make_context = fast_constructor(LambdaContext)
 
 
 _NAMESPACE_BYTES = _NAMESPACE.bytes
@@ -150,15 +154,9 @@ def _setup(call: IntegrationCall, runtime: IntegrationRuntime) -> tuple[int, str
 def invoke_function(call: IntegrationCall, runtime: IntegrationRuntime, event: Any) -> FunctionOutcome:
     """Run the integration's function with ``event`` and report output, error, latency and timeout."""
     timeout_ms, name, handler_path, handler = _setup(call, runtime)
-    started = runtime.clock.now_ms()
-    invocation = Invocation(
-        services=runtime.services,
-        clock=runtime.clock,
-        live=runtime.live,
-        timeout_ms=runtime.functions.timeout_ms,
-        started_ms=started,
-    )
-    overhead = 0.0 if runtime.live else runtime.base_latency_ms.get("lambda", 0.0)
+    clock, live = runtime.clock, runtime.live
+    invocation = Invocation(runtime.services, clock, live, runtime.functions.timeout_ms, clock.now_ms())
+    overhead = 0.0 if live else runtime.base_latency_ms.get("lambda", 0.0)
     run = run_handler(
         handler,
         event,
@@ -167,14 +165,14 @@ def invoke_function(call: IntegrationCall, runtime: IntegrationRuntime, event: A
         gateway_timeout_ms=timeout_ms - overhead,
     )
     duration = run.elapsed_ms + overhead
-    common = {"handler": handler_path, "function_name": name, "timeout_ms": timeout_ms}
     if run.timed_out or duration > timeout_ms:
-        note = LIVE_TIMEOUT_NOTE if runtime.live else None
-        return FunctionOutcome(**common, duration_ms=float(timeout_ms), timed_out=True, fidelity=note)
-    fidelity = None if runtime.live else SIMULATED_LATENCY.cached(overhead=overhead)
+        note = LIVE_TIMEOUT_NOTE if live else None
+        return _make_outcome(handler_path, name, timeout_ms, float(timeout_ms), None, None, True, note)
+    fidelity = None if live else SIMULATED_LATENCY.cached(overhead=overhead)
     if run.error is not None:
-        return FunctionOutcome(**common, duration_ms=duration, error=run.error, fidelity=fidelity)
+        return _make_outcome(handler_path, name, timeout_ms, duration, None, run.error, False, fidelity)
     output, marshal_error = _marshal(run.value)
-    return FunctionOutcome(
-        **common, duration_ms=duration, output=output, error=marshal_error, fidelity=fidelity
-    )
+    return _make_outcome(handler_path, name, timeout_ms, duration, output, marshal_error, False, fidelity)
+
+
+_make_outcome = fast_constructor(FunctionOutcome)  # FunctionOutcome(...) once per invocation (see fastinit)

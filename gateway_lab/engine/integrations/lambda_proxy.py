@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from ..fastinit import fast_constructor
 from . import errors
 from .events import proxy_event
 from .lambda_invoke import FunctionOutcome, invoke_function
@@ -72,6 +73,7 @@ def invoke_lambda_proxy(call: IntegrationCall, runtime: IntegrationRuntime) -> I
             if timed_out
             else outcome.fidelity,
         )
-    return IntegrationResult(
-        response=result, error=None, detail=detail, duration_ms=outcome.duration_ms, fidelity=outcome.fidelity
-    )
+    return _make_result(result, None, detail, outcome.duration_ms, outcome.fidelity)
+
+
+_make_result = fast_constructor(IntegrationResult)  # IntegrationResult(...) per call (see fastinit)

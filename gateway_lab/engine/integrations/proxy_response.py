@@ -17,6 +17,7 @@ import json
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from ..fastinit import fast_constructor
 from ..messages import Headers, Response
 from . import errors
 from .types import IntegrationError
@@ -93,15 +94,20 @@ def _with_default_type(headers: list[tuple[str, str]]) -> list[tuple[str, str]]:
 def _rest(output: Any, binary_media_types: Iterable[str], accept: str) -> Response:
     if not isinstance(output, Mapping):
         raise _Malformed("the output is not a JSON object")
-    unknown = sorted(set(output) - REST_KEYS)
-    if unknown:
-        raise _Malformed(f"unknown keys {unknown}")
+    if not REST_KEYS.issuperset(output):
+        raise _Malformed(f"unknown keys {sorted(set(output) - REST_KEYS)}")
     status = _status(output.get("statusCode", 200))
     headers = _with_default_type(_merged_headers(output, allow_multi=True))
     flag = output.get("base64Encoded", output.get("isBase64Encoded", False))
-    content_type = next((v for k, v in headers if k.lower() == "content-type"), "")
-    decode = bool(flag) and _matches_binary(binary_media_types, content_type, accept)
-    return Response(status=status, headers=Headers(headers), body=_body(output, decode=decode))
+    decode = False
+    if flag:
+        content_type = next((v for k, v in headers if k.lower() == "content-type"), "")
+        decode = _matches_binary(binary_media_types, content_type, accept)
+    # Every name and value is a str already (_merged_headers): wrapped as they are, not copied.
+    return _make_response(status, Headers.of_pairs(tuple(headers)), _body(output, decode=decode))
+
+
+_make_response = fast_constructor(Response)  # Response(...) once per Lambda call (see fastinit)
 
 
 def _http_v1(output: Any) -> Response:
