@@ -50,29 +50,26 @@ def capitalise(headers: Headers) -> tuple[list[tuple[str, str]], list[str]]:
 
 def request_headers(client: Client, *, request_id: str, trace_id: str, host: str) -> list[tuple[str, str]]:
     """Return the headers CloudFront adds on its way to the API (§2, as AWS-recorded events show)."""
-    cached = _by_client.get(id(client))
-    if cached is None or cached[0] is not client or cached[1] != host:
-        # Keyed by identity: hashing a Client (a dataclass) costs more than the lookup it saves.
-        if len(_by_client) > 256:
-            _by_client.clear()
-        cached = _by_client[id(client)] = (client, host, *_client_headers(client, host))
-    head, tail = cached[2], cached[3]
-    return [
-        *head,
+    head, tail = client_headers(client, host)
+    return [*head, *request_id_headers(request_id, trace_id), *tail]
+
+
+def request_id_headers(request_id: str, trace_id: str) -> tuple[tuple[str, str], ...]:
+    """Return the added headers that change with every request (between ``client_headers``' two parts)."""
+    return (
         ("Via", via(request_id, "2.0")),
         ("X-Amz-Cf-Id", cf_id(request_id)),
         ("X-Amzn-Trace-Id", trace_id),
-        *tail,
-    ]
+    )
 
 
-_by_client: dict[int, tuple[Client, str, tuple[tuple[str, str], ...], tuple[tuple[str, str], ...]]] = {}
-
-
-def _client_headers(
+def client_headers(
     client: Client, host: str
 ) -> tuple[tuple[tuple[str, str], ...], tuple[tuple[str, str], ...]]:
-    """Return the headers before and after the per-request ones; they depend on the client only."""
+    """Return the added headers before and after the per-request ones; they depend on the client only.
+
+    The endpoint stage keeps them per client (``EndpointStage``): every request of a client repeats them.
+    """
     mobile = any(marker in client.user_agent for marker in _MOBILE)
     head = (
         ("CloudFront-Forwarded-Proto", "https"),

@@ -7,12 +7,12 @@ from typing import Any
 
 from .. import cloudfront, latency
 from ..context import Context, GatewayError
-from ..messages import Headers
-from ..model import EndpointType
+from ..messages import Client, Headers
+from ..model import Api, EndpointType
 from ..text import Message, Text
 from ..trace import Outcome, StageName, Step
 from . import endpoint_mtls
-from .base import record
+from .base import record, stamp, template
 
 LESSONS = {
     EndpointType.EDGE: "endpoint-types#edge-optimized",
@@ -46,59 +46,81 @@ PRIVATE_WHY = Text(
 
 
 class EndpointStage:
+    """The front door. What depends only on the API and the client (host, hop latency, CloudFront's
+    client headers, the step's text) is worked out once per pair and kept on the instance (one per
+    pipeline: no module-level cache shared between threads or pipelines)."""
+
     name = StageName.ENDPOINT
 
-    def evaluate(self, ctx: Context) -> Step:
-        api, client = ctx.api, ctx.request.client
-        host = _host(api.id, api.region)
-        trace_id = f"Root=1-{int(ctx.arrival_ms // 1000):08x}-{ctx.request_id.replace('-', '')[:24]}"
-        _keep_client_view(ctx)
-        ctx.facts["trace_id"] = trace_id
-        refused = endpoint_mtls.check(ctx, host)
-        if refused is not None:
-            return refused
-        if api.endpoint_type == EndpointType.PRIVATE:
-            return self._private(ctx, host, trace_id)
-        if api.endpoint_type == EndpointType.EDGE:
-            return self._edge(ctx, host, trace_id)
-        rtt = latency.internet_rtt_ms(client.region, api.region)
-        ctx.request = ctx.request.with_headers(_forwarded(ctx, host, trace_id))
-        return record(
-            ctx,
-            self.name,
-            Outcome.PASS,
-            REGIONAL(),
-            REGIONAL_WHY(client_region=client.region, api_region=api.region, rtt=rtt),
-            detail={"endpoint_type": "REGIONAL", "host": host, "rtt_ms": rtt},
-            duration_ms=rtt,
-            fact="2",
-            lesson=LESSONS[EndpointType.REGIONAL],
-            fidelity=latency.DISCLAIMER,
-        )
+    def __init__(self) -> None:
+        # id(api), id(client) → (api, client, plan); entries keep both alive, so ids are not reused.
+        self._plans: dict[tuple[int, int], tuple[Api, Client, _Plan]] = {}
 
-    def _edge(self, ctx: Context, host: str, trace_id: str) -> Step:
-        api, client = ctx.api, ctx.request.client
-        pairs, changed = cloudfront.capitalise(ctx.request.headers)
-        added = cloudfront.request_headers(client, request_id=ctx.request_id, trace_id=trace_id, host=host)
+    def _plan(self, api: Api, client: Client) -> _Plan:
+        key = (id(api), id(client))
+        kept = self._plans.get(key)
+        if kept is not None and kept[0] is api and kept[1] is client:
+            return kept[2]
+        if len(self._plans) > 256:  # a live gateway sees a new Client per request
+            self._plans.clear()
+        plan = _Plan(api, client)
+        self._plans[key] = (api, client, plan)
+        return plan
+
+    def evaluate(self, ctx: Context) -> Step:
+        api, request = ctx.api, ctx.request
+        plan = self._plan(api, request.client)
+        bare_id = ctx.request_id.replace("-", "")
+        trace_id = f"Root=1-{int(ctx.arrival_ms // 1000):08x}-{bare_id[:24]}"
+        facts = ctx.facts
+        if request.headers.pairs or request.raw_path:
+            _keep_client_view(ctx)
+        facts["trace_id"] = trace_id
+        if plan.mtls:
+            refused = endpoint_mtls.check(ctx, plan.host)
+            if refused is not None:
+                return refused
+        if plan.edge:
+            return self._edge(ctx, plan, bare_id, trace_id)
+        if plan.private:
+            return self._private(ctx, plan.host, trace_id)
+        ctx.request = request.with_headers(_forwarded(ctx, plan.host, trace_id))
+        return stamp(ctx, plan.step)
+
+    def _edge(self, ctx: Context, plan: _Plan, bare_id: str, trace_id: str) -> Step:
+        request = ctx.request
+        # cloudfront.request_headers(), from the client's part kept in the plan.
+        request_id = ctx.request_id
+        added = (
+            *plan.head,
+            ("Via", f"2.0 {bare_id}.cloudfront.net (CloudFront)"),  # cloudfront.via(request_id, "2.0")
+            ("X-Amz-Cf-Id", cloudfront.cf_id(request_id)),
+            ("X-Amzn-Trace-Id", trace_id),
+            *plan.tail,
+        )
+        ctx.edge = True
+        if not request.headers.pairs:  # nothing of the client's own to keep or capitalise
+            ctx.request = request.with_headers(Headers.of_pairs(added, index=cloudfront.ADDED_INDEX))
+            return stamp(ctx, plan.step)
+        pairs, changed = cloudfront.capitalise(request.headers)
         dropped = cloudfront.ADDED_NAMES
         kept = [(k, v) for k, v in pairs if k.lower() not in dropped]
         index = None if kept else cloudfront.ADDED_INDEX
-        ctx.request = ctx.request.with_headers(Headers.of_pairs((*kept, *added), index=index))
-        ctx.edge = True
-        rtt, reason, detail = _edge_explanation(client.region, api.region, host)
-        if changed:
-            detail = {**detail, "capitalised": changed}
+        ctx.request = request.with_headers(Headers.of_pairs((*kept, *added), index=index))
+        if not changed:
+            return stamp(ctx, plan.step)
+        step = plan.step
         return record(
             ctx,
             self.name,
             Outcome.PASS,
-            EDGE(),
-            reason,
-            detail=detail,
-            duration_ms=rtt,
-            fact="2",
-            lesson=LESSONS[EndpointType.EDGE],
-            fidelity=latency.DISCLAIMER,
+            step.title_msg or step.title,
+            step.reason_msg or step.reason,
+            detail={**step.detail, "capitalised": changed},
+            duration_ms=step.duration_ms,
+            fact=step.fact,
+            lesson=step.lesson,
+            fidelity=step.fidelity_msg or step.fidelity,
         )
 
     def _private(self, ctx: Context, host: str, trace_id: str) -> Step:
@@ -183,7 +205,39 @@ def _host(api_id: str, region: str) -> str:
     return f"{api_id}.execute-api.{region}.amazonaws.com"
 
 
-@lru_cache(maxsize=256)
+class _Plan:
+    """What the endpoint decides from the API and the client alone (see ``EndpointStage``)."""
+
+    __slots__ = ("edge", "head", "host", "mtls", "private", "step", "tail")
+
+    def __init__(self, api: Api, client: Client) -> None:
+        self.host = host = _host(api.id, api.region)
+        self.mtls = endpoint_mtls.truststore(api.raw) is not None
+        self.edge = api.endpoint_type == EndpointType.EDGE
+        self.private = api.endpoint_type == EndpointType.PRIVATE
+        self.head, self.tail = cloudfront.client_headers(client, host)
+        if api.endpoint_type == EndpointType.EDGE:
+            rtt, reason, detail = _edge_explanation(client.region, api.region, host)
+            title: Message = EDGE()
+            lesson = LESSONS[EndpointType.EDGE]
+        else:  # REGIONAL (a PRIVATE API's step depends on the request: see _private)
+            rtt = latency.internet_rtt_ms(client.region, api.region)
+            title, lesson = REGIONAL(), LESSONS[EndpointType.REGIONAL]
+            reason = REGIONAL_WHY(client_region=client.region, api_region=api.region, rtt=rtt)
+            detail = {"endpoint_type": "REGIONAL", "host": host, "rtt_ms": rtt}
+        self.step = template(
+            StageName.ENDPOINT,
+            Outcome.PASS,
+            title,
+            reason,
+            detail=detail,
+            duration_ms=rtt,
+            fact="2",
+            lesson=lesson,
+            fidelity=latency.DISCLAIMER,
+        )
+
+
 def _edge_explanation(
     client_region: str, api_region: str, host: str
 ) -> tuple[float, Message, dict[str, Any]]:

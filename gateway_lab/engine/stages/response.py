@@ -10,9 +10,9 @@ from ..context import Context
 from ..fastinit import fast_constructor
 from ..messages import Headers, Response
 from ..model import ApiType
-from ..text import Message, Text
+from ..text import Text
 from ..trace import Outcome, StageName, Step
-from .base import record
+from .base import record, stamp, template
 
 RESPONSE_MS = 0.2
 _make_response = fast_constructor(Response)  # Response(...) on the hot path (see fastinit)
@@ -44,8 +44,10 @@ class ResponseStage:
             response = ctx.response or Response(
                 status=200, headers=Headers({"Content-Type": "application/json"})
             )
-            title, reason = _delivered_text(response.status)
-            detail = {}
+            ctx.response = _make_response(
+                response.status, _with_gateway_headers(ctx, response), response.body
+            )
+            return stamp(ctx, _delivered(response.status))
         response = _make_response(response.status, _with_gateway_headers(ctx, response), response.body)
         ctx.response = response
         detail["status"] = response.status  # headers and body are in the trace's response
@@ -63,8 +65,18 @@ class ResponseStage:
 
 
 @lru_cache(maxsize=64)
-def _delivered_text(status: int) -> tuple[Message, Message]:
-    return DELIVERED(status=str(status)), DELIVERED_WHY(status=str(status))
+def _delivered(status: int) -> Step:
+    """The step of a delivered response: the same for every response of that status (stamped per request)."""
+    return template(
+        StageName.RESPONSE,
+        Outcome.PASS,
+        DELIVERED(status=str(status)),
+        DELIVERED_WHY(status=str(status)),
+        detail={"status": status},  # headers and body are in the trace's response
+        duration_ms=RESPONSE_MS,
+        fact="5.2",
+        lesson="integrations#proxy-response",
+    )
 
 
 @lru_cache(maxsize=8)
@@ -75,7 +87,7 @@ def http_date(epoch_s: int) -> str:
 
 def _with_gateway_headers(ctx: Context, response: Response) -> Headers:
     """Add the headers API Gateway itself sets: date, request ids, CloudFront's on edge APIs (§5.3, §2)."""
-    added = [("Date", http_date(int(ctx.now_ms // 1000)))]
+    added = [("Date", http_date(int((ctx.arrival_ms + ctx.elapsed_ms) // 1000)))]  # ctx.now_ms
     rest = ctx.api.api_type == ApiType.REST
     traced = rest and ctx.error is None and "trace_id" in ctx.facts
     if rest:

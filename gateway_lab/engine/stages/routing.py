@@ -8,10 +8,10 @@ from __future__ import annotations
 from ..context import Context, GatewayError, RouteMatch
 from ..fastinit import fast_constructor
 from ..model import Api, ApiType
-from ..router import Router
+from ..router import CACHE_SIZE, Router
 from ..text import Text
 from ..trace import Outcome, StageName, Step
-from .base import record
+from .base import record, stamp, template
 from .routing_ws import ROUTING_MS, route_websocket
 
 MATCHED = Text("Matched {route}")
@@ -35,10 +35,16 @@ _make_match = fast_constructor(RouteMatch)  # RouteMatch(...) on the hot path (s
 
 
 class RoutingStage:
+    """Routes by method and path. A matched (method, path) always gives the same match and the same
+    step but for its time, so both are kept per API on the instance (one per pipeline) for the next
+    request of that path; a path that matches nothing is worked out again every time."""
+
     name = StageName.ROUTING
 
     def __init__(self) -> None:
         self._routers: dict[int, tuple[Api, Router]] = {}
+        # (id(api), method, path) → (api, match, step); entries keep the API alive, so ids are not reused.
+        self._matched: dict[tuple[int, str, str], tuple[Api, RouteMatch, Step]] = {}
 
     def _router(self, api: Api) -> Router:
         cached = self._routers.get(id(api))
@@ -48,27 +54,41 @@ class RoutingStage:
         return cached[1]
 
     def evaluate(self, ctx: Context) -> Step:
-        if ctx.api.api_type == ApiType.WEBSOCKET:
+        api, request = ctx.api, ctx.request
+        key = (id(api), request.method, request.path)
+        kept = self._matched.get(key)
+        if kept is not None and kept[0] is api:
+            ctx.match = kept[1]
+            return stamp(ctx, kept[2])
+        if api.api_type == ApiType.WEBSOCKET:
             return route_websocket(ctx)
-        method, path = ctx.request.method, ctx.request.path
+        found = self._route(api, request.method, request.path)
+        if found is False or found is True:
+            return self._no_match(ctx, found)
+        if len(self._matched) >= CACHE_SIZE:
+            self._matched.clear()
+        self._matched[key] = (api, found[0], found[1])
+        ctx.match = found[0]
+        return stamp(ctx, found[1])
+
+    def _route(self, api: Api, method: str, path: str) -> tuple[RouteMatch, Step] | bool:
+        """Return the match and its step, or, when nothing matches, whether the path did (REST: a
+        resource without the method)."""
         path_matched = False
-        for resource, params in self._router(ctx.api).candidates(path):
+        for resource, params in self._router(api).candidates(path):
             path_matched = True
             chosen = resource.methods.get(method) or resource.methods.get("ANY")
             if chosen is not None:
-                route_key = (
-                    "" if ctx.api.api_type == ApiType.REST else f"{chosen.http_method} {resource.path}"
-                )
-                ctx.match = _make_match(chosen, resource.id, resource.path, route_key, params)
+                route_key = "" if api.api_type == ApiType.REST else f"{chosen.http_method} {resource.path}"
+                match = _make_match(chosen, resource.id, resource.path, route_key, params)
                 label = route_key or f"{chosen.http_method} {resource.path}"
-                return record(
-                    ctx,
+                return match, template(
                     self.name,
                     Outcome.PASS,
-                    MATCHED.cached(route=label),
+                    MATCHED(route=label),
                     MATCHES_WITH(method=method, path=path, route=label, params=str(params))
                     if params
-                    else MATCHES.cached(method=method, path=path, route=label),
+                    else MATCHES(method=method, path=path, route=label),
                     detail={
                         "resource_path": resource.path,
                         "route_key": route_key,
@@ -79,18 +99,17 @@ class RoutingStage:
                     fact="10",
                     lesson="api-types#routes",
                 )
-            if ctx.api.api_type == ApiType.REST:
+            if api.api_type == ApiType.REST:
                 break  # REST picks the most specific resource, then needs the method on it
-        if ctx.api.api_type == ApiType.HTTP and ctx.api.default_route is not None:
-            ctx.match = RouteMatch(
-                method=ctx.api.default_route,
+        if api.api_type == ApiType.HTTP and api.default_route is not None:
+            match = RouteMatch(
+                method=api.default_route,
                 resource_id="$default",
                 resource_path="/{proxy+}",
                 route_key="$default",
                 path_parameters={},
             )
-            return record(
-                ctx,
+            return match, template(
                 self.name,
                 Outcome.PASS,
                 MATCHED_DEFAULT(),
@@ -100,7 +119,7 @@ class RoutingStage:
                 fact="10",
                 lesson="api-types#routes",
             )
-        return self._no_match(ctx, path_matched)
+        return path_matched
 
     def _no_match(self, ctx: Context, path_matched: bool) -> Step:
         method, path = ctx.request.method, ctx.request.path

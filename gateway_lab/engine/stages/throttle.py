@@ -24,6 +24,8 @@ _LEVEL_WORDS = {
 }
 LEVELS = {level: Text(level) for level in ("method", "route", "stage", "account")}  # bucket names
 WITHIN = Text("Within limits")
+_WITHIN = WITHIN()
+LEVEL_NAMES = {level: text() for level, text in LEVELS.items()}  # the bucket names as messages
 # One template per layer count (the account bucket, or a stage/method/route bucket and the account's):
 # flat parameters keep this per-request sentence as cheap as the f-string it replaced.
 WITHIN_WHY = (
@@ -55,36 +57,35 @@ class ThrottleStage:
 
     def evaluate(self, ctx: Context) -> Step:
         layers: list[dict[str, Any]] = []
-        store, now_ms = ctx.store, ctx.now_ms
+        store, now_ms = ctx.store, ctx.arrival_ms + ctx.elapsed_ms  # ctx.now_ms
+        take_from = token_bucket.take_from
         for level, key, rate, burst in self._buckets.get(ctx):
-            took = token_bucket.take_from(store, key, now_ms, rate=rate, burst=burst)
-            layers.append(
-                {
-                    "level": level,
-                    "rate": rate,
-                    "burst": burst,
-                    "tokens_before": round(took.tokens_before, 3),
-                    "tokens_after": round(took.tokens_after, 3),
-                    "admitted": took.admitted,
-                }
-            )
+            took = take_from(store, key, now_ms, rate=rate, burst=burst)
             if not took.admitted:
+                layers.append(_layer(level, rate, burst, took))
                 return self._reject(ctx, layers, level, rate, burst, took.tokens_before)
+            layers.append(_layer(level, rate, burst, took))
         first = layers[0]
-        params = {"level": LEVELS[first["level"]](), "tokens": first["tokens_after"], "burst": first["burst"]}
-        if len(layers) > 1:
+        if len(layers) == 1:
+            reason = WITHIN_WHY[0](
+                level=LEVEL_NAMES[first["level"]], tokens=first["tokens_after"], burst=first["burst"]
+            )
+        else:
             second = layers[1]
-            params |= {
-                "level2": LEVELS[second["level"]](),
-                "tokens2": second["tokens_after"],
-                "burst2": second["burst"],
-            }
+            reason = WITHIN_WHY[1](
+                level=LEVEL_NAMES[first["level"]],
+                tokens=first["tokens_after"],
+                burst=first["burst"],
+                level2=LEVEL_NAMES[second["level"]],
+                tokens2=second["tokens_after"],
+                burst2=second["burst"],
+            )
         return record(
             ctx,
             self.name,
             Outcome.PASS,
-            WITHIN(),
-            WITHIN_WHY[len(layers) - 1](**params),
+            _WITHIN,
+            reason,
             detail={"layers": layers},
             duration_ms=THROTTLE_MS,
             fact="3.2",
@@ -111,6 +112,17 @@ class ThrottleStage:
             fact="3.2",
             lesson="performance#throttling",
         )
+
+
+def _layer(level: str, rate: float, burst: int, took: token_bucket.Take) -> dict[str, Any]:
+    return {
+        "level": level,
+        "rate": rate,
+        "burst": burst,
+        "tokens_before": round(took.tokens_before, 3),
+        "tokens_after": round(took.tokens_after, 3),
+        "admitted": took.admitted,
+    }
 
 
 def _buckets(ctx: Context) -> tuple[tuple[str, str, float, int], ...]:

@@ -14,7 +14,7 @@ from ..context import Context, GatewayError
 from ..model import ApiType
 from ..text import Text
 from ..trace import Outcome, StageName, Step
-from .base import record
+from .base import record, stamp, template
 
 VALIDATION_MS = 0.3
 LESSON = "integrations#request-validation"
@@ -43,32 +43,25 @@ CHECKED = {
 }
 
 
+# The two skips say the same for every request: recorded once, stamped with each request's time.
+_NOT_REST_STEP = template(
+    StageName.VALIDATION, Outcome.SKIP, NOT_REST(), NOT_REST_WHY(), fact="1.1", lesson=LESSON
+)
+_NO_VALIDATOR_STEP = template(
+    StageName.VALIDATION, Outcome.SKIP, NO_VALIDATOR(), NO_VALIDATOR_WHY(), fact="6.4", lesson=LESSON
+)
+
+
 class ValidationStage:
     name = StageName.VALIDATION
 
     def evaluate(self, ctx: Context) -> Step:
         if ctx.api.api_type != ApiType.REST or ctx.match is None:
-            return record(
-                ctx,
-                self.name,
-                Outcome.SKIP,
-                NOT_REST(),
-                NOT_REST_WHY(),
-                fact="1.1",
-                lesson=LESSON,
-            )
+            return stamp(ctx, _NOT_REST_STEP)
         method = ctx.match.method
         validator = ctx.api.request_validators.get(method.request_validator_id or "")
         if validator is None:
-            return record(
-                ctx,
-                self.name,
-                Outcome.SKIP,
-                NO_VALIDATOR(),
-                NO_VALIDATOR_WHY(),
-                fact="6.4",
-                lesson=LESSON,
-            )
+            return stamp(ctx, _NO_VALIDATOR_STEP)
         checked = []
         if validator.get("validateRequestParameters"):
             checked.append("parameters")
