@@ -127,6 +127,25 @@ def quota_window(quota: Quota, now_ms: float) -> tuple[float, float]:
     return start.timestamp() * 1000, end.timestamp() * 1000
 
 
+def spend_quota(store: Any, key: str, limit: int, *, ttl_ms: float) -> tuple[bool, int]:
+    """Count one request against the quota counter ``key`` unless it is spent: (admitted, used).
+
+    ``used`` is the count with this request when admitted, else the count that refused it. A store
+    shared by several server processes (the live gateway's Redis store) offers
+    ``spend_quota(key, limit, ttl_ms=)``, one atomic step, so two processes never both spend the
+    last request; otherwise this is a ``get`` then an ``incr`` (one thread owns the store).
+    ``ttl_ms`` (the rest of the quota period) applies when the counter is created.
+    """
+    atomic = getattr(store, "spend_quota", None)
+    if atomic is not None:
+        admitted, used = atomic(key, limit, ttl_ms=ttl_ms)
+        return bool(admitted), int(used)
+    used = int(store.get(key) or 0)
+    if used >= limit:
+        return False, used
+    return True, int(store.incr(key, ttl_ms=ttl_ms))
+
+
 def _add_months(moment: datetime, months: int) -> datetime:
     index = moment.year * 12 + moment.month - 1 + months
     return moment.replace(year=index // 12, month=index % 12 + 1)

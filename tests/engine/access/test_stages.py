@@ -7,8 +7,11 @@ import json
 from gateway_lab.engine.access import sigv4
 from gateway_lab.engine.access.directory import access_of
 from gateway_lab.engine.access.jwt import LabUserPool
-from gateway_lab.engine.clock import VIRTUAL_EPOCH_MS
+from gateway_lab.engine.clock import VIRTUAL_EPOCH_MS, VirtualClock
+from gateway_lab.engine.integrations import IntegrationRuntime
 from gateway_lab.engine.messages import Client, Request
+from gateway_lab.engine.pipeline import build_pipeline
+from gateway_lab.engine.state import MemoryStore
 
 from .pipelines import pipeline, rest_api
 
@@ -219,3 +222,34 @@ def test_api_key_stage_quota_exhausted_is_429_limit_exceeded() -> None:
     assert [t.response.status for t in traces] == [200, 200, 429]
     assert traces[0].step("api_key").detail["quota_remaining"] == 1
     assert json.loads(traces[2].response.text()) == {"message": "Limit Exceeded"}
+
+
+class _SharedQuotaStore(MemoryStore):
+    """A store that spends quotas in one step, as the live gateway's Redis store does (issue 12)."""
+
+    def __init__(self, clock: VirtualClock) -> None:
+        super().__init__(clock)
+        self.spent: list[tuple[str, int]] = []
+
+    def spend_quota(self, key: str, limit: int, *, ttl_ms: float) -> tuple[bool, int]:
+        self.spent.append((key, limit))
+        used = int(self.get(key) or 0)
+        return (False, used) if used >= limit else (True, self.incr(key, ttl_ms=ttl_ms))
+
+
+def test_api_key_stage_spends_the_quota_through_the_store_when_it_can() -> None:
+    """§3.3: a store shared by processes spends the quota atomically; the stage asks it once per request."""
+    clock = VirtualClock()
+    store = _SharedQuotaStore(clock)
+    p = build_pipeline(
+        api=_keyed_api(limit=2),
+        stage={"stageName": "prod"},
+        clock=clock,
+        store=store,
+        runtime=IntegrationRuntime.default(clock=clock),
+    )
+    request = Request.build("GET", "/pets", headers={"x-api-key": "acme0123456789abcdefXYZ"})
+    traces = [p.run(request) for _ in range(3)]
+    assert [t.response.status for t in traces] == [200, 200, 429]
+    assert [t.step("api_key").detail["quota_used"] for t in traces] == [1, 2, 2]
+    assert [limit for _, limit in store.spent] == [2, 2, 2]

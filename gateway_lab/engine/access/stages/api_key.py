@@ -15,7 +15,7 @@ from ...stages.base import record
 from ...text import Message, Text
 from ...trace import Outcome, StageName, Step
 from ..directory import access_of
-from ..usage_plan import UsagePlan, find_key, find_plan, masked, quota_window
+from ..usage_plan import UsagePlan, find_key, find_plan, masked, quota_window, spend_quota
 from .common import deny
 
 LESSON, STAGE = "security#api-keys", StageName.API_KEY
@@ -153,9 +153,9 @@ class ApiKeyStage:
         if plan.quota is not None:
             start, end = quota_window(plan.quota, ctx.now_ms)
             counter = f"quota:{plan.id}:{key_id}:{int(start)}"
-            used = int(ctx.store.get(counter) or 0)
+            admitted, used = spend_quota(ctx.store, counter, plan.quota.limit, ttl_ms=end - ctx.now_ms)
             detail |= {"quota_limit": plan.quota.limit, "quota_period": plan.quota.period, "quota_used": used}
-            if used >= plan.quota.limit:
+            if not admitted:
                 reason = QUOTA_EXHAUSTED_WHY(
                     key=shown,
                     api_stage=f"{ctx.api.id}/{ctx.stage.name}",
@@ -175,8 +175,7 @@ class ApiKeyStage:
                     fact="3.3",
                     lesson=LESSON,
                 )
-            used = ctx.store.incr(counter, ttl_ms=end - ctx.now_ms)
-            detail |= {"quota_used": used, "quota_remaining": plan.quota.limit - used}
+            detail["quota_remaining"] = plan.quota.limit - used
         api_stage = f"{ctx.api.id}/{ctx.stage.name}"
         if "quota_remaining" in detail:
             why = PLAN_OK_QUOTA_WHY(key=shown, api_stage=api_stage, left=detail["quota_remaining"])
