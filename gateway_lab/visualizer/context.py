@@ -125,6 +125,8 @@ NOT_LIVE_REASONS = {
 
 def _curl(request: HttpRequest, state: State) -> dict[str, Any] | None:
     """Return the live run's curl command for this page's host, or why it has none (None: not a live run)."""
+    if state.run.scenario.live is None:  # only a live stage has a command (and needs the page's host)
+        return None
     curl = curl_for(state.run, state.run_query, base_url=request.build_absolute_uri("/"))
     if curl is None:
         return None
