@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from gateway_lab.engine.messages import Request
+from gateway_lab.engine.access.manage_auth import ManageAuthorization, authorize_management, connections_arn
 from gateway_lab.engine.access.sigv4 import LabCredential, sign
-from gateway_lab.engine.websocket import ManageAuthorization, authorize_management, connections_arn
+from gateway_lab.engine.messages import Request
 
 NOW = 1_700_000_000_000.0
 RESOURCE = connections_arn(
