@@ -159,9 +159,9 @@ MAX_VERDICTS = 1024  # cached verdicts kept per deployment: (token, ARN) pairs
 def _settings(ctx: Context, authorizer: Mapping[str, Any]) -> _Settings:
     kept = deployment_access(ctx.deployment).authorizers
     authorizer_id = str(authorizer.get("id") or authorizer.get("authorizerId"))
-    found = kept.get(authorizer_id)
+    found: _Settings | None = kept.get(authorizer_id)
     if found is not None and found.authorizer is authorizer:
-        return found  # type: ignore[no-any-return]
+        return found
     sources = tuple(az.identity_sources(authorizer))
     regex = authorizer.get("identityValidationExpression")
     found = _Settings(
