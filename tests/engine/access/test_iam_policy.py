@@ -224,3 +224,26 @@ def test_not_authorized_message_for_explicit_deny() -> None:
     """§2: a resource-policy deny names the anonymous user, the ARN and 'with an explicit deny'."""
     expected = f"User: anonymous is not authorized to perform: execute-api:Invoke on resource: {PETS} with an explicit deny"
     assert not_authorized_message(user=None, resource=PETS, explicit=True) == expected
+
+
+@pytest.mark.parametrize(
+    ("pattern", "matches"),
+    [
+        (f"{API_ARN}/*", True),
+        (f"{API_ARN}/*/GET/pets", True),
+        (f"{API_ARN}/*/POST/*", False),
+        (f"{API_ARN}/prod/*/pets", True),
+        (f"{API_ARN}/prod/GET/pets/*", False),  # the * needs the "/" before it: /pets does not end in "/"
+        ("arn:aws:execute-api:*:*:abc123/*/*/pets", True),
+        ("arn:aws:execute-api:*:*:abc123/*/*/pets*", True),
+        ("arn:aws:execute-api:*:*:abc123/*/*/pet", False),
+        ("*pets", True),
+        ("*pets*s", False),
+        ("**", True),
+    ],
+)
+def test_evaluate_resource_stars_match_any_run(pattern: str, matches: bool) -> None:
+    """§7.5: ``*`` in a Resource matches any run of characters, "/" included, and nothing else is a wildcard."""
+    policy = {"Statement": [{"Effect": "Allow", "Action": INVOKE, "Resource": pattern}]}
+    effect = evaluate(policy, action=INVOKE, resource=PETS).effect
+    assert effect == (Effect.ALLOW if matches else Effect.SILENT)
