@@ -104,21 +104,22 @@ class DeploymentAccess:
     """What access control derives from one deployed snapshot, kept on it (``Deployment.derived``).
 
     The ``labAccess`` directory per account (loaded once: user pools generate RSA keys, and every
-    request must see the same keys) and the Lambda authorizers' checked configurations and cached
-    verdicts (``engine.access.stages.auth_lambda``). Safe for threads: the directory is built under
-    a lock, and the dicts only ever gain complete entries. A copy in another process (pickle) starts
+    request must see the same keys), the Lambda authorizers' checked settings and cached verdicts
+    (``stages.auth_lambda``), and IAM callers' identity-policy verdicts per method ARN
+    (``stages.auth_iam``). Safe for threads: the directory is built under a lock; the other dicts
+    only take complete, immutable entries (a full one is emptied, never trimmed), and an entry
+    built twice by two threads is the same verdict. A copy in another process (pickle) starts
     empty and builds its own.
     """
 
-    __slots__ = ("_directories", "_lock", "authorizers", "verdicts")
+    __slots__ = ("_directories", "_lock", "authorizers", "identities", "verdicts")
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._directories: dict[str, AccessDirectory] = {}
-        self.authorizers: dict[str, Any] = {}  # authorizer id -> auth_lambda's checked configuration
-        self.verdicts: dict[
-            tuple[str, str], Any
-        ] = {}  # (result-cache key, method ARN) -> auth_lambda's verdict
+        self.authorizers: dict[str, Any] = {}  # authorizer id -> settings
+        self.verdicts: dict[tuple[str, str], Any] = {}  # (result-cache key, method ARN) -> verdict
+        self.identities: dict[tuple[str, str], Any] = {}  # (access key id, method ARN) -> verdict
 
     def __reduce__(self) -> tuple[type[DeploymentAccess], tuple[()]]:
         return (DeploymentAccess, ())

@@ -5,11 +5,12 @@ from __future__ import annotations
 import json
 
 from gateway_lab.engine.access import sigv4
-from gateway_lab.engine.access.directory import access_of
+from gateway_lab.engine.access.directory import AccessDirectory, access_of
 from gateway_lab.engine.access.jwt import LabUserPool
 from gateway_lab.engine.clock import VIRTUAL_EPOCH_MS, VirtualClock
 from gateway_lab.engine.integrations import IntegrationRuntime
 from gateway_lab.engine.messages import Client, Request
+from gateway_lab.engine.model_load import deploy
 from gateway_lab.engine.pipeline import build_pipeline
 from gateway_lab.engine.state import MemoryStore
 
@@ -68,6 +69,32 @@ def test_iam_stage_identity_policy_without_allow_is_access_denied() -> None:
     body = json.loads(trace.response.text())
     assert trace.response.status == 403
     assert body["Message"].endswith("because no identity-based policy allows the execute-api:Invoke action")
+
+
+def test_iam_stage_follows_a_changed_identity_policy() -> None:
+    """§7.1, issue 11: the identity-policy verdict kept on the deployment is judged again when the
+    caller's policy changes (the live gateway passes the account's current keys with each pipeline)."""
+    deployment = deploy(_iam_api())
+    clock = VirtualClock()
+
+    def run(policy: dict | None) -> int:
+        credential = sigv4.LabCredential(
+            access_key_id=KEY["accessKeyId"],
+            secret_access_key=KEY["secretAccessKey"],
+            user_arn="arn:aws:iam::123456789012:user/svc",
+            policy=policy,
+        )
+        p = build_pipeline(
+            api=deployment,
+            stage={"stageName": "prod"},
+            clock=clock,
+            store=MemoryStore(clock),
+            runtime=IntegrationRuntime.default(clock=clock),
+            access=AccessDirectory(credentials={KEY["accessKeyId"]: credential}),
+        )
+        return p.run(_signed()).response.status
+
+    assert [run(INVOKE_ALL), run(None), run(dict(INVOKE_ALL)), run(None)] == [200, 403, 200, 403]
 
 
 def _ip_policy_api() -> dict:

@@ -2,18 +2,27 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
 from typing import Any
 
 from ...context import Context
 from ...model import ApiType
 from ...stages.base import record
-from ...text import AWS_VERBATIM, Text
+from ...text import AWS_VERBATIM, Message, Text
 from ...trace import Outcome, StageName, Step
 from .. import sigv4
-from ..directory import access_of
-from ..iam_policy import Caller, Effect, combine, evaluate, not_authorized_message
-from .common import ACCESS_MS, access_denied, api_arn, condition_keys, deny, request_arn
+from ..directory import access_of, deployment_access
+from ..iam_policy import Caller, Effect, PolicyDecision, combine, evaluate, not_authorized_message
+from .common import (
+    ACCESS_MS,
+    access_denied,
+    api_arn,
+    condition_keys,
+    copied_policy_detail,
+    deny,
+    request_arn,
+)
 
 LESSON = "security#iam"
 
@@ -33,6 +42,42 @@ def signed_view(ctx: Context) -> tuple[Any, str]:
         request = replace(request, headers=request.headers.with_header("Host", host))
     default = request.path if ctx.stage.name == "$default" else f"/{ctx.stage.name}{request.path}"
     return request, ctx.facts.get("client_path") or default
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class _IdentityVerdict:
+    """What a caller's identity policy says about one method ARN (§7.1): Invoke, and InvalidateCache
+    for the cache stage (§4.3). Kept per deployment while the caller's policy stays the same."""
+
+    policy_json: Mapping[str, Any] | None  # the identity policy it was derived from
+    decision: PolicyDecision
+    policy: Mapping[str, Any]  # decision.to_dict(), copied into each step
+    whys: Mapping[str, Message]
+    may_invalidate_cache: bool
+
+
+MAX_IDENTITIES = 1024  # kept per deployment: (access key, ARN) pairs
+
+
+def _identity_verdict(ctx: Context, cred: sigv4.LabCredential, arn: str) -> _IdentityVerdict:
+    kept = deployment_access(ctx.deployment).identities
+    key = (cred.access_key_id, arn)
+    found: _IdentityVerdict | None = kept.get(key)
+    if found is not None and (found.policy_json is cred.policy or found.policy_json == cred.policy):
+        return found
+    decision = evaluate(cred.policy, action="execute-api:Invoke", resource=arn)
+    invalidate = evaluate(cred.policy, action="execute-api:InvalidateCache", resource=arn)
+    found = _IdentityVerdict(
+        policy_json=cred.policy,
+        decision=decision,
+        policy=decision.to_dict(),
+        whys=decision.why_messages("identity_policy."),
+        may_invalidate_cache=invalidate.effect == Effect.ALLOW,
+    )
+    if len(kept) >= MAX_IDENTITIES:  # many keys or paths: start over rather than grow
+        kept.clear()
+    kept[key] = found
+    return found
 
 
 def iam_step(ctx: Context) -> Step:
@@ -58,9 +103,9 @@ def iam_step(ctx: Context) -> Step:
         )
     cred = check.credential
     arn = request_arn(ctx)
-    identity = evaluate(cred.policy, action="execute-api:Invoke", resource=arn)
-    effect, policy_detail = identity.effect, None
-    whys = identity.why_messages("identity_policy.")
+    identity = _identity_verdict(ctx, cred, arn)
+    effect, policy_detail = identity.decision.effect, None
+    whys = dict(identity.whys)
     if ctx.api.policy:
         caller = Caller(arn=cred.user_arn, account_id=cred.account_id)
         resource = evaluate(
@@ -73,7 +118,7 @@ def iam_step(ctx: Context) -> Step:
         )
         same = cred.account_id == ctx.account.account_id
         effect, policy_detail = (
-            combine(auth=identity.effect, resource_policy=resource.effect, same_account=same),
+            combine(auth=identity.decision.effect, resource_policy=resource.effect, same_account=same),
             resource.to_dict(),
         )
         whys |= resource.why_messages("resource_policy.")
@@ -81,7 +126,7 @@ def iam_step(ctx: Context) -> Step:
         **check.detail_dict(),
         "caller": cred.user_arn,
         "resource": arn,
-        "identity_policy": identity.to_dict(),
+        "identity_policy": copied_policy_detail(identity.policy),
         "resource_policy": policy_detail,
     }
     if effect != Effect.ALLOW:
@@ -124,8 +169,7 @@ def iam_step(ctx: Context) -> Step:
                 "userId": cred.user_arn.rpartition("/")[2],
             }
         }
-    invalidate = evaluate(cred.policy, action="execute-api:InvalidateCache", resource=arn)
-    ctx.authorized_for_cache_invalidation = invalidate.effect == Effect.ALLOW
+    ctx.authorized_for_cache_invalidation = identity.may_invalidate_cache
     return record(
         ctx,
         stage,

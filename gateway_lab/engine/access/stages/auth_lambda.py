@@ -18,7 +18,14 @@ from ...trace import Outcome, StageName, Step
 from .. import authorizers as az
 from ..directory import deployment_access
 from ..iam_policy import Effect
-from .common import access_denied, authorizer_error, combined_with_policy, request_arn, unauthorized
+from .common import (
+    access_denied,
+    authorizer_error,
+    combined_with_policy,
+    copied_policy_detail,
+    request_arn,
+    unauthorized,
+)
 
 STAGE, LESSON, FACT = StageName.AUTH, "security#lambda-authorizers", "7.2"
 
@@ -232,7 +239,7 @@ def lambda_step(ctx: Context, authorizer: Mapping[str, Any]) -> Step:
     judged = _judge(ctx, settings, output, arn, value)
     if ttl:  # the next request with this identity and ARN reads its verdict instead of re-deriving it
         _remember(ctx, (key, arn), judged)
-    detail["policy"] = _copied(judged.policy)
+    detail["policy"] = copied_policy_detail(judged.policy)
     return _verdict(ctx, judged, combined_with_policy(ctx, judged.effect), detail, duration, hit=False)
 
 
@@ -249,7 +256,7 @@ def _from_cache(ctx: Context, settings: _Settings, key: str, arn: str, cached: A
             return _broken(ctx, MALFORMED(problem=_problem(str(output.problem))), detail, 0.0)
         judged = _judge(ctx, settings, output, arn, cached)
         _remember(ctx, (key, arn), judged)
-    detail["policy"] = _copied(judged.policy)
+    detail["policy"] = copied_policy_detail(judged.policy)
     return _verdict(ctx, judged, combined_with_policy(ctx, judged.effect), detail, 0.0, hit=True)
 
 
@@ -273,14 +280,6 @@ def _remember(ctx: Context, key: tuple[str, str], judged: _Judged) -> None:
     if len(verdicts) >= MAX_VERDICTS:  # many tokens or paths: start over rather than grow
         verdicts.clear()
     verdicts[key] = judged
-
-
-def _copied(policy: Mapping[str, Any]) -> dict[str, Any]:
-    """A fresh copy of a verdict's policy detail for one step (the verdict is shared between requests)."""
-    statements = policy.get("statements")
-    if statements is None:
-        return dict(policy)
-    return {**policy, "statements": [dict(statement) for statement in statements]}
 
 
 def _problem(problem: str) -> Message | str:

@@ -81,6 +81,15 @@ def combined_with_policy(ctx: Context, auth_effect: Effect) -> Effect:
     return combine(auth=auth_effect, resource_policy=Effect(policy_effect), same_account=True)
 
 
+def copied_policy_detail(policy: Mapping[str, Any]) -> dict[str, Any]:
+    """A fresh copy of a kept ``PolicyDecision.to_dict()`` for one step (the verdict is shared between
+    requests, each step's detail is its own)."""
+    statements = policy.get("statements")
+    if statements is None:
+        return dict(policy)
+    return {**policy, "statements": [dict(statement) for statement in statements]}
+
+
 def capital_message(text: str | None) -> bytes:
     """Policy denials arrive as ``{"Message": …}`` with a capital M (§2, §14.11)."""
     return json.dumps({"Message": text}, separators=(",", ":")).encode()
