@@ -47,7 +47,7 @@ from .simulation import (
 from .stages import DEFAULT_STAGE_ORDER
 from .state import MemoryStore, Store
 from .token_bucket import Take, take
-from .trace import SCHEMA_VERSION, StageName, Trace, response_to_dict, trace_to_dict
+from .trace import SCHEMA_VERSION, StageName, Trace, response_to_dict, trace_to_dict, trace_to_json
 
 __all__ = [
     # Loading an API definition and a stage (every validity rule raises ConfigError)
@@ -96,6 +96,7 @@ __all__ = [
     "redact_headers",
     "response_to_dict",
     "trace_to_dict",
+    "trace_to_json",
     # Lab identities: IAM (SigV4), Cognito-style JWTs, policies
     "AccessDirectory",
     "DEFAULT_ACCOUNT_ID",

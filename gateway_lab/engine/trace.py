@@ -7,9 +7,11 @@ the WebSocket demo all use it.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import json
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
+from json.encoder import encode_basestring_ascii
 from typing import Any
 
 from .messages import Response
@@ -122,8 +124,8 @@ class Trace:
 
 def step_to_dict(step: Step, *, messages: bool = False) -> dict[str, Any]:
     data: dict[str, Any] = {
-        "stage": str(step.stage),
-        "outcome": str(step.outcome),
+        "stage": _plain(step.stage),
+        "outcome": _plain(step.outcome),
         "title": step.title,
         "reason": step.reason,
         "detail": dict(step.detail),
@@ -140,6 +142,14 @@ def step_to_dict(step: Step, *, messages: bool = False) -> dict[str, Any]:
     return data
 
 
+# The plain str of each stage and outcome (what str() gives), looked up instead of converted per step.
+_PLAIN: dict[str, str] = {str(member): str(member) for member in (*StageName, *Outcome)}
+
+
+def _plain(name: str) -> str:
+    return _PLAIN.get(name) or str(name)
+
+
 def step_messages(step: Step) -> dict[str, Any]:
     """Return the step's sentences as ``{"title"|"reason"|"fidelity": {"id", "params"}}`` (those it has)."""
     found = {"title": step.title_msg, "reason": step.reason_msg, "fidelity": step.fidelity_msg}
@@ -151,10 +161,11 @@ def step_messages(step: Step) -> dict[str, Any]:
 
 def response_to_dict(response: Response) -> dict[str, Any]:
     body, is_base64 = response.body_for_json()
+    headers, multi = response.headers.single_and_multi()
     return {
         "status": response.status,
-        "headers": response.headers.to_dict(),
-        "multiValueHeaders": {name: response.headers.get_all(name) for name in response.headers},
+        "headers": headers,
+        "multiValueHeaders": multi,
         "body": body,
         "isBase64Encoded": is_base64,
     }
@@ -174,3 +185,138 @@ def trace_to_dict(trace: Trace, *, messages: bool = False) -> dict[str, Any]:
         "total_ms": round(trace.total_ms, 3),
         "meta": dict(trace.meta),
     }
+
+
+def trace_to_json(trace: Trace) -> str:
+    """Return ``json.dumps(trace_to_dict(trace))``, the same text, built without the dicts.
+
+    A trace repeats what other traces said: the stage, outcome and title of a step, its fact and
+    lesson, a cached response's body. Those parts are encoded once and kept (``_Fragments``, keyed
+    by their values, bounded); the parts of this request alone (ids, times, details, headers) are
+    encoded by json's C encoder. tests/engine/test_trace_json.py checks the text against
+    ``json.dumps(trace_to_dict(trace))`` for every preset's traces.
+    """
+    steps = ", ".join([_step_json(step) for step in trace.steps])
+    return (
+        f'{{"schema": {SCHEMA_VERSION}, "request_id": {_encode(trace.request_id)}, "steps": [{steps}], '
+        f'"response": {_response_json(trace.response)}, "total_ms": {_encode(round(trace.total_ms, 3))}, '
+        f'"meta": {_encode(dict(trace.meta))}}}'
+    )
+
+
+def _step_json(step: Step) -> str:
+    detail, reason = step.detail, step.reason
+    head = _fragments.head(step.stage, step.outcome, step.title)
+    tail = _fragments.tail(step.duration_ms, step.fact, step.lesson, step.fidelity)
+    shared = _fragments.shared.get(id(detail))
+    if shared is not None and shared[0] is detail:
+        detail_json = shared[1]
+    else:
+        detail_json = _encode(detail if detail.__class__ is dict else dict(detail)) if detail else "{}"
+    return (
+        f"{head}{encode_basestring_ascii(reason) if reason.__class__ is str else _encode(reason)}, "
+        f'"detail": {detail_json}, "t_ms": {_number(round(step.t_ms, 3))}{tail}'
+    )
+
+
+def share_detail(detail: Mapping[str, Any]) -> None:
+    """Note that ``detail`` is shared by many steps and never changes (a stage's template step):
+    ``trace_to_json`` then encodes it once. The note keeps the mapping alive, so its id is not reused."""
+    if detail:
+        _fragments.share(detail)
+
+
+def _response_json(response: Response) -> str:
+    headers, multi = response.headers.single_and_multi()
+    return (
+        f'{{"status": {_encode(response.status)}, "headers": {_encode(headers)}, '
+        f'"multiValueHeaders": {_encode(multi)}, {_fragments.body(response.body)}}}'
+    )
+
+
+def _number(value: Any) -> str:
+    """A rounded time as JSON: floats are the common case (repr), anything else goes to the encoder."""
+    if value.__class__ is float and value == value and value not in (_INF, -_INF):
+        return float.__repr__(value)
+    return _encode(value)
+
+
+_INF = float("inf")
+# json.dumps' own C encoder with its default options, made once (json.dumps makes one per call).
+# No circular-reference markers: a trace is a tree (a cycle would end in RecursionError instead).
+_c_encoder: Callable[[Any, int], Any] = json.encoder.c_make_encoder(  # type: ignore[attr-defined]
+    None, json.JSONEncoder().default, encode_basestring_ascii, None, ": ", ", ", False, False, True
+)
+
+
+def _encode(value: Any) -> str:
+    return "".join(_c_encoder(value, 0))
+
+
+class _Fragments:
+    """Encoded JSON of the parts traces repeat, keyed by their values (never by identity); bounded."""
+
+    LIMIT = 2048
+    BODY_LIMIT = 64  # bodies kept (the latest responses of a stage cache, an echo's event)
+    BODY_MAX = 65_536  # bytes: larger bodies are encoded each time
+
+    def __init__(self) -> None:
+        self._heads: dict[tuple[str, str, str], str] = {}
+        self._tails: dict[tuple[float, str | None, str | None, str | None], str] = {}
+        self._bodies: dict[bytes, str] = {}
+        # id(detail) → (detail, its JSON) for details stages share between steps (share_detail).
+        self.shared: dict[int, tuple[Mapping[str, Any], str]] = {}
+
+    def share(self, detail: Mapping[str, Any]) -> None:
+        try:
+            encoded = _encode(dict(detail))
+        except (TypeError, ValueError):  # not JSON data: trace_to_json will say so where it is used
+            return
+        if len(self.shared) >= self.LIMIT:
+            self.shared.clear()
+        self.shared[id(detail)] = (detail, encoded)
+
+    def head(self, stage: str, outcome: str, title: str) -> str:
+        key = (stage, outcome, title)
+        found = self._heads.get(key)
+        if found is None:
+            if len(self._heads) >= self.LIMIT:
+                self._heads.clear()
+            found = self._heads[key] = (
+                f'{{"stage": {_encode(_plain(stage))}, "outcome": {_encode(_plain(outcome))}, '
+                f'"title": {_encode(title)}, "reason": '
+            )
+        return found
+
+    def tail(self, duration_ms: float, fact: str | None, lesson: str | None, fidelity: str | None) -> str:
+        key = (duration_ms, fact, lesson, fidelity)
+        found = self._tails.get(key)
+        if found is None:
+            if len(self._tails) >= self.LIMIT:
+                self._tails.clear()
+            text = f', "duration_ms": {_number(round(duration_ms, 3))}'
+            text += f', "fact": {_encode(fact)}, "lesson": {_encode(lesson)}'
+            if fidelity:
+                text += f', "fidelity": "simplified", "fidelity_note": {_encode(fidelity)}'
+            found = self._tails[key] = text + "}"
+        return found
+
+    def body(self, body: bytes) -> str:
+        """Return ``"body": …, "isBase64Encoded": …`` of a response body."""
+        cacheable = body.__class__ is bytes and len(body) <= self.BODY_MAX
+        found = self._bodies.get(body) if cacheable else None
+        if found is None:
+            text, is_base64 = _body_for_json(body)
+            found = f'"body": {_encode(text)}, "isBase64Encoded": {_encode(is_base64)}'
+            if cacheable:
+                if len(self._bodies) >= self.BODY_LIMIT:
+                    self._bodies.clear()
+                self._bodies[body] = found
+        return found
+
+
+def _body_for_json(body: bytes) -> tuple[str, bool]:
+    return Response(status=200, body=body).body_for_json()
+
+
+_fragments = _Fragments()

@@ -8,7 +8,7 @@ from typing import Any, Generic, Protocol, TypeVar
 from ..context import Context
 from ..fastinit import fast_constructor
 from ..text import Message, fmt
-from ..trace import Outcome, StageName, Step
+from ..trace import Outcome, StageName, Step, share_detail
 
 __all__ = ["MethodMemo", "Stage", "fmt", "record", "stamp", "template"]
 
@@ -91,7 +91,9 @@ def template(
     """
     started = Context.__new__(Context)
     started.arrival_ms = started.origin_ms = started.elapsed_ms = 0.0
-    return record(started, stage, outcome, title, reason, **fields)
+    step = record(started, stage, outcome, title, reason, **fields)
+    share_detail(step.detail)  # every stamp carries this one detail: trace_to_json encodes it once
+    return step
 
 
 def stamp(ctx: Context, step: Step) -> Step:
