@@ -2,7 +2,9 @@
 
 Chinese has no spaces between words, so every backend also matches substrings (``icontains``):
 a two-character query such as 节流 must find its sections. On PostgreSQL, full-text search
-(``simple`` configuration, websearch syntax) is added for Latin text and ranks the hits.
+(``simple`` configuration, websearch syntax) is added for Latin text and ranks the hits. There the
+vector is a stored column (migration 0006): computing ``to_tsvector`` per section at query time cost
+88–185 ms with 1,000 pages (bench/wiki.py), reading it costs a few.
 
 The glossary joins the index: a query that names a glossary term, in either language or by one of
 its aliases (AWS's zh-CN 使用计划 for our 用量计划), also finds every other name of that term.
@@ -13,16 +15,18 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from html import escape
+from typing import Any
 
-from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVectorField
 from django.db import connection
-from django.db.models import Q, QuerySet
+from django.db.models import Expression, Q, QuerySet
 from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 
 from .models import GlossaryTerm, LessonSection
 
 MAX_QUERY = 100
+ROW_FIELDS = ("position", "anchor", "heading", "text", "lesson__slug", "lesson__title", "lesson__language", "lesson__order")  # fmt: skip
 SNIPPET_CHARS = 180
 
 
@@ -84,20 +88,37 @@ def search_sections(*, query: str, language: str, limit: int = 30) -> list[Searc
         return []
     terms = [term for group in groups for term in group]
     typed = [term.casefold() for term in query_terms(query)]
-    sections = _matching(groups, query).select_related("lesson")
+    # Plain rows with only what a hit shows: model instances with their lesson (whose body and HTML
+    # are tens of KB for a course lesson) cost more than the query itself on 1,000 pages.
+    matching = _matching(groups, query)
+    fields = [*ROW_FIELDS, *(["rank"] if "rank" in matching.query.annotations else [])]
     ranked = sorted(
-        sections[:200],
+        matching.values(*fields)[:200],
         key=lambda s: (
             # What the reader typed beats its glossary synonyms: 节流 finds 节流 before "throttling".
-            not all(t in f"{s.heading} {s.text}".casefold() for t in typed),
-            s.lesson.language != language,
-            -getattr(s, "rank", 0),
-            not any(t.casefold() in s.heading.casefold() for t in terms),
-            s.lesson.order,
-            s.position,
+            not all(t in f"{s['heading']} {s['text']}".casefold() for t in typed),
+            s["lesson__language"] != language,
+            -s.get("rank", 0),
+            not any(t.casefold() in s["heading"].casefold() for t in terms),
+            s["lesson__order"],
+            s["position"],
         ),
     )
-    return [_hit(section, terms, language=language) for section in ranked[:limit]]
+    urls: dict[str, str] = {}
+    return [_hit(section, terms, language=language, urls=urls) for section in ranked[:limit]]
+
+
+class StoredVector(Expression):
+    """The section's ``search_vector`` column: PostgreSQL generates and stores it (migration 0006).
+
+    Weights as written there: the heading ``A``, the text ``B``, ``simple`` configuration.
+    """
+
+    output_field = SearchVectorField()
+
+    def as_sql(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:
+        table = compiler.quote_name_unless_alias(LessonSection._meta.db_table)
+        return f"{table}.{connection.ops.quote_name('search_vector')}", []
 
 
 def _matching(groups: list[list[str]], query: str) -> QuerySet[LessonSection]:
@@ -110,11 +131,9 @@ def _matching(groups: list[list[str]], query: str) -> QuerySet[LessonSection]:
     sections = LessonSection.objects.all()
     if connection.vendor != "postgresql":
         return sections.filter(substring)
-    vector = SearchVector("heading", weight="A", config="simple") + SearchVector(
-        "text", weight="B", config="simple"
-    )
     search = SearchQuery(query, config="simple", search_type="websearch")
-    return sections.annotate(rank=SearchRank(vector, search)).filter(Q(rank__gt=0) | substring)
+    matching = sections.alias(vector=StoredVector()).filter(Q(vector=search) | substring)
+    return matching.annotate(rank=SearchRank(StoredVector(), search))
 
 
 def highlight(text: str, terms: list[str]) -> SafeString:
@@ -139,26 +158,35 @@ def snippet_window(text: str, terms: list[str]) -> str:
     return ("…" if start else "") + window + ("…" if start + SNIPPET_CHARS < len(text) else "")
 
 
-def hit_url(*, slug: str, anchor: str, language: str, reader_language: str) -> str:
-    """Return the lesson URL of a hit: in the hit's language (``?lang=``) when it is not the reader's."""
-    url = reverse("lessons:detail", kwargs={"slug": slug})
+def hit_url(
+    *, slug: str, anchor: str, language: str, reader_language: str, urls: dict[str, str] | None = None
+) -> str:
+    """Return the lesson URL of a hit: in the hit's language (``?lang=``) when it is not the reader's.
+
+    ``urls`` caches the lessons' URLs by slug for one result list.
+    """
+    urls = {} if urls is None else urls
+    if slug not in urls:
+        urls[slug] = reverse("lessons:detail", kwargs={"slug": slug})
+    url = urls[slug]
     if language != reader_language:
         url += f"?lang={language}"
     return f"{url}#{anchor}" if anchor else url
 
 
-def _hit(section: LessonSection, terms: list[str], *, language: str) -> SearchHit:
+def _hit(section: dict[str, Any], terms: list[str], *, language: str, urls: dict[str, str]) -> SearchHit:
     return SearchHit(
-        lesson_slug=section.lesson.slug,
-        lesson_title=section.lesson.title,
-        language=section.lesson.language,
-        anchor=section.anchor,
-        heading=highlight(section.heading or section.lesson.title, terms),
-        snippet=highlight(snippet_window(section.text, terms), terms),
+        lesson_slug=section["lesson__slug"],
+        lesson_title=section["lesson__title"],
+        language=section["lesson__language"],
+        anchor=section["anchor"],
+        heading=highlight(section["heading"] or section["lesson__title"], terms),
+        snippet=highlight(snippet_window(section["text"], terms), terms),
         url=hit_url(
-            slug=section.lesson.slug,
-            anchor=section.anchor,
-            language=section.lesson.language,
+            slug=section["lesson__slug"],
+            anchor=section["anchor"],
+            language=section["lesson__language"],
             reader_language=language,
+            urls=urls,
         ),
     )
