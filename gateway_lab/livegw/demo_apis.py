@@ -83,6 +83,16 @@ DEMO_REST_API: dict[str, Any] = {
         # §7.1: SigV4-signed calls only.
         {"path": "/iam", "resourceMethods": {"ANY": {
             **_rest_method("gateway_lab.functions.echo.handler"), "authorizationType": "AWS_IAM"}}},
+        # §6.4: POST /orders puts the body on the lab SQS queue "orders" and answers 202 at once; the
+        # stores page (/gw-stores/) shows a consumer draining it at a set rate (peak shaving with SQS).
+        {"path": "/orders", "resourceMethods": {"POST": {"authorizationType": "NONE", "methodIntegration": {
+            "type": "AWS", "httpMethod": "POST", "uri": f"arn:aws:apigateway:{REGION}:sqs:path/{ACCOUNT}/orders",
+            "credentials": f"arn:aws:iam::{ACCOUNT}:role/apigw-sqs-send",
+            "requestParameters": {"integration.request.header.Content-Type": "'application/x-www-form-urlencoded'"},
+            "requestTemplates": {"application/json": "Action=SendMessage&MessageBody=$util.urlEncode($input.body)"},
+            "passthroughBehavior": "NEVER",
+            "integrationResponses": {"202": {"statusCode": "202", "responseTemplates": {
+                "application/json": "{\"queued\": true, \"messageId\": \"$input.path('$.SendMessageResponse.SendMessageResult.MessageId')\"}"}}}}}}},
         # §8: a mock that tells which side of the canary answered (stage variable "version").
         {"path": "/version", "resourceMethods": {"GET": {"authorizationType": "NONE", "methodIntegration": {
             "type": "MOCK", "requestTemplates": {"application/json": "{\"statusCode\": 200}"},

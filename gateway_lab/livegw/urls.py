@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from . import builder_views, log_views, views
+from . import builder_views, log_views, stores_views, views
 
 app_name = "livegw"
 
@@ -22,6 +22,8 @@ urlpatterns = [
     path("gw-apis/<slug:api_id>/rollback", builder_views.rollback, name="builder-rollback"),
     path("gw-apis/<slug:api_id>/promote", builder_views.promote, name="builder-promote"),
     path("gw-apis/<slug:api_id>/diff", builder_views.diff, name="builder-diff"),
+    path("gw-stores/", stores_views.stores_page, name="stores"),
+    path("gw-stores/consumer", stores_views.consumer_rate, name="stores-consumer"),
     path("gw-log/<slug:api_id>/", log_views.log_page, name="log"),
     path("gw-log/<slug:api_id>/trace/<path:request_id>", log_views.log_trace, name="log-trace"),
     path(

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
 from django.db import IntegrityError, connection, transaction
+from django.utils import translation
 
 from gateway_lab.engine import Client, Request
 from gateway_lab.livegw import builder
@@ -12,6 +15,13 @@ from gateway_lab.livegw.http_app import _build
 from gateway_lab.livegw.models import ApiDeployment, DeploymentImmutableError
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _english() -> Iterator[None]:
+    """Messages are matched in English, whatever language an earlier test left active in this thread."""
+    with translation.override("en"):
+        yield
 
 
 def _api(api_id: str = "pets") -> builder.ApiDefinitionRecord:

@@ -90,6 +90,8 @@ ACCESS: dict[str, str] = {
     "/gw-apis/<slug:api_id>/rollback": "staff",
     "/gw-apis/<slug:api_id>/promote": "staff",
     "/gw-apis/<slug:api_id>/diff": "staff",
+    "/gw-stores/": "staff",  # anyone while DEBUG is on
+    "/gw-stores/consumer": "staff",
     "/gw-log/<slug:api_id>/": "staff",  # anyone while DEBUG is on
     "/gw-log/<slug:api_id>/trace/<path:request_id>": "staff",
     "/gw/<slug:api_id>/<str:stage>/@connections/<str:connection_id>": "credentials",
@@ -203,6 +205,8 @@ PROBES: list[Probe] = [
     Probe("/gw-apis/<slug:api_id>/rollback", "POST", "/gw-apis/no-such-api/rollback", 302, 403, 404, data={}),
     Probe("/gw-apis/<slug:api_id>/promote", "POST", "/gw-apis/no-such-api/promote", 302, 403, 404, data={}),
     Probe("/gw-apis/<slug:api_id>/diff", "GET", "/gw-apis/no-such-api/diff", 302, 403, 404),
+    Probe("/gw-stores/", "GET", "/gw-stores/", 302, 403, 200, html=True),
+    Probe("/gw-stores/consumer", "POST", "/gw-stores/consumer", 302, 403, 400, data={}),
     Probe("/gw-log/<slug:api_id>/", "GET", "/gw-log/demo-rest/", 302, 403, 200, html=True),
     Probe(
         "/gw-log/<slug:api_id>/trace/<path:request_id>", "GET", "/gw-log/demo-rest/trace/none", 302, 403, 404
