@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qsl, urlencode
 
-from .fastinit import fast_constructor
+from .speedups import fast_constructor
 
 
 class Headers(Mapping[str, str]):
@@ -279,7 +279,7 @@ class Request:
 
 
 # The engine copies every request two or three times: fast_constructor builds the same object
-# as Request(...) without the frozen __init__'s per-field object.__setattr__ (see fastinit).
+# as Request(...) without the frozen __init__'s per-field object.__setattr__ (see speedups).
 REQUEST_FIELDS = (
     "method", "path", "query", "headers", "body", "client", "protocol", "time_ms", "raw_path", "raw_query",
 )  # fmt: skip

@@ -21,17 +21,17 @@ from typing import Any
 from .access.directory import AccessDirectory
 from .clock import Clock
 from .context import AccountSettings, Context
-from .fastinit import fast_constructor
 from .messages import Request
 from .model import Api, ApiType, ConfigError, Deployment, FrozenDict, Stage
 from .model_load import deploy, load_stage
+from .speedups import fast_constructor, uuid4_from_bits
 from .stages import DEFAULT_STAGE_ORDER, stages_for
 from .stages.base import Stage as PipelineStage
 from .state import Store
 from .trace import Outcome, StageName, Step, Trace
 
 _FINAL = frozenset({Outcome.REJECT, Outcome.ERROR})  # Step.is_final, inlined in run()
-_make_trace = fast_constructor(Trace)  # Trace(...) on the hot path (see fastinit)
+_make_trace = fast_constructor(Trace)  # Trace(...) on the hot path (see speedups)
 
 
 class Pipeline:
@@ -115,7 +115,7 @@ class Pipeline:
         """Return a new request's context: arrival time, ids, canary pick, and ``facts`` seeded."""
         arrival = request.time_ms if request.time_ms is not None else self.clock.now_ms()
         deployment, variables, is_canary = self._pick_deployment()
-        request_id = _uuid4(self._rng.getrandbits(128))
+        request_id = uuid4_from_bits(self._rng.getrandbits(128))
         # base64.b64encode without its Python wrapper: 11 random bytes → 16 characters.
         extended = binascii.b2a_base64(self._rng.getrandbits(88).to_bytes(11, "big"), newline=False).decode()
         if self.api.api_type in _SHORT_ID_TYPES:
@@ -152,13 +152,6 @@ class Pipeline:
 # REST APIs: requestId is a UUID, extendedRequestId the short id. HTTP APIs report the short id as
 # requestContext.requestId and the apigw-requestid header; WebSocket events have requestId == extendedRequestId.
 _SHORT_ID_TYPES = frozenset({ApiType.HTTP, ApiType.WEBSOCKET})
-
-
-def _uuid4(bits: int) -> str:
-    """Format 128 random bits as a version-4 UUID string (like ``str(uuid.UUID(int=bits, version=4))``)."""
-    h = f"{bits:032x}"
-    variant = "89ab"[int(h[16], 16) & 3]
-    return f"{h[:8]}-{h[8:12]}-4{h[13:16]}-{variant}{h[17:20]}-{h[20:32]}"
 
 
 def build_pipeline(

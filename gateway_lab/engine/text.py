@@ -131,7 +131,7 @@ def text_for(message_id: str) -> Text:
 def _compile(template: str) -> Callable[[Mapping[str, Any]], str]:
     """Return a function rendering ``template`` in English: the engine's hot path renders every step.
 
-    Generated like ``fastinit`` does: plain string concatenation with a type test per placeholder
+    Generated like ``speedups.fast_constructor`` does: plain string concatenation with a type test per placeholder
     instead of ``str.format_map`` over a converted copy of the parameters.
     """
     if not any(name is not None for _, name, _, _ in _FORMATTER.parse(template)):

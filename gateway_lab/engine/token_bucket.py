@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from .fastinit import fast_constructor
+from .speedups import fast_constructor
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -41,7 +41,7 @@ def take(
     return _make_take(admitted, before, after, (after, now_ms))
 
 
-_make_take = fast_constructor(Take)  # Take(...) on the hot path (see fastinit)
+_make_take = fast_constructor(Take)  # Take(...) on the hot path (see speedups)
 
 
 def take_from(store: Any, key: str, now_ms: float, *, rate: float, burst: float) -> Take:

@@ -1,15 +1,19 @@
-"""Fast constructors build exactly what the frozen dataclasses' own constructors build (§11)."""
+"""The engine's speed tricks (engine/speedups.py) change nothing but the time (§11, issue 11)."""
 
 from __future__ import annotations
 
+import gc
+import random
+import threading
+import uuid
 from dataclasses import dataclass, field, fields
 
 import pytest
 
 from gateway_lab.engine.context import RouteMatch
-from gateway_lab.engine.fastinit import fast_constructor
 from gateway_lab.engine.messages import Headers, Request, Response
 from gateway_lab.engine.model import Method
+from gateway_lab.engine.speedups import fast_constructor, gc_paused, pause_gc, resume_gc, uuid4_from_bits
 from gateway_lab.engine.token_bucket import Take
 from gateway_lab.engine.trace import Outcome, StageName, Step, Trace
 
@@ -68,3 +72,52 @@ def test_fast_constructor_refuses_classes_with_post_init() -> None:
 
     with pytest.raises(TypeError):
         fast_constructor(Checked)
+
+
+def test_uuid4_from_bits_formats_like_the_uuid_module() -> None:
+    """§6.1: REST request ids are version-4 UUIDs; the formatting matches uuid.UUID for any bits."""
+    rng = random.Random(17)
+    for bits in (0, (1 << 128) - 1, *(rng.getrandbits(128) for _ in range(500))):
+        assert uuid4_from_bits(bits) == str(uuid.UUID(int=bits, version=4))
+
+
+def test_gc_pauses_nest_and_restore_the_collector() -> None:
+    """Issue 11: the GC stays paused while any caller holds a pause, and comes back on after the last."""
+    assert gc.isenabled()
+    with gc_paused():
+        assert not gc.isenabled()
+        pause_gc()
+        resume_gc()
+        assert not gc.isenabled()  # an inner pause ending does not end the outer one
+    assert gc.isenabled()
+
+
+def test_gc_pauses_from_several_threads_leave_the_collector_on() -> None:
+    """Issue 11: simulations in parallel threads: the GC is back on once every one has finished."""
+    barrier = threading.Barrier(6)
+    seen: list[bool] = []
+
+    def run() -> None:
+        with gc_paused():
+            barrier.wait(timeout=10)
+            seen.append(gc.isenabled())
+            barrier.wait(timeout=10)
+
+    threads = [threading.Thread(target=run) for _ in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=10)
+    assert seen == [False] * 6
+    assert gc.isenabled()
+
+
+def test_gc_left_off_by_the_caller_stays_off() -> None:
+    """A caller that turned the GC off itself keeps it off after a pause ends."""
+    gc.disable()
+    try:
+        with gc_paused():
+            pass
+        assert not gc.isenabled()
+    finally:
+        gc.enable()

@@ -26,7 +26,7 @@ from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..fastinit import fast_constructor
+from ..speedups import fast_constructor
 from .lab_stores import LabServices
 from .types import Clock, IntegrationConfigError
 
@@ -187,7 +187,7 @@ def _call(handler: Handler, event: Any, context: LambdaContext, invocation: Invo
     return HandlerRun(value=value)
 
 
-_make_run = fast_constructor(HandlerRun)  # HandlerRun(...) once per invocation (see fastinit)
+_make_run = fast_constructor(HandlerRun)  # HandlerRun(...) once per invocation (see speedups)
 _pool = ThreadPoolExecutor(max_workers=16, thread_name_prefix="lab-lambda")
 
 

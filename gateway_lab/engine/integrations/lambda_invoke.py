@@ -8,7 +8,7 @@ import uuid
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from ..fastinit import fast_constructor
+from ..speedups import fast_constructor
 from ..text import Text
 from .functions import Invocation, LambdaContext, run_handler
 from .timeouts import resolve_timeout_ms
@@ -175,4 +175,4 @@ def invoke_function(call: IntegrationCall, runtime: IntegrationRuntime, event: A
     return _make_outcome(handler_path, name, timeout_ms, duration, output, marshal_error, False, fidelity)
 
 
-_make_outcome = fast_constructor(FunctionOutcome)  # FunctionOutcome(...) once per invocation (see fastinit)
+_make_outcome = fast_constructor(FunctionOutcome)  # FunctionOutcome(...) once per invocation (see speedups)

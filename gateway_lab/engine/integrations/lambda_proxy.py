@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from ..fastinit import fast_constructor
+from ..speedups import fast_constructor
 from . import errors
 from .events import proxy_event
 from .lambda_invoke import FunctionOutcome, invoke_function
@@ -76,4 +76,4 @@ def invoke_lambda_proxy(call: IntegrationCall, runtime: IntegrationRuntime) -> I
     return _make_result(result, None, detail, outcome.duration_ms, outcome.fidelity)
 
 
-_make_result = fast_constructor(IntegrationResult)  # IntegrationResult(...) per call (see fastinit)
+_make_result = fast_constructor(IntegrationResult)  # IntegrationResult(...) per call (see speedups)

@@ -17,7 +17,7 @@ import json
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from ..fastinit import fast_constructor
+from ..speedups import fast_constructor
 from ..messages import Headers, Response
 from . import errors
 from .types import IntegrationError
@@ -107,7 +107,7 @@ def _rest(output: Any, binary_media_types: Iterable[str], accept: str) -> Respon
     return _make_response(status, Headers.of_pairs(tuple(headers)), _body(output, decode=decode))
 
 
-_make_response = fast_constructor(Response)  # Response(...) once per Lambda call (see fastinit)
+_make_response = fast_constructor(Response)  # Response(...) once per Lambda call (see speedups)
 
 
 def _http_v1(output: Any) -> Response:

@@ -6,7 +6,7 @@ from collections.abc import Callable, Mapping
 from typing import Any, Generic, Protocol, TypeVar
 
 from ..context import Context
-from ..fastinit import fast_constructor
+from ..speedups import fast_constructor
 from ..text import Message, fmt
 from ..trace import Outcome, StageName, Step, share_detail
 
@@ -28,7 +28,7 @@ class Stage(Protocol):
     def evaluate(self, ctx: Context) -> Step: ...
 
 
-_make_step = fast_constructor(Step)  # Step(...) without frozen __setattr__ per field (see fastinit)
+_make_step = fast_constructor(Step)  # Step(...) without frozen __setattr__ per field (see speedups)
 
 
 def record(

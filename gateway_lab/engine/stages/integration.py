@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..context import Context, GatewayError
-from ..fastinit import fast_constructor
+from ..speedups import fast_constructor
 from ..integrations import IntegrationCall, IntegrationResult, invoke
 from ..text import Text
 from ..trace import Outcome, StageName, Step
@@ -139,4 +139,4 @@ def build_call(ctx: Context) -> IntegrationCall:
     )
 
 
-_make_call = fast_constructor(IntegrationCall)  # IntegrationCall(...) once per request (see fastinit)
+_make_call = fast_constructor(IntegrationCall)  # IntegrationCall(...) once per request (see speedups)

@@ -7,7 +7,7 @@ from functools import lru_cache
 
 from .. import cloudfront, responses
 from ..context import Context
-from ..fastinit import fast_constructor
+from ..speedups import fast_constructor
 from ..messages import Headers, Response
 from ..model import ApiType
 from ..text import Text
@@ -15,7 +15,7 @@ from ..trace import Outcome, StageName, Step
 from .base import record, stamp, template
 
 RESPONSE_MS = 0.2
-_make_response = fast_constructor(Response)  # Response(...) on the hot path (see fastinit)
+_make_response = fast_constructor(Response)  # Response(...) on the hot path (see speedups)
 
 GATEWAY_RESPONSE = Text("Gateway response {response_type} → {status}")
 DEFAULT_WHY = Text("API Gateway answers with the {response_type} gateway response (AWS's default).")

@@ -6,7 +6,7 @@ WebSocket events are routed by ``routing_ws`` (§9).
 from __future__ import annotations
 
 from ..context import Context, GatewayError, RouteMatch
-from ..fastinit import fast_constructor
+from ..speedups import fast_constructor
 from ..model import Api, ApiType
 from ..router import CACHE_SIZE, Router
 from ..text import Text
@@ -31,7 +31,7 @@ HTTP_404 = Text(
     "HTTP APIs answer 404 Not Found when no route matches {method} {path} and there is no $default route."
 )
 
-_make_match = fast_constructor(RouteMatch)  # RouteMatch(...) on the hot path (see fastinit)
+_make_match = fast_constructor(RouteMatch)  # RouteMatch(...) on the hot path (see speedups)
 
 
 class RoutingStage:
