@@ -1,9 +1,11 @@
 """Run a command with private, throwaway service servers started from Debian's binaries.
 
     python tests/services.py postgres -- python -m pytest -m postgres
+    python tests/services.py postgres redis -- python -m pytest -m "not browser"
 
-starts a PostgreSQL cluster in a temporary folder on a free loopback port, exports
-``DATABASE_URL`` for the command, and removes everything afterwards, whatever the command's result.
+``postgres`` starts a PostgreSQL cluster in a temporary folder on a free loopback port and exports
+``DATABASE_URL``; ``redis`` starts a redis-server without persistence and exports ``REDIS_URL``.
+Everything is removed afterwards, whatever the command's result.
 Nothing system-wide is touched (TOOLCHAIN.md: private cluster with initdb + pg_ctl).
 """
 
@@ -18,6 +20,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+import time
 from collections.abc import Iterator
 
 
@@ -85,7 +88,35 @@ def postgres() -> Iterator[dict[str, str]]:
         shutil.rmtree(folder, ignore_errors=True)
 
 
-SERVICES = {"postgres": postgres}
+@contextlib.contextmanager
+def redis() -> Iterator[dict[str, str]]:
+    """Start a private redis-server (no persistence); yield the environment that points at it."""
+    binary = shutil.which("redis-server") or "/usr/sbin/redis-server"
+    if not os.path.exists(binary):
+        sys.exit("redis-server was not found: apt-get install redis-server")
+    port = free_port()
+    process = subprocess.Popen(
+        [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 10
+        while True:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+                break
+            except OSError:
+                if time.monotonic() > deadline or process.poll() is not None:
+                    raise RuntimeError("redis-server did not start") from None
+                time.sleep(0.05)
+        yield {"REDIS_URL": f"redis://127.0.0.1:{port}/0"}
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+SERVICES = {"postgres": postgres, "redis": redis}
 
 
 def main(argv: list[str]) -> int:
