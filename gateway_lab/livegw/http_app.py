@@ -150,7 +150,10 @@ def _load(
 
 
 def _build(found: tuple[dict[str, Any], list[dict[str, Any]], list[Any]], stage_name: str) -> Pipeline | None:
+    from .lab_consumer import live_consumers
     from .services import CLOCK, live_runtime
+
+    live_consumers()  # the lab queues' consumer runs from the first API this process serves
 
     definition, stages, deployments = found
     if str(definition.get("protocolType", "REST")).upper() not in SERVABLE:

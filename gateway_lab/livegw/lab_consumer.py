@@ -13,6 +13,7 @@ serves the requests (``make run`` is one process).
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from collections import deque
@@ -26,6 +27,8 @@ MAX_RATE = 1000.0
 HISTORY = 120  # depth samples kept per queue (one per tick: about a minute)
 RECENT = 20  # processed messages shown
 TICK_S = 0.5
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(slots=True)
@@ -140,4 +143,7 @@ def live_consumers() -> LabConsumers:
 def _tick(consumers: LabConsumers) -> None:
     while True:
         time.sleep(TICK_S)
-        consumers.drain(time.time() * 1000)
+        try:
+            consumers.drain(consumers.services.now_ms())
+        except Exception:  # one bad tick must not stop the consumer for the life of the process
+            logger.exception("lab queue consumer tick failed")
