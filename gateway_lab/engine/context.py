@@ -13,6 +13,7 @@ from .state import Store
 
 if TYPE_CHECKING:  # access imports the crypto stack; the hot path never needs the class itself
     from .access.directory import AccessDirectory
+    from .integrations.types import Runtime
 
 DEFAULT_ACCOUNT_ID = "123456789012"
 
@@ -96,7 +97,7 @@ class Context:
     account: AccountSettings
     clock: Clock
     store: Store
-    runtime: Any  # integrations.IntegrationRuntime (typed loosely to keep this module import-light)
+    runtime: Runtime  # the integrations' ports (integrations.IntegrationRuntime in the lab)
     request_id: str
     extended_request_id: str
     arrival_ms: float  # engine-clock epoch ms when the request arrived

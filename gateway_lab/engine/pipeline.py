@@ -21,6 +21,7 @@ from typing import Any
 from .access.directory import AccessDirectory
 from .clock import Clock
 from .context import AccountSettings, Context
+from .integrations.types import Runtime
 from .messages import Request
 from .model import Api, ApiType, ConfigError, Deployment, FrozenDict, Stage
 from .model_load import deploy, load_stage
@@ -45,7 +46,7 @@ class Pipeline:
         deployments: Mapping[str, Deployment],
         clock: Clock,
         store: Store,
-        runtime: Any,
+        runtime: Runtime,
         account: AccountSettings,
         seed: int,
         origin_ms: float,
@@ -160,7 +161,7 @@ def build_pipeline(
     stage: Stage | Mapping[str, Any],
     clock: Clock,
     store: Store,
-    runtime: Any,
+    runtime: Runtime,
     account: AccountSettings | None = None,
     seed: int = 0,
     deployments: Sequence[Deployment] = (),

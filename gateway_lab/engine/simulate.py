@@ -22,7 +22,7 @@ from typing import Any
 from . import speedups
 from .clock import VIRTUAL_EPOCH_MS, VirtualClock
 from .context import AccountSettings
-from .integrations import IntegrationRuntime
+from .integrations import IntegrationRuntime, Runtime
 from .messages import Client
 from .model import ApiType, ConfigError, Deployment
 from .model_load import api_type_of, deploy
@@ -53,7 +53,7 @@ def simulate(
     account: AccountSettings | None = None,
     client: Client | None = None,
     canary_api: Mapping[str, Any] | None = None,
-    runtime: Any = None,
+    runtime: Runtime | None = None,
     keep_traces: int | None = None,
     observe: Callable[[int, Trace], None] | None = None,
     budget_s: float = DEFAULT_BUDGET_S,

@@ -28,6 +28,7 @@ from .types import (
     IntegrationConfigError,
     IntegrationError,
     IntegrationResult,
+    Runtime,
 )
 
 __all__ = [
@@ -42,6 +43,7 @@ __all__ = [
     "IntegrationRuntime",
     "LabServices",
     "LambdaContext",
+    "Runtime",
     "invoke",
 ]
 
@@ -90,20 +92,19 @@ class IntegrationRuntime:
 
 
 def _aws_dispatch(
-    lambda_fn: Callable[[IntegrationCall, IntegrationRuntime], IntegrationResult],
-    service_fn: Callable[[IntegrationCall, IntegrationRuntime], IntegrationResult],
-) -> Callable[[IntegrationCall, IntegrationRuntime], IntegrationResult]:
+    lambda_fn: Callable[[IntegrationCall, Runtime], IntegrationResult],
+    service_fn: Callable[[IntegrationCall, Runtime], IntegrationResult],
+) -> Callable[[IntegrationCall, Runtime], IntegrationResult]:
     """Route an ``AWS`` integration to Lambda (non-proxy) or to an AWS service by its URI."""
 
-    def run(call: IntegrationCall, runtime: IntegrationRuntime) -> IntegrationResult:
+    def run(call: IntegrationCall, runtime: Runtime) -> IntegrationResult:
         uri = str(call.integration.get("uri", ""))
         return lambda_fn(call, runtime) if ":lambda:path/" in uri else service_fn(call, runtime)
 
     return run
 
 
-# The integration modules import IntegrationRuntime for typing only, so they load after it.
-_BY_KIND: dict[str, Callable[[IntegrationCall, IntegrationRuntime], IntegrationResult]] = {
+_BY_KIND: dict[str, Callable[[IntegrationCall, Runtime], IntegrationResult]] = {
     "AWS_PROXY": lambda_proxy.invoke_lambda_proxy,
     "AWS": _aws_dispatch(lambda_custom.invoke_lambda_custom, aws_services.invoke_aws_service),
     "HTTP": http.invoke_http,
@@ -112,7 +113,7 @@ _BY_KIND: dict[str, Callable[[IntegrationCall, IntegrationRuntime], IntegrationR
 }
 
 
-def invoke(call: IntegrationCall, runtime: IntegrationRuntime) -> IntegrationResult:
+def invoke(call: IntegrationCall, runtime: Runtime) -> IntegrationResult:
     """Run the integration of ``call`` and return the response or the gateway error to send."""
     kind = str(call.integration.get("type", "")).upper()
     handler = _BY_KIND.get(kind)

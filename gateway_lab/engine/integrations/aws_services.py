@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import uuid
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from urllib.parse import parse_qs
 
 from ..messages import Headers
@@ -19,13 +19,11 @@ from ..text import Text
 from . import integration_response
 from .lab_stores import LabServices
 from .request_mapping import map_request
-from .types import IntegrationCall, IntegrationConfigError, IntegrationError, IntegrationResult
+from .types import IntegrationCall, IntegrationConfigError, IntegrationError, IntegrationResult, Runtime
 from .uri import aws_service_target, substitute_stage_variables
 
 SIMULATED = Text("Simulated: the lab's in-memory store stands in for the AWS service.")
 
-if TYPE_CHECKING:
-    from . import IntegrationRuntime
 
 Reply = tuple[int, dict[str, Any]]
 
@@ -103,7 +101,7 @@ def call_service(services: LabServices, uri: str, body: str, *, request_id: str)
     raise IntegrationConfigError(f"The lab has no {service!r} service (SQS, Kinesis and DynamoDB only)")
 
 
-def invoke_aws_service(call: IntegrationCall, runtime: IntegrationRuntime) -> IntegrationResult:
+def invoke_aws_service(call: IntegrationCall, runtime: Runtime) -> IntegrationResult:
     """Map the request, call the lab service, map its answer."""
     latency = 0.0 if runtime.live else runtime.base_latency_ms.get("aws", 0.0)
     detail: dict[str, Any] = {"kind": "aws_service"}

@@ -12,7 +12,7 @@ REST 504), never an exception out of the caller.
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from urllib.parse import quote, urlencode
 
 from ..messages import Headers, Response
@@ -28,11 +28,8 @@ from .http_transport import (
 )
 from .request_mapping import map_request
 from .timeouts import resolve_timeout_ms
-from .types import IntegrationCall, IntegrationConfigError, IntegrationError, IntegrationResult
+from .types import IntegrationCall, IntegrationConfigError, IntegrationError, IntegrationResult, Runtime
 from .uri import substitute_stage_variables
-
-if TYPE_CHECKING:
-    from . import IntegrationRuntime
 
 __all__ = ["HttpTransport", "allow_listed_transport", "invoke_http", "invoke_http_proxy"]
 
@@ -77,7 +74,7 @@ def _url(call: IntegrationCall, *, proxy: bool) -> str:
 
 
 def _send(
-    call: IntegrationCall, runtime: IntegrationRuntime, method: str, url: str,
+    call: IntegrationCall, runtime: Runtime, method: str, url: str,
     headers: tuple[tuple[str, str], ...], body: bytes,
 ) -> tuple[HttpReply | IntegrationError, float, str | None]:  # fmt: skip
     """Call the backend under the integration timeout; return (reply or error, duration, fidelity)."""
@@ -118,7 +115,7 @@ def _result(outcome: Any, detail: dict[str, Any], duration: float, fidelity: str
     )
 
 
-def invoke_http_proxy(call: IntegrationCall, runtime: IntegrationRuntime) -> IntegrationResult:
+def invoke_http_proxy(call: IntegrationCall, runtime: Runtime) -> IntegrationResult:
     """Forward the request to the backend and return its answer as is (``HTTP_PROXY``)."""
     try:
         method = _integration_method(call, "ANY")
@@ -137,7 +134,7 @@ def invoke_http_proxy(call: IntegrationCall, runtime: IntegrationRuntime) -> Int
     )
 
 
-def invoke_http(call: IntegrationCall, runtime: IntegrationRuntime) -> IntegrationResult:
+def invoke_http(call: IntegrationCall, runtime: Runtime) -> IntegrationResult:
     """Map the request with templates, call the backend, map its answer (``HTTP``, non-proxy)."""
     mapped = map_request(call)
     detail: dict[str, Any] = {"kind": "http"}

@@ -8,15 +8,12 @@ default (usually 200!) response carries the error payload, a classic surprise.
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from . import errors, integration_response
 from .lambda_invoke import invoke_function
 from .request_mapping import map_request
-from .types import IntegrationCall, IntegrationError, IntegrationResult
-
-if TYPE_CHECKING:
-    from . import IntegrationRuntime
+from .types import IntegrationCall, IntegrationError, IntegrationResult, Runtime
 
 
 def _failed(
@@ -27,7 +24,7 @@ def _failed(
     )
 
 
-def invoke_lambda_custom(call: IntegrationCall, runtime: IntegrationRuntime) -> IntegrationResult:
+def invoke_lambda_custom(call: IntegrationCall, runtime: Runtime) -> IntegrationResult:
     """Run a non-proxy Lambda integration."""
     detail: dict[str, Any] = {"kind": "lambda_custom"}
     mapped = map_request(call)

@@ -6,17 +6,14 @@ import hashlib
 import json
 import uuid
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from ..speedups import fast_constructor
 from ..text import Text
 from .functions import Invocation, LambdaContext, run_handler
 from .timeouts import resolve_timeout_ms
-from .types import IntegrationCall
+from .types import IntegrationCall, Runtime
 from .uri import lambda_function_name, substitute_stage_variables
-
-if TYPE_CHECKING:
-    from . import IntegrationRuntime
 
 _NAMESPACE = uuid.UUID("0b9d3c8e-5d7b-4f7e-8a0c-2e9b6f1d4a77")
 LIVE_TIMEOUT_NOTE = Text(
@@ -130,7 +127,7 @@ def _marshal(value: Any) -> tuple[Any, dict[str, Any] | None]:
 _setups: dict[tuple[int, int, int, str, str], tuple[Any, ...]] = {}
 
 
-def _setup(call: IntegrationCall, runtime: IntegrationRuntime) -> tuple[int, str, str, Any]:
+def _setup(call: IntegrationCall, runtime: Runtime) -> tuple[int, str, str, Any]:
     """Return (timeout, function name, handler path, handler), worked out once per method and stage.
 
     The integration, the stage variables and the function registry are frozen snapshots, so what
@@ -151,7 +148,7 @@ def _setup(call: IntegrationCall, runtime: IntegrationRuntime) -> tuple[int, str
     return value
 
 
-def invoke_function(call: IntegrationCall, runtime: IntegrationRuntime, event: Any) -> FunctionOutcome:
+def invoke_function(call: IntegrationCall, runtime: Runtime, event: Any) -> FunctionOutcome:
     """Run the integration's function with ``event`` and report output, error, latency and timeout."""
     timeout_ms, name, handler_path, handler = _setup(call, runtime)
     clock, live = runtime.clock, runtime.live

@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from ..speedups import fast_constructor
 from . import errors
 from .events import proxy_event
 from .lambda_invoke import FunctionOutcome, invoke_function
 from .proxy_response import parse_proxy_response
-from .types import IntegrationCall, IntegrationError, IntegrationResult
-
-if TYPE_CHECKING:
-    from . import IntegrationRuntime
+from .types import IntegrationCall, IntegrationError, IntegrationResult, Runtime
 
 
 def _detail(call: IntegrationCall, event: Any, outcome: FunctionOutcome) -> dict[str, Any]:
@@ -31,7 +28,7 @@ def _detail(call: IntegrationCall, event: Any, outcome: FunctionOutcome) -> dict
     }
 
 
-def invoke_lambda_proxy(call: IntegrationCall, runtime: IntegrationRuntime) -> IntegrationResult:
+def invoke_lambda_proxy(call: IntegrationCall, runtime: Runtime) -> IntegrationResult:
     """Run a Lambda proxy integration and return the client response or the gateway error."""
     method = str(
         call.integration.get("httpMethod", call.integration.get("integrationHttpMethod", "POST"))

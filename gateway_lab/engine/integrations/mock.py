@@ -3,14 +3,11 @@
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from . import integration_response
 from .request_mapping import map_request
-from .types import IntegrationCall, IntegrationError, IntegrationResult
-
-if TYPE_CHECKING:
-    from . import IntegrationRuntime
+from .types import IntegrationCall, IntegrationError, IntegrationResult, Runtime
 
 
 def _status_from(mapped: str) -> str:
@@ -21,7 +18,7 @@ def _status_from(mapped: str) -> str:
     return str(value.get("statusCode", 200)) if isinstance(value, dict) else "200"
 
 
-def invoke_mock(call: IntegrationCall, runtime: IntegrationRuntime) -> IntegrationResult:
+def invoke_mock(call: IntegrationCall, runtime: Runtime) -> IntegrationResult:
     """Answer without a backend: template → statusCode → integration response → method response."""
     latency = 0.0 if runtime.live else runtime.base_latency_ms.get("mock", 0.0)
     detail: dict[str, Any] = {"kind": "mock"}

@@ -17,8 +17,8 @@ import json
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from ..speedups import fast_constructor
 from ..messages import Headers, Response
+from ..speedups import fast_constructor
 from . import errors
 from .types import IntegrationError
 

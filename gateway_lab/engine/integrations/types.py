@@ -4,12 +4,24 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from ..clock import Clock
 from ..messages import Request, Response
 
-__all__ = ["Clock", "IntegrationCall", "IntegrationConfigError", "IntegrationError", "IntegrationResult"]
+if TYPE_CHECKING:  # the ports' own modules import this one
+    from .functions import FunctionRegistry
+    from .http import HttpTransport
+    from .lab_stores import LabServices
+
+__all__ = [
+    "Clock",
+    "IntegrationCall",
+    "IntegrationConfigError",
+    "IntegrationError",
+    "IntegrationResult",
+    "Runtime",
+]
 
 DEFAULT_ACCOUNT_ID = "123456789012"
 
@@ -68,3 +80,32 @@ class IntegrationResult:
     detail: Mapping[str, Any]
     duration_ms: float
     fidelity: Any = None  # str or engine.text Message
+
+
+class Runtime(Protocol):
+    """The ports an integration may touch, as the engine sees them (``IntegrationRuntime`` is the
+    lab's implementation; a live gateway or a test may bring its own)."""
+
+    @property
+    def functions(self) -> FunctionRegistry:
+        """Which handlers may run (the allow-list), and their default timeout."""
+
+    @property
+    def services(self) -> LabServices:
+        """The in-lab AWS services (SQS, Kinesis, DynamoDB stores)."""
+
+    @property
+    def http(self) -> HttpTransport:
+        """The HTTP transport (operator-listed hosts only)."""
+
+    @property
+    def clock(self) -> Clock:
+        """The engine clock (virtual under simulation)."""
+
+    @property
+    def live(self) -> bool:
+        """True when time is real and the integration timeout is enforced on the wall clock."""
+
+    @property
+    def base_latency_ms(self) -> Mapping[str, float]:
+        """Modelled backend latency per integration kind (simulation only)."""

@@ -16,12 +16,12 @@ from __future__ import annotations
 import base64
 import random
 from collections.abc import Sequence
-from typing import Any
 
 from ..access.directory import AccessDirectory, load_access
 from ..access.manage_auth import ManageAuthorization, authorize_management, connections_arn
 from ..clock import Clock
 from ..context import AccountSettings, Context
+from ..integrations.types import Runtime
 from ..messages import Request, Response
 from ..model import Deployment, Stage
 from ..pipeline import Pipeline
@@ -62,7 +62,7 @@ class WebSocketGateway:
         stage: Stage,
         store: Store,
         clock: Clock,
-        runtime: Any,
+        runtime: Runtime,
         account: AccountSettings | None = None,
         seed: int = 0,
         limits: WebSocketLimits | None = None,

@@ -21,7 +21,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from ..clock import VIRTUAL_EPOCH_MS, VirtualClock
-from ..integrations import IntegrationRuntime
+from ..integrations import IntegrationRuntime, Runtime
 from ..messages import Client, Request
 from ..model_load import deploy, load_stage
 from ..state import MemoryStore
@@ -61,7 +61,7 @@ def run_events(
     events: Sequence[Mapping[str, Any]],
     seed: int = 0,
     client: Client | None = None,
-    runtime: Any = None,
+    runtime: Runtime | None = None,
 ) -> list[SessionEvent]:
     """Play ``events`` (sorted by ``at_ms``) against the WebSocket API on a virtual clock.
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from ..integrations.types import Runtime
 from ..messages import Client
 from ..model import ConfigError
 from ..simulation import (
@@ -31,7 +32,7 @@ def simulate_session(
     events: Sequence[Mapping[str, Any]],
     seed: int = 0,
     client: Client | None = None,
-    runtime: Any = None,
+    runtime: Runtime | None = None,
 ) -> Simulation:
     """Play ``events`` on a virtual clock; return their traces and a timeline of who got what."""
     _check(events)
