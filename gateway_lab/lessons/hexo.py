@@ -4,8 +4,9 @@
 - ``{% asset_link file.pdf [text] %}`` → ``[text](URL)``, ``{% asset_path file.png %}`` → ``URL``
 - ``{% note info %}…{% endnote %}`` and ``{% tip %}…{% endtip %}`` (NexT, Butterfly) → a callout;
   ``warning``/``danger`` notes become pitfalls
-- ``{% blockquote %}…{% endblockquote %}`` → a blockquote, ``{% codeblock lang %}…{% endcodeblock %}``
-  → a fenced code block, ``{% raw %}…{% endraw %}`` → its content
+- ``{% blockquote %}…{% endblockquote %}`` → a blockquote, ``{% codeblock lang:x %}…{% endcodeblock %}``
+  (and Jekyll's ``{% highlight x %}…{% endhighlight %}``) → a fenced code block, ``{% raw %}…{% endraw %}``
+  → its content
 - ``<!-- more -->`` (Hexo's excerpt boundary) → removed; the text before it is the excerpt
 
 Assets are files shipped beside the note (Hexo's ``post_asset_folder``: ``<note-name>/diagram.png``).
@@ -55,7 +56,8 @@ _FENCE = re.compile(r"^\s*(```|~~~)")
 _TAG = re.compile(r"\{%-?\s*([A-Za-z_][\w-]*)\s*(.*?)\s*-?%\}")
 _CODE_SPAN = re.compile(r"(`+)(?:(?!\1).)+?\1")
 _MORE = re.compile(r"^\s*<!--\s*more\s*-->\s*$", re.IGNORECASE)
-_BLOCKS = {"note", "tip", "blockquote", "codeblock", "code", "raw"}
+_CODE = ("codeblock", "code", "highlight")  # highlight: Jekyll's {% highlight ruby %}
+_BLOCKS = {"note", "tip", "blockquote", *_CODE, "raw"}
 _PITFALL_STYLES = {"warning", "danger", "error", "red", "orange"}
 _LANGUAGE = re.compile(r"[\w+#-]+")
 _NUMBER = re.compile(r"^\d+(?:px|%)?$")
@@ -155,8 +157,10 @@ def _block_head(name: str, args: list[str]) -> list[str]:
         kind = "PITFALL" if style in _PITFALL_STYLES else "NOTE"
         title = " ".join(words[1:]) if name == "note" else ""
         return [f"> [!{kind}]"] + ([f"> **{title}**", ">"] if title else [])
-    if name in ("codeblock", "code"):
+    if name in _CODE:
         language = next((a[5:] for a in args if a.startswith("lang:")), "")
+        if name == "highlight" and args:
+            language = args[0]
         return ["```" + (language if _LANGUAGE.fullmatch(language) else "")]
     return []
 
@@ -170,7 +174,7 @@ def hexo_convert(body: str, *, resolve: Resolve, first_line: int = 1) -> HexoTex
     block: str | None = None  # the open block tag, if any
     for index, line in enumerate(body.splitlines()):
         prefix = "> " if block in ("note", "tip", "blockquote") else ""
-        verbatim = block in ("codeblock", "code", "raw")
+        verbatim = block in (*_CODE, "raw")
         if not verbatim and _FENCE.match(line):
             in_fence = not in_fence
         if in_fence or _FENCE.match(line) or (verbatim and not _closing(line, block or "")):
@@ -187,7 +191,7 @@ def hexo_convert(body: str, *, resolve: Resolve, first_line: int = 1) -> HexoTex
             block, args, line = opened
             prefix, verbatim = (
                 ("> " if block in ("note", "tip", "blockquote") else ""),
-                block in ("codeblock", "code", "raw"),
+                block in (*_CODE, "raw"),
             )
             out.extend(_block_head(block, args))
             if not line.strip():
@@ -197,12 +201,12 @@ def hexo_convert(body: str, *, resolve: Resolve, first_line: int = 1) -> HexoTex
         if text.strip() or not closed:
             out.append(prefix + (text if verbatim else conv.inline(text, index)))
         if closed:
-            if block in ("codeblock", "code"):
+            if block in _CODE:
                 out.append("```")
             out.append("")  # the block ends here, whatever follows
             if closed[1].strip():
                 out.append(conv.inline(closed[1], index))
             block = None
-    if block in ("codeblock", "code"):
+    if block in _CODE:
         out.append("```")
     return HexoText(body="\n".join(out) + "\n", excerpt=(excerpt or "").strip(), notices=conv.notices)

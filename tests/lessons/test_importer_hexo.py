@@ -223,3 +223,28 @@ def test_export_import_round_trip_keeps_the_images():
     assert [i["alt"] for i in images] == ["架构图", "令牌桶示意图"]
     assert [_served(reader, i["src"]) for i in images] == [DIAGRAM, BUCKET]
     assert LessonAttachment.objects.count() == 2
+
+
+def test_block_tags_become_markdown_blocks():
+    """Hexo's codeblock/blockquote/raw and Jekyll's highlight become fences and quotes, not text."""
+    from gateway_lab.lessons.hexo import hexo_convert
+
+    def no_assets(name: str) -> str:
+        raise AssertionError(name)
+
+    source = (
+        "{% codeblock app.js lang:js %}\nconst a = 1; {% asset_img x.png %}\n{% endcodeblock %}\n"
+        "{% highlight ruby %}\nputs 1\n{% endhighlight %}\n"
+        "{% blockquote Jeff Atwood %}\nQuoted **words**.\n{% endblockquote %}\n"
+        "{% raw %}{{ not liquid }}{% endraw %}\n"
+        "{% note info %}On one line{% endnote %} and after.\n"
+    )
+    result = hexo_convert(source, resolve=no_assets)
+    assert result.notices == []
+    assert result.body == (
+        "```js\nconst a = 1; {% asset_img x.png %}\n```\n\n"
+        "```ruby\nputs 1\n```\n\n"
+        "> Quoted **words**.\n\n"
+        "{{ not liquid }}\n\n"
+        "> [!NOTE]\n> On one line\n\n and after.\n"
+    )
