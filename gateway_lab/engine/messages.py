@@ -5,10 +5,12 @@ from __future__ import annotations
 import base64
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar, overload
 from urllib.parse import parse_qsl, urlencode
 
 from .speedups import fast_constructor
+
+T = TypeVar("T")
 
 
 class Headers(Mapping[str, str]):
@@ -62,7 +64,16 @@ class Headers(Mapping[str, str]):
             raise KeyError(name)
         return self._pairs[positions[-1]][1]
 
-    def get(self, name: str, default: str | None = None) -> str | None:  # type: ignore[override]
+    @overload
+    def get(self, name: str, default: None = None) -> str | None: ...
+
+    @overload
+    def get(self, name: str, default: str) -> str: ...
+
+    @overload
+    def get(self, name: str, default: T) -> str | T: ...
+
+    def get(self, name: str, default: object = None) -> object:
         """Return the last value of ``name``, or ``default`` (Mapping.get without its extra calls)."""
         positions = self._index.get(name.lower())
         return self._pairs[positions[-1]][1] if positions else default
@@ -125,6 +136,16 @@ class Headers(Mapping[str, str]):
         return {pairs[positions[0]][0]: pairs[positions[-1]][1] for positions in self._index.values()}
 
 
+# A slotted dataclass's class attributes are its slots, not its defaults: from_json reads them here.
+_CERT_DEFAULTS = {
+    "serial_number": "a1:b2:c3:d4:e5:f6:07:18",
+    "not_before": "Jan  1 00:00:00 2026 GMT",
+    "not_after": "Jan  1 00:00:00 2028 GMT",
+    "signature_algorithm": "SHA256withRSA",
+    "pem": "-----BEGIN CERTIFICATE-----\n(lab certificate: no key material)\n-----END CERTIFICATE-----",
+}
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class ClientCert:
     """The certificate a client presents for mutual TLS, as API Gateway reports it to Lambda (§6.1, §6.2).
@@ -135,11 +156,11 @@ class ClientCert:
 
     subject_dn: str
     issuer_dn: str
-    serial_number: str = "a1:b2:c3:d4:e5:f6:07:18"
-    not_before: str = "Jan  1 00:00:00 2026 GMT"
-    not_after: str = "Jan  1 00:00:00 2028 GMT"
-    signature_algorithm: str = "SHA256withRSA"
-    pem: str = "-----BEGIN CERTIFICATE-----\n(lab certificate: no key material)\n-----END CERTIFICATE-----"
+    serial_number: str = _CERT_DEFAULTS["serial_number"]
+    not_before: str = _CERT_DEFAULTS["not_before"]
+    not_after: str = _CERT_DEFAULTS["not_after"]
+    signature_algorithm: str = _CERT_DEFAULTS["signature_algorithm"]
+    pem: str = _CERT_DEFAULTS["pem"]
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> ClientCert:
@@ -148,13 +169,18 @@ class ClientCert:
         return cls(
             subject_dn=str(data.get("subjectDN", data.get("subject_dn", ""))),
             issuer_dn=str(data.get("issuerDN", data.get("issuer_dn", ""))),
-            serial_number=str(data.get("serialNumber", data.get("serial_number", cls.serial_number))),
-            not_before=str(validity.get("notBefore", data.get("not_before", cls.not_before))),
-            not_after=str(validity.get("notAfter", data.get("not_after", cls.not_after))),
-            signature_algorithm=str(
-                data.get("signatureAlgorithm", data.get("signature_algorithm", cls.signature_algorithm))
+            serial_number=str(
+                data.get("serialNumber", data.get("serial_number", _CERT_DEFAULTS["serial_number"]))
             ),
-            pem=str(data.get("clientCertPem", data.get("pem", cls.pem))),
+            not_before=str(validity.get("notBefore", data.get("not_before", _CERT_DEFAULTS["not_before"]))),
+            not_after=str(validity.get("notAfter", data.get("not_after", _CERT_DEFAULTS["not_after"]))),
+            signature_algorithm=str(
+                data.get(
+                    "signatureAlgorithm",
+                    data.get("signature_algorithm", _CERT_DEFAULTS["signature_algorithm"]),
+                )
+            ),
+            pem=str(data.get("clientCertPem", data.get("pem", _CERT_DEFAULTS["pem"]))),
         )
 
     def to_event(self) -> dict[str, Any]:
