@@ -14,7 +14,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..messages import Request
+from ..messages import Headers, Request
 from .iam_policy import Effect, PolicyDecision, evaluate
 
 DEFAULT_TTL_S = 300
@@ -44,6 +44,27 @@ def identity_sources(authorizer: Mapping[str, Any]) -> list[str]:
     if raw is None:
         return ["method.request.header.Authorization"] if authorizer.get("type") == "TOKEN" else []
     return [s.strip() for s in raw.split(",")] if isinstance(raw, str) else [str(s) for s in raw]
+
+
+def header_source(source: str) -> str | None:
+    """Return the header an identity source reads (``method.request.header.X``,
+    ``route.request.header.X``, ``$request.header.X``), or None for any other source."""
+    kind, _, rest = source.removeprefix("$").removeprefix("method.").removeprefix("route.").partition(".")
+    where, _, key = rest.partition(".")
+    return key if kind == "request" and where == "header" else None
+
+
+def header_identity(
+    headers: Headers, names: Sequence[str], sources: Sequence[str]
+) -> tuple[list[str], str | None]:
+    """``resolve_identity`` for sources that are all headers (``names``, from ``header_source``)."""
+    values: list[str] = []
+    for name, source in zip(names, sources, strict=True):
+        value = headers.get(name)
+        if not value:
+            return values, source
+        values.append(value)
+    return values, None
 
 
 def identity_value(

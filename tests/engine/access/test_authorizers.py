@@ -178,3 +178,36 @@ def test_parse_output_simple_response() -> None:
 def test_stringified_context_values() -> None:
     """§7.2: REST hands context values on as strings."""
     assert authorizers.stringified({"n": 3, "ok": True, "s": "x"}) == {"n": "3", "ok": "true", "s": "x"}
+
+
+@pytest.mark.parametrize(
+    "sources",
+    [
+        ["method.request.header.Authorization"],
+        ["$request.header.authorization", "$request.header.X-Tenant"],
+        ["route.request.header.Auth", "route.request.header.Authorization"],
+        ["method.request.header.X-Missing", "method.request.header.Authorization"],
+        [],
+    ],
+)
+def test_header_identity_reads_what_resolve_identity_reads(sources: list[str]) -> None:
+    """§7.2, §7.3, §9: header-only identity sources (the authorizer's fast path) give the same
+    values and the same missing source as the general resolver."""
+    request = Request.build(
+        "GET", "/pets", headers={"Authorization": "tok", "x-tenant": "t1", "X-Missing": ""}
+    )
+    names = [authorizers.header_source(source) for source in sources]
+    assert None not in names
+    fast = authorizers.header_identity(request.headers, [n for n in names if n], sources)
+    assert fast == authorizers.resolve_identity(sources, request=request, stage_variables={}, context={})
+
+
+def test_header_source_is_none_for_other_sources() -> None:
+    """Query strings, stage variables and $context are not headers: the general resolver reads them."""
+    for source in (
+        "method.request.querystring.tenant",
+        "$stageVariables.env",
+        "$context.routeKey",
+        "header.X",
+    ):
+        assert authorizers.header_source(source) is None

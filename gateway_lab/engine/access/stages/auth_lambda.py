@@ -139,6 +139,7 @@ class _Settings:
     authorizer: Mapping[str, Any]  # the definition they were read from
     authorizer_id: str
     sources: tuple[str, ...]
+    headers: tuple[str, ...] | None  # the header names, when every source is a header
     needs_context: bool  # a source reads $context (routeKey, httpMethod, path)
     regex: str | None  # identityValidationExpression
     ttl: int
@@ -170,11 +171,13 @@ def _settings(ctx: Context, authorizer: Mapping[str, Any]) -> _Settings:
     if found is not None and found.authorizer is authorizer:
         return found
     sources = tuple(az.identity_sources(authorizer))
+    names = [az.header_source(source) for source in sources]
     regex = authorizer.get("identityValidationExpression")
     found = _Settings(
         authorizer=authorizer,
         authorizer_id=authorizer_id,
         sources=sources,
+        headers=None if None in names else tuple(n for n in names if n is not None),
         needs_context=any("context." in source for source in sources),
         regex=str(regex) if regex else None,
         ttl=az.ttl_seconds(authorizer),
@@ -192,12 +195,15 @@ def _identity_context(ctx: Context) -> dict[str, Any]:
 
 def lambda_step(ctx: Context, authorizer: Mapping[str, Any]) -> Step:
     settings = _settings(ctx, authorizer)
-    values, missing = az.resolve_identity(
-        settings.sources,
-        request=ctx.request,
-        stage_variables=ctx.stage_variables,
-        context=_identity_context(ctx) if settings.needs_context else {},
-    )
+    if settings.headers is not None:
+        values, missing = az.header_identity(ctx.request.headers, settings.headers, settings.sources)
+    else:
+        values, missing = az.resolve_identity(
+            settings.sources,
+            request=ctx.request,
+            stage_variables=ctx.stage_variables,
+            context=_identity_context(ctx) if settings.needs_context else {},
+        )
     regex = settings.regex
     if missing or (regex and bounded_regex.fullmatch(regex, values[0]) is not True):
         why = IDENTITY_MISSING(sources=str(missing)) if missing else NO_REGEX_MATCH()
