@@ -28,6 +28,7 @@ from .model import (
     content_id,
     freeze,
 )
+from .text import Text
 
 INTEGRATION_TYPES = ("AWS_PROXY", "AWS", "HTTP", "HTTP_PROXY", "MOCK")
 HTTP_METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS", "ANY")
@@ -52,10 +53,11 @@ MAX_METHOD_SETTINGS = 600
 MAX_ERRORS = 50  # one 400 lists at most this many field errors
 METHOD_TOKEN = re.compile(r"^[!#$%&'*+\-.^_`|~0-9A-Za-z]{1,32}\Z")  # RFC 7230 §3.1.1
 INTEGRATION_METHOD_FIELDS = ("httpMethod", "integrationHttpMethod", "integrationMethod")
-REST_NO_JWT = "REST APIs have no JWT authorizer; use a Cognito user pool authorizer."
-HTTP_NO_COGNITO = (
+# Refusals a front end translates (ConfigError carries the English; the id is the same text).
+REST_NO_JWT = Text("REST APIs have no JWT authorizer; use a Cognito user pool authorizer.").id
+HTTP_NO_COGNITO = Text(
     "HTTP APIs have no Cognito user pool authorizer; use a JWT authorizer with the pool as its issuer."
-)
+).id
 
 
 class _Errors:

@@ -22,7 +22,7 @@ from gateway_lab.engine import trace_to_dict
 
 from . import authorization, context, live, picker, state
 from .forms import VisualizerForm
-from .scenarios import Query, api_type_of
+from .scenarios import Query
 
 PARTIALS = ("trace", "timeline", "compare")
 UNLABELLED = {"step": _("Step"), "req": _("Request"), "guess": _("Prediction"), "build": _("Builder open")}
@@ -52,9 +52,8 @@ def _valid(form: VisualizerForm) -> bool:
         return False
     if not live.resolve_live(form):
         return False
-    auth = form.cleaned_data.get("auth")
     query = Query.from_fields(form.cleaned_data, live=form.cleaned_data.get("live_api"))
-    problem = auth and authorization.unsupported(auth, api_type_of(query))
+    problem = authorization.refusal(query)
     if problem:
         form.add_error("auth", problem)
         return False

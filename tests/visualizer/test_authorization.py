@@ -7,6 +7,8 @@ from urllib.parse import urlencode
 import pytest
 
 from gateway_lab.api import services
+from gateway_lab.engine import ConfigError, deploy
+from gateway_lab.visualizer.scenarios import Query, scenario_for
 from gateway_lab.visualizer.scenarios.authorization import LAB_KEY, with_authorization
 
 pytestmark = pytest.mark.django_db
@@ -142,3 +144,27 @@ def test_export_auth_unsupported_by_the_api_type_is_a_400(client):
     """§1.1: the JSON export refuses the same unsupported choice with the field's error."""
     response = client.get(URL + "export.json?preset=fragile-backend&api_type=HTTP&auth=api_key")
     assert response.status_code == 400 and "auth" in response.json()["errors"]
+
+
+@pytest.mark.parametrize(
+    ("query", "english", "chinese"),
+    [
+        ("preset=fragile-backend&auth=jwt", "REST APIs have no JWT authorizer", "REST API 没有 JWT 授权方"),
+        (
+            "preset=rest-vs-http&api_type=HTTP&auth=cognito",
+            "HTTP APIs have no Cognito user pool authorizer",
+            "HTTP API 没有 Cognito 用户池授权方",
+        ),
+    ],
+)
+def test_page_auth_refusal_is_the_engines_config_error_translated(client, query, english, chinese):
+    """Issue 11 (one rule, one place; §1.1): the field error is the engine's ConfigError, in the page's language."""
+    fields = dict(part.split("=") for part in query.split("&"))
+    overrides = tuple(sorted((k, v) for k, v in fields.items() if k != "preset"))
+    with pytest.raises(ConfigError) as refused:
+        deploy(scenario_for(Query(preset=fields["preset"], overrides=overrides)).api)
+    assert any(message.startswith(english) for _, message in refused.value.errors)
+    assert english in client.get(f"{URL}?{query}", headers={"Accept-Language": "en"}).content.decode()
+    response = client.get(f"{URL}?{query}", headers={"Accept-Language": "zh-hans"})
+    assert response.status_code == 400
+    assert chinese in response.content.decode()

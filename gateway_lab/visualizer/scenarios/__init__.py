@@ -15,11 +15,10 @@ from __future__ import annotations
 
 import json
 
-from .authorization import LAB_KEY
-from .authorization import SUPPORTED as SUPPORTED_AUTH
+from .authorization import LAB_KEY, MODELLED_API_TYPES, WITHOUT_EFFECT
 from .definitions import FUNCTIONS, preset_api_type
 from .model import OVERRIDE_FIELDS, LiveApi, Query, Run, Scenario, Send, api_type
-from .run import clear_cache, composed_request, run_for
+from .run import clear_cache, composed_request, run_for, scenario_for
 from .sends import MAX_BURST, MAX_OVER_S, format_send, parse_sends, parse_sends_counted
 
 __all__ = [
@@ -28,7 +27,8 @@ __all__ = [
     "MAX_BURST",
     "MAX_OVER_S",
     "OVERRIDE_FIELDS",
-    "SUPPORTED_AUTH",
+    "MODELLED_API_TYPES",
+    "WITHOUT_EFFECT",
     "LiveApi",
     "Query",
     "Run",
@@ -43,6 +43,7 @@ __all__ = [
     "parse_sends_counted",
     "preset_api_type",
     "run_for",
+    "scenario_for",
 ]
 
 

@@ -17,12 +17,12 @@ from gateway_lab.engine import load_preset
 from .model import api_type
 
 AUTH_CHOICES = ("none", "api_key", "iam", "cognito", "jwt", "lambda")
-# What each API type supports (§7): API keys and Cognito *user pool* authorizers are REST-only;
-# JWT authorizers are HTTP-only; WebSocket APIs authorize $connect only, which this form doesn't model.
-SUPPORTED = {
-    "REST": {"none", "api_key", "iam", "cognito", "lambda"},
-    "HTTP": {"none", "iam", "jwt", "lambda"},
-}
+# Which authorization an API type can have is the engine's rule (its loader refuses a REST JWT
+# authorizer or an HTTP Cognito one with a ConfigError). The builder adds two of its own: it models
+# auth for REST and HTTP APIs only (WebSocket APIs authorize $connect), and an API key on an HTTP
+# API would be accepted and do nothing (§1.1: HTTP APIs have no API keys), so it says so instead.
+MODELLED_API_TYPES = ("REST", "HTTP")
+WITHOUT_EFFECT = frozenset({("HTTP", "api_key")})
 
 LAB_KEY = {"id": "lab-key", "value": "labVisualizerKey0123456789", "name": "lab"}
 LAB_USER_NAME = "lab-user"
