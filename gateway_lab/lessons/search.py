@@ -19,7 +19,8 @@ from typing import Any
 
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVectorField
 from django.db import connection
-from django.db.models import Expression, Q, QuerySet
+from django.db.models import Expression, Q, QuerySet, TextField, Value
+from django.db.models.functions import Upper
 from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 
@@ -108,31 +109,48 @@ def search_sections(*, query: str, language: str, limit: int = 30) -> list[Searc
     return [_hit(section, terms, language=language, urls=urls) for section in ranked[:limit]]
 
 
-class StoredVector(Expression):
-    """The section's ``search_vector`` column: PostgreSQL generates and stores it (migration 0006).
+class _Stored(Expression):
+    """A column PostgreSQL generates and stores for each section (migration 0006); the model has none."""
 
-    Weights as written there: the heading ``A``, the text ``B``, ``simple`` configuration.
-    """
-
-    output_field = SearchVectorField()
+    column = ""
 
     def as_sql(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:
         table = compiler.quote_name_unless_alias(LessonSection._meta.db_table)
-        return f"{table}.{connection.ops.quote_name('search_vector')}", []
+        return f"{table}.{connection.ops.quote_name(self.column)}", []
+
+
+class StoredVector(_Stored):
+    """``search_vector``: the heading weighted ``A``, the text ``B``, ``simple`` configuration."""
+
+    column = "search_vector"
+    output_field = SearchVectorField()
+
+
+class StoredFolded(_Stored):
+    """``search_folded``: ``upper(heading || newline || text)``, for substring matches (Chinese)."""
+
+    column = "search_folded"
+    output_field = TextField()
 
 
 def _matching(groups: list[list[str]], query: str) -> QuerySet[LessonSection]:
+    sections = LessonSection.objects.all()
+    postgres = connection.vendor == "postgresql"
     substring = Q()
     for group in groups:
         alternatives = Q()
         for term in group:
-            alternatives |= Q(heading__icontains=term) | Q(text__icontains=term)
+            if postgres:  # one LIKE on a stored upper-cased copy, instead of upper() twice per row and term
+                alternatives |= Q(folded__contains=Upper(Value(term)))
+            else:
+                alternatives |= Q(heading__icontains=term) | Q(text__icontains=term)
         substring &= alternatives
-    sections = LessonSection.objects.all()
-    if connection.vendor != "postgresql":
+    if not postgres:
         return sections.filter(substring)
     search = SearchQuery(query, config="simple", search_type="websearch")
-    matching = sections.alias(vector=StoredVector()).filter(Q(vector=search) | substring)
+    matching = sections.alias(vector=StoredVector(), folded=StoredFolded()).filter(
+        Q(vector=search) | substring
+    )
     return matching.annotate(rank=SearchRank(StoredVector(), search))
 
 

@@ -53,3 +53,12 @@ def test_stored_vector_follows_every_edit(loaded):
         cursor.execute("SELECT count(*) FROM lessons_lessonsection WHERE search_vector @@ 'quokka'::tsquery")
         assert cursor.fetchone()[0] == 1
     assert [h.heading for h in search_sections(query="quokka", language="en")][:1] == ["<mark>Quokka</mark>"]
+
+
+def test_substring_match_ignores_case_and_takes_like_wildcards_literally(loaded):
+    """The stored upper-cased copy: "TTLING BAS" finds "Throttling basics"; "%" and "_" are text."""
+    assert ("alpha", "throttling") in [
+        (h.lesson_slug, h.anchor) for h in search_sections(query="TTLING BAS", language="en")
+    ]
+    assert search_sections(query="%", language="en") == []
+    assert search_sections(query="_", language="en") == []
