@@ -271,7 +271,7 @@ class Request:
         if isinstance(body, str):
             body = body.encode("utf-8")
         make = _make_request if cls is Request else cls  # a subclass keeps its own constructor
-        return make(  # type: ignore[no-any-return]
+        return make(
             method=method.upper(),
             path=path or "/",
             query=query_pairs,

@@ -128,14 +128,23 @@ def text_for(message_id: str) -> Text:
     return CATALOG.get(message_id) or Text(message_id)
 
 
+def _constant(template: str) -> Callable[[Mapping[str, Any]], str]:
+    """The renderer of a template without placeholders: the template itself."""
+
+    def render(params: Mapping[str, Any]) -> str:
+        return template
+
+    return render
+
+
 def _compile(template: str) -> Callable[[Mapping[str, Any]], str]:
     """Return a function rendering ``template`` in English: the engine's hot path renders every step.
 
-    Generated like ``speedups.fast_constructor`` does: plain string concatenation with a type test per placeholder
-    instead of ``str.format_map`` over a converted copy of the parameters.
+    Generated like ``speedups.fast_constructor`` does: plain string concatenation with a type test
+    per placeholder instead of ``str.format_map`` over a converted copy of the parameters.
     """
     if not any(name is not None for _, name, _, _ in _FORMATTER.parse(template)):
-        return lambda params, _text=template: _text
+        return _constant(template)
     lines, parts = ["def render(p):"], []
     for i, (literal, name, spec, conversion) in enumerate(_FORMATTER.parse(template)):
         if literal:
@@ -217,5 +226,5 @@ def _param_to_json(value: Any) -> Any:
 def text(value: str | Message | None) -> tuple[str | None, Message | None]:
     """Return ``(english, message)`` for a step field given as plain text or as a message."""
     if value.__class__ is Message:
-        return value.text.english(value.params), value  # type: ignore[union-attr]
+        return value.text.english(value.params), value
     return value, None  # type: ignore[return-value]

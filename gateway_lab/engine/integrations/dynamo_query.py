@@ -44,7 +44,7 @@ def _clause_matches(item: dict[str, Any], clause: str, values: dict[str, Any], n
     if match["fn"]:
         return str(have).startswith(str(_scalar(values[match["fval"]])))
     if match["low"]:
-        return _scalar(values[match["low"]]) <= have <= _scalar(values[match["high"]])
+        return bool(_scalar(values[match["low"]]) <= have <= _scalar(values[match["high"]]))
     want = _scalar(values[match["val"]])
     ops = {
         "=": have == want,
@@ -54,7 +54,7 @@ def _clause_matches(item: dict[str, Any], clause: str, values: dict[str, Any], n
         ">": have > want,
         ">=": have >= want,
     }
-    return ops[match["op"]]
+    return bool(ops[match["op"]])
 
 
 def matches_key_condition(

@@ -135,6 +135,12 @@ class FunctionRegistry:
         self.allowed_packages = tuple(allowed_packages)
         self.aliases = dict(BUILTIN_ALIASES if aliases is None else aliases)
         self.timeout_ms = timeout_ms
+        # What lambda_invoke works out once per method and stage (timeout, name, handler), kept per
+        # registry: (id(integration), id(stage variables), API type, endpoint type) → the two
+        # mappings (kept alive, so their ids are not reused) and the value.
+        self.setups: dict[
+            tuple[int, int, str, str], tuple[object, object, tuple[int, str, str, Handler]]
+        ] = {}
 
     def dotted_path(self, reference: str) -> str:
         """Return the dotted path of an alias or a dotted reference, checked against the allow-list."""
@@ -163,7 +169,8 @@ class FunctionRegistry:
         # Only functions defined in that module: `echo.dumps` (an imported name) must not be reachable.
         if not callable(function) or getattr(function, "__module__", None) != module_name:
             raise IntegrationConfigError(f"Handler {path!r} is not a function defined in {module_name}")
-        return function
+        handler: Handler = function
+        return handler
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

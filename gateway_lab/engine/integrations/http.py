@@ -16,7 +16,7 @@ from typing import Any
 from urllib.parse import quote, urlencode
 
 from ..messages import Headers, Response
-from ..text import Text
+from ..text import Message, Text
 from . import errors, integration_response
 from .http_transport import (
     HttpBackendError,
@@ -76,7 +76,7 @@ def _url(call: IntegrationCall, *, proxy: bool) -> str:
 def _send(
     call: IntegrationCall, runtime: Runtime, method: str, url: str,
     headers: tuple[tuple[str, str], ...], body: bytes,
-) -> tuple[HttpReply | IntegrationError, float, str | None]:  # fmt: skip
+) -> tuple[HttpReply | IntegrationError, float, str | Message | None]:  # fmt: skip
     """Call the backend under the integration timeout; return (reply or error, duration, fidelity)."""
     timeout_ms = resolve_timeout_ms(call.api_type, call.endpoint_type, call.integration)
     started = runtime.clock.now_ms()
@@ -105,7 +105,9 @@ def _send(
     return reply, duration, note
 
 
-def _result(outcome: Any, detail: dict[str, Any], duration: float, fidelity: str | None) -> IntegrationResult:
+def _result(
+    outcome: Any, detail: dict[str, Any], duration: float, fidelity: str | Message | None
+) -> IntegrationResult:
     if isinstance(outcome, IntegrationError):
         return IntegrationResult(
             response=None, error=outcome, detail=detail, duration_ms=duration, fidelity=fidelity

@@ -108,7 +108,7 @@ def parse_allowlist(entries: Iterable[str]) -> tuple[AllowEntry, ...]:
 
 
 def _port(text: str) -> int | None:
-    return int(text) if text.isdigit() and 0 < int(text) < 65536 else -1  # type: ignore[return-value]
+    return int(text) if text.isdigit() and 0 < int(text) < 65536 else -1
 
 
 def _ip(text: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:

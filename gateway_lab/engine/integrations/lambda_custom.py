@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from ..text import Message
 from . import errors, integration_response
 from .lambda_invoke import invoke_function
 from .request_mapping import map_request
@@ -17,7 +18,7 @@ from .types import IntegrationCall, IntegrationError, IntegrationResult, Runtime
 
 
 def _failed(
-    error: IntegrationError, detail: dict[str, Any], duration: float, fidelity: str | None = None
+    error: IntegrationError, detail: dict[str, Any], duration: float, fidelity: str | Message | None = None
 ) -> IntegrationResult:
     return IntegrationResult(
         response=None, error=error, detail=detail, duration_ms=duration, fidelity=fidelity

@@ -10,7 +10,7 @@ from typing import Any
 
 from ..speedups import fast_constructor
 from ..text import Text
-from .functions import Invocation, LambdaContext, run_handler
+from .functions import Handler, Invocation, LambdaContext, run_handler
 from .timeouts import resolve_timeout_ms
 from .types import IntegrationCall, Runtime
 from .uri import lambda_function_name, substitute_stage_variables
@@ -124,10 +124,7 @@ def _marshal(value: Any) -> tuple[Any, dict[str, Any] | None]:
         }
 
 
-_setups: dict[tuple[int, int, int, str, str], tuple[Any, ...]] = {}
-
-
-def _setup(call: IntegrationCall, runtime: Runtime) -> tuple[int, str, str, Any]:
+def _setup(call: IntegrationCall, runtime: Runtime) -> tuple[int, str, str, Handler]:
     """Return (timeout, function name, handler path, handler), worked out once per method and stage.
 
     The integration, the stage variables and the function registry are frozen snapshots, so what
@@ -135,16 +132,17 @@ def _setup(call: IntegrationCall, runtime: Runtime) -> tuple[int, str, str, Any]
     A configuration error is not kept: it is raised again on every request, as before.
     """
     integration, variables, functions = call.integration, call.stage_variables, runtime.functions
-    key = (id(integration), id(variables), id(functions), call.api_type, call.endpoint_type)
-    hit = _setups.get(key)
-    if hit is not None and hit[0] is integration and hit[1] is variables and hit[2] is functions:
-        return hit[3]
+    setups = functions.setups  # on the registry: one per runtime, nothing shared between runtimes
+    key = (id(integration), id(variables), call.api_type, call.endpoint_type)
+    hit = setups.get(key)
+    if hit is not None and hit[0] is integration and hit[1] is variables:
+        return hit[2]
     timeout_ms = resolve_timeout_ms(call.api_type, call.endpoint_type, integration)
     reference, name = _reference(call)
     value = (timeout_ms, name, functions.dotted_path(reference), functions.resolve(reference))
-    if len(_setups) > 512:  # edited and redeployed APIs leave old snapshots behind
-        _setups.clear()
-    _setups[key] = (integration, variables, functions, value)
+    if len(setups) > 512:  # edited and redeployed APIs leave old snapshots behind
+        setups.clear()
+    setups[key] = (integration, variables, value)
     return value
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextvars
 import time
+from types import UnionType
 from typing import Any
 
 MAX_TEMPLATE_CHARS = 300 * 1024  # AWS quota "mapping template size": 300 KB
@@ -93,7 +94,7 @@ def check_items(count: int) -> None:
         raise VtlAbort(f"a list or map would hold more than {MAX_ITEMS:,} items")
 
 
-def need(value: Any, kind: type | tuple[type, ...], what: str) -> Any:
+def need(value: Any, kind: type | UnionType | tuple[type, ...], what: str) -> Any:
     if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
         raise TypeError(f"expected {what}")
     return value

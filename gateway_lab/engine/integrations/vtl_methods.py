@@ -64,7 +64,7 @@ def _replace_regex(text: str, pattern: str, replacement: str, count: int) -> str
     produced = [len(text)]
 
     def expand(match: regex.Match[str]) -> str:
-        out = match.expand(replacement)
+        out = str(match.expand(replacement))
         produced[0] += len(out)
         if produced[0] > MAX_OUTPUT_CHARS:
             raise VtlAbort(f"a string would be longer than {MAX_OUTPUT_CHARS:,} characters")

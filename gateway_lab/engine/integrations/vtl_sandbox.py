@@ -85,14 +85,14 @@ __all__ = [
 # Parse-tree nodes ---------------------------------------------------------------------------------
 
 
-class BoundedStream(ops.StoppableStream):
+class BoundedStream(ops.StoppableStream):  # type: ignore[misc]  # airspeed is untyped
     """Template output, refused beyond ``MAX_OUTPUT_CHARS``."""
 
     def __init__(self) -> None:
         super().__init__()
         self.size = 0
 
-    def write(self, s: str) -> int:  # type: ignore[override]
+    def write(self, s: str) -> int:
         if self.stop:
             return 0
         self.size += len(s)
@@ -101,7 +101,7 @@ class BoundedStream(ops.StoppableStream):
         return super().write(s) or 0
 
 
-class _NameOrCall(ops.NameOrCall):
+class _NameOrCall(ops.NameOrCall):  # type: ignore[misc]  # airspeed is untyped
     def calculate(self, current_object: Any, loader: Any, top_namespace: Any) -> Any:
         run = current_run()
         run.tick()
@@ -140,7 +140,7 @@ class _NameOrCall(ops.NameOrCall):
         return bounded_string(text)
 
 
-class _SubExpression(ops.SubExpression):
+class _SubExpression(ops.SubExpression):  # type: ignore[misc]  # airspeed is untyped
     def calculate(self, current_object: Any, loader: Any, global_namespace: Any) -> Any:
         if not isinstance(self.expression, ops.ArrayIndex):
             return self.expression.calculate(current_object, loader, global_namespace)
@@ -152,7 +152,7 @@ class _SubExpression(ops.SubExpression):
         return result
 
 
-class _FormalReference(ops.FormalReference):
+class _FormalReference(ops.FormalReference):  # type: ignore[misc]  # airspeed is untyped
     def evaluate_raw(self, stream: Any, namespace: Any, loader: Any) -> None:
         value = None
         if self.expression is not None:
@@ -169,14 +169,14 @@ class _FormalReference(ops.FormalReference):
         stream.write(to_text(value))
 
 
-class _InterpolatedStringLiteral(ops.InterpolatedStringLiteral):
+class _InterpolatedStringLiteral(ops.InterpolatedStringLiteral):  # type: ignore[misc]  # airspeed is untyped
     def calculate(self, namespace: Any, loader: Any) -> str:
         output = BoundedStream()
         self.block.evaluate(output, namespace, loader)
         return bounded_string(output.getvalue())
 
 
-class _Range(ops.Range):
+class _Range(ops.Range):  # type: ignore[misc]  # airspeed is untyped
     def calculate(self, namespace: Any, loader: Any) -> VtlRange:
         first = self.value1.calculate(namespace, loader)
         last = self.value2.calculate(namespace, loader)
@@ -185,7 +185,7 @@ class _Range(ops.Range):
         return VtlRange(first, last)
 
 
-class _Assignment(ops.Assignment):
+class _Assignment(ops.Assignment):  # type: ignore[misc]  # airspeed is untyped
     def evaluate_raw(self, stream: Any, namespace: Any, loader: Any) -> None:
         current_run().tick()
         value = self.value.calculate(namespace, loader)
@@ -198,7 +198,7 @@ class _Assignment(ops.Assignment):
         set_index(target, self.terms[-1].calculate(namespace, loader), value)
 
 
-class _ForeachDirective(ops.ForeachDirective):
+class _ForeachDirective(ops.ForeachDirective):  # type: ignore[misc]  # airspeed is untyped
     def evaluate_raw(self, stream: Any, namespace: Any, loader: Any) -> None:
         run = current_run()
         iterable = self.value.calculate(namespace, loader)
@@ -226,7 +226,7 @@ class _ForeachDirective(ops.ForeachDirective):
             self.block.evaluate(stream, local, loader)
 
 
-class _MacroCall(ops.MacroCall):
+class _MacroCall(ops.MacroCall):  # type: ignore[misc]  # airspeed is untyped
     def evaluate_raw(self, stream: Any, namespace: Any, loader: Any) -> None:
         run = current_run()
         run.tick()
@@ -242,7 +242,7 @@ class _MacroCall(ops.MacroCall):
             run.leave()
 
 
-class _EvaluateDirective(ops.EvaluateDirective):
+class _EvaluateDirective(ops.EvaluateDirective):  # type: ignore[misc]  # airspeed is untyped
     def evaluate_raw(self, stream: Any, namespace: Any, loader: Any) -> None:
         run = current_run()
         run.tick()
@@ -257,7 +257,7 @@ class _EvaluateDirective(ops.EvaluateDirective):
             run.leave()
 
 
-class _ReturnDirective(ops.ReturnDirective):
+class _ReturnDirective(ops.ReturnDirective):  # type: ignore[misc]  # airspeed is untyped
     def evaluate_raw(self, stream: Any, namespace: Any, loader: Any) -> None:
         value = self.value.calculate(namespace, loader)
         text = None
@@ -269,16 +269,16 @@ class _ReturnDirective(ops.ReturnDirective):
         stream.write(str_of(value) if text is None else text)
 
 
-class _Unavailable(ops._Element):
+class _Unavailable(ops._Element):  # type: ignore[misc]  # airspeed is untyped
     def evaluate_raw(self, stream: Any, namespace: Any, loader: Any) -> None:
         raise airspeed.TemplateError("#include and #parse are not available in mapping templates")
 
 
-class _IncludeDirective(_Unavailable, ops.IncludeDirective):
+class _IncludeDirective(_Unavailable, ops.IncludeDirective):  # type: ignore[misc]  # airspeed is untyped
     pass
 
 
-class _ParseDirective(_Unavailable, ops.ParseDirective):
+class _ParseDirective(_Unavailable, ops.ParseDirective):  # type: ignore[misc]  # airspeed is untyped
     pass
 
 
@@ -450,4 +450,4 @@ def render(template: str, namespace: dict[str, Any]) -> str:
         raise VtlError("the template nests too deeply") from None
     finally:
         RUN.reset(token)
-    return stream.getvalue()
+    return str(stream.getvalue())

@@ -54,9 +54,9 @@ def record(
     ctx.elapsed_ms += duration_ms
     title_msg = reason_msg = fidelity_msg = None
     if title.__class__ is Message:
-        title_msg, title = title, title._english or _render(title)  # type: ignore[union-attr, arg-type]
+        title_msg, title = title, title._english or _render(title)
     if reason.__class__ is Message:
-        reason_msg, reason = reason, reason._english or _render(reason)  # type: ignore[union-attr, arg-type]
+        reason_msg, reason = reason, reason._english or _render(reason)
     if fidelity is not None and fidelity.__class__ is Message:
         fidelity_msg, fidelity = fidelity, str(fidelity)
     return _make_step(

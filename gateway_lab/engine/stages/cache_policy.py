@@ -171,7 +171,8 @@ def _make_room(store: Store, prefix: str, size: int, limit: int) -> None:
     used_key = f"cache-used:{prefix}"
     used = (store.get(used_key) or 0) + size
     if used > limit:
-        entries = sorted((store.get(k)["stored_ms"], k, store.get(k)["size"]) for k in store.keys(prefix))
+        kept = ((k, store.get(k)) for k in store.keys(prefix))
+        entries = sorted((entry["stored_ms"], k, entry["size"]) for k, entry in kept if entry is not None)
         used = sum(e[2] for e in entries) + size
         for _, key, entry_size in entries:
             if used <= limit:

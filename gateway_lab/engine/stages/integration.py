@@ -9,8 +9,8 @@ from __future__ import annotations
 from typing import Any
 
 from ..context import Context, GatewayError
-from ..speedups import fast_constructor
 from ..integrations import IntegrationCall, IntegrationResult, invoke
+from ..speedups import fast_constructor
 from ..text import Text
 from ..trace import Outcome, StageName, Step
 from .base import record

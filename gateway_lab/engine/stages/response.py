@@ -7,9 +7,9 @@ from functools import lru_cache
 
 from .. import cloudfront, responses
 from ..context import Context
-from ..speedups import fast_constructor
 from ..messages import Headers, Response
 from ..model import ApiType
+from ..speedups import fast_constructor
 from ..text import Text
 from ..trace import Outcome, StageName, Step
 from .base import record, stamp, template

@@ -6,9 +6,9 @@ WebSocket events are routed by ``routing_ws`` (§9).
 from __future__ import annotations
 
 from ..context import Context, GatewayError, RouteMatch
-from ..speedups import fast_constructor
 from ..model import Api, ApiType
 from ..router import CACHE_SIZE, Router
+from ..speedups import fast_constructor
 from ..text import Text
 from ..trace import Outcome, StageName, Step
 from .base import record, stamp, template

@@ -161,7 +161,7 @@ _BoundedDraft4 = validators.extend(Draft4Validator, {"pattern": _bounded_pattern
 @lru_cache(maxsize=256)
 def _validator(schema_json: str) -> Draft4Validator:
     schema = json.loads(schema_json)
-    return _BoundedDraft4(schema)  # type: ignore[no-any-return]
+    return _BoundedDraft4(schema)
 
 
 def _describe(error: Any) -> str:
