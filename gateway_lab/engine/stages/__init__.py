@@ -23,14 +23,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from ..trace import StageName
 from ..access.stages.api_key import ApiKeyStage
 from ..access.stages.auth import AuthStage
+from ..access.stages.resource_policy import ResourcePolicyStage
+from ..trace import StageName
 from .base import Stage
 from .cache import CacheStage
 from .endpoint import EndpointStage
 from .integration import IntegrationStage
-from ..access.stages.resource_policy import ResourcePolicyStage
 from .response import ResponseStage
 from .routing import RoutingStage
 from .throttle import ThrottleStage

@@ -6,6 +6,8 @@ gateway (``gateway_lab.livegw``) wires these to Channels; simulations use a Virt
 
 from __future__ import annotations
 
+from ..access.manage_auth import ACTION as MANAGE_CONNECTIONS
+from ..access.manage_auth import ManageAuthorization, authorize_management, connections_arn
 from ..route_selection import DEFAULT_ROUTE, Selection, evaluate, resolve_route, select_route_key
 from .connections import (
     CallbackContext,
@@ -20,8 +22,6 @@ from .connections import (
 )
 from .gateway import EventOutcome, WebSocketGateway
 from .limits import Close, WebSocketLimits, check_inbound, check_timeouts, ms_until_timeout
-from ..access.manage_auth import ACTION as MANAGE_CONNECTIONS
-from ..access.manage_auth import ManageAuthorization, authorize_management, connections_arn
 
 __all__ = [
     "DEFAULT_ROUTE",
