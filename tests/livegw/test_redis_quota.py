@@ -1,7 +1,8 @@
 """Usage-plan quotas spent atomically (§3.3): two processes on one Redis spend one quota exactly.
 
 ``RedisStore.spend_quota`` reads the period's counter, refuses at the limit and counts the request in
-one Lua step, the way ``take_token`` updates a token bucket (``test_http_redis_limit.py``).
+one Lua step, the way ``take_token`` updates a token bucket (``test_http_redis_limit.py``); the engine's
+API-key stage calls it when the store has it. Checked on the store and over real HTTP.
 """
 
 from __future__ import annotations
@@ -10,12 +11,18 @@ import json
 import subprocess
 import sys
 import threading
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
 
 from gateway_lab.engine import SystemClock
+from gateway_lab.livegw.demo_apis import DEMO_REST_API_KEY, DEMO_REST_QUOTA
 from gateway_lab.livegw.store import LockedMemoryStore
+from tests.conftest import AsgiServer
+from tests.livegw.http_apis import fetch
+from tests.livegw.redis_servers import migrated_sqlite, redis_server
 
 pytestmark = [pytest.mark.redis]
 ROOT = Path(__file__).resolve().parents[2]
@@ -91,3 +98,35 @@ def test_locked_memory_store_spends_a_quota_exactly_across_threads_3_3() -> None
         thread.join()
     assert sorted(admitted) == list(range(1, 101))
     assert store.get("quota:p:k:0") == 100
+
+
+@pytest.fixture
+def two_servers(redis_url: str, tmp_path: Path) -> Iterator[tuple[AsgiServer, AsgiServer]]:
+    import redis
+
+    redis.Redis.from_url(redis_url).flushdb()
+    database = migrated_sqlite(tmp_path)
+    first, second = redis_server(redis_url, database), redis_server(redis_url, database)
+    yield first, second
+    first.stop()
+    second.stop()
+
+
+def test_two_server_processes_spend_one_api_key_quota_exactly_over_http_3_3(
+    two_servers: tuple[AsgiServer, AsgiServer], redis_url: str
+) -> None:
+    """§3.3: 60 concurrent requests with demo-rest's key (quota 5 a day) over two processes: exactly 5 admitted;
+    the rest 429 Limit Exceeded (or Too Many Requests from the plan's throttle), and Redis counts 5."""
+    import redis
+
+    urls = [f"{two_servers[i % 2].url}/gw/demo-rest/prod/keyed" for i in range(60)]
+    with ThreadPoolExecutor(max_workers=20) as pool:
+        answers = list(pool.map(lambda url: fetch(url, headers={"x-api-key": DEMO_REST_API_KEY}), urls))
+    statuses = [status for status, _, _ in answers]
+    assert statuses.count(200) == DEMO_REST_QUOTA, statuses
+    assert set(statuses) == {200, 429}
+    refusals = {json.loads(body)["message"] for status, _, body in answers if status == 429}
+    assert "Limit Exceeded" in refusals and refusals <= {"Limit Exceeded", "Too Many Requests"}
+    client = redis.Redis.from_url(redis_url)
+    counters = list(client.scan_iter(match="gwlab:quota:*"))
+    assert [int(client.get(key)) for key in counters] == [DEMO_REST_QUOTA]
