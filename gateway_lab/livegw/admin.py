@@ -50,7 +50,23 @@ class ApiDefinitionForm(forms.ModelForm):
             raise forms.ValidationError([f"{where}: {why}" for where, why in exc.errors]) from exc
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise forms.ValidationError(str(exc)) from exc
+        self._check_deployment_ids(stages if isinstance(stages, list) else [])
         return data
+
+    def _check_deployment_ids(self, stages: list[Any]) -> None:
+        """A stage (or its canary) may point only at a deployment of this API (deployments are made by Deploy)."""
+        known = set()
+        if self.instance.pk is not None:
+            known = set(self.instance.deployment_rows.values_list("deployment_id", flat=True))
+        for stage in stages:
+            for where, wanted in (
+                ("deploymentId", stage.get("deploymentId")),
+                ("canarySettings.deploymentId", (stage.get("canarySettings") or {}).get("deploymentId")),
+            ):
+                if wanted and wanted not in known:
+                    raise forms.ValidationError(
+                        f"stage {stage.get('stageName')!r} {where}: no deployment {wanted!r} in this API"
+                    )
 
 
 @admin.register(ApiDefinitionRecord)

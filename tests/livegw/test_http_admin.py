@@ -38,3 +38,26 @@ def test_admin_changelist_lists_stored_apis(admin_client) -> None:  # type: igno
     page = admin_client.get("/admin/livegw/apidefinitionrecord/")
     assert page.status_code == 200
     assert b"demo-rest" in page.content
+
+
+def test_admin_form_refuses_a_stage_pointing_at_an_unknown_deployment() -> None:
+    """§8: a stage serves a deployment of its own API; the admin cannot point it elsewhere."""
+    from django.core.management import call_command
+
+    from gateway_lab.livegw.models import ApiDefinitionRecord
+
+    call_command("seed_demo", verbosity=0)
+    record = ApiDefinitionRecord.objects.get(api_id="demo-rest")
+    known = record.deployment_rows.get().deployment_id
+    for deployment_id, valid in ((known, True), ("zzz999", False)):
+        stages = [{"stageName": "prod", "deploymentId": deployment_id}]
+        form = ApiDefinitionForm(
+            data={
+                "api_id": "demo-rest",
+                "definition": json.dumps(DEMO_REST_API),
+                "stages": json.dumps(stages),
+            },
+            instance=record,
+        )
+        assert form.is_valid() is valid, form.errors
+    assert "zzz999" in str(form.errors)
