@@ -268,3 +268,15 @@ def test_seed_demo_deploys_once_and_is_idempotent() -> None:
     only = record.deployment_rows.get().deployment_id
     assert {s["deploymentId"] for s in record.stages} == {only}
     assert _served("demo-rest", "/hello")[0] == 200
+
+
+def test_an_http_api_deploys_to_default_and_serves_its_deployment() -> None:
+    """An HTTP API's $default stage serves the deployment it points at (the draft may differ)."""
+    record = builder.api_create(api_id="h2", kind="HTTP", name="h2")
+    row = builder.api_deploy(api_id="h2", stage_name="$default", base_revision=1)
+    draft = {**record.definition, "routes": []}
+    record = builder.api_draft_save(api_id="h2", text=builder.definition_text(draft), base_revision=1)
+    assert record.stage("$default")["deploymentId"] == row.deployment_id
+    pipeline = _build((record.definition, record.stages, builder.served_definitions(record)), "$default")
+    response = pipeline.run(Request.build("GET", "/hello", client=Client(source_ip="127.0.0.1"))).response
+    assert response.status == 200  # the deployment's GET /hello, not the draft's empty routes
