@@ -115,11 +115,15 @@ class Pipeline:
     def start(self, request: Request, *, facts: Mapping[str, Any] | None = None) -> Context:
         """Return a new request's context: arrival time, ids, canary pick, and ``facts`` seeded."""
         arrival = request.time_ms if request.time_ms is not None else self.clock.now_ms()
-        deployment, variables, is_canary = self._pick_deployment()
-        request_id = uuid4_from_bits(self._rng.getrandbits(128))
+        if self.stage.canary is None:  # _pick_deployment() without a canary, inlined
+            deployment, variables, is_canary = self.deployment, self.stage.variables, False
+        else:
+            deployment, variables, is_canary = self._pick_deployment()
+        bits = self._rng.getrandbits
+        request_id = uuid4_from_bits(bits(128))
         # base64.b64encode without its Python wrapper: 11 random bytes → 16 characters.
-        extended = binascii.b2a_base64(self._rng.getrandbits(88).to_bytes(11, "big"), newline=False).decode()
-        if self.api.api_type in _SHORT_ID_TYPES:
+        extended = binascii.b2a_base64(bits(88).to_bytes(11, "big"), newline=False).decode()
+        if self.deployment.api.api_type in _SHORT_ID_TYPES:
             request_id = extended  # HTTP and WebSocket APIs have one 16-character id (§6.2, §9)
         ctx = Context(
             request=request,

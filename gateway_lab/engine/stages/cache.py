@@ -8,7 +8,7 @@ from ..model import ApiType
 from ..text import Text
 from ..trace import Outcome, StageName, Step
 from . import cache_policy as policy
-from .base import MethodMemo, record
+from .base import MethodMemo, record, step
 
 LOOKUP_MS, HIT_MS = 0.5, 1.0
 
@@ -20,6 +20,7 @@ TTL_0_WHY = Text("A TTL of 0 seconds disables caching.")
 MISS = Text("Cache miss")
 MISS_WHY = Text("No live entry for this key; the integration runs and its response is kept for {ttl_s:d} s.")
 HIT = Text("Cache hit")
+_HIT = HIT()
 HIT_WHY = Text(
     "Served from the stage cache: stored {age_s} s ago, expires in {left_s} s. The backend is not called."
 )
@@ -100,7 +101,8 @@ class CacheStage:
 
     def _lookup(self, ctx: Context, key: str, ttl_s: int, detail: dict) -> Step:  # type: ignore[type-arg]
         entry = ctx.store.get(key)
-        if entry is not None and entry["expires_ms"] <= ctx.now_ms:
+        now_ms = ctx.arrival_ms + ctx.elapsed_ms  # ctx.now_ms
+        if entry is not None and entry["expires_ms"] <= now_ms:
             entry = None  # aged out on the request's clock (the store's own TTL may lag behind it)
         if entry is None:
             ctx.cache_pending = (key, ttl_s * 1000.0)
@@ -116,22 +118,21 @@ class CacheStage:
                 lesson=LESSON,
             )
         ctx.response = self._decoded(key, entry)
-        now_ms = ctx.arrival_ms + ctx.elapsed_ms  # ctx.now_ms
         age_s = (now_ms - entry["stored_ms"]) / 1000.0
         left_s = (entry["expires_ms"] - now_ms) / 1000.0
         # detail was built for this request alone, so it is completed in place.
         detail["age_s"] = round(age_s, 3)
         detail["expires_in_s"] = round(left_s, 3)
-        return record(
+        return step(
             ctx,
-            self.name,
+            StageName.CACHE,
             Outcome.HIT,
-            HIT(),
+            _HIT,
             HIT_WHY(age_s=age_s, left_s=left_s),
-            detail=detail,
-            duration_ms=HIT_MS,
-            fact="4",
-            lesson=LESSON,
+            detail,
+            HIT_MS,
+            "4",
+            LESSON,
         )
 
     def _invalidate(self, ctx: Context, key: str, settings: policy.Effective, detail: dict) -> Step:  # type: ignore[type-arg]

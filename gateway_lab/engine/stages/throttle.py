@@ -11,11 +11,12 @@ from typing import Any
 
 from .. import token_bucket
 from ..context import Context, GatewayError
-from ..text import Text
+from ..text import Message, Text
 from ..trace import Outcome, StageName, Step
-from .base import MethodMemo, record
+from .base import MethodMemo, record, step
 
 THROTTLE_MS = 0.1
+_new_message = object.__new__
 _LEVEL_WORDS = {
     "method": Text("This method's setting"),
     "route": Text("This route's setting"),
@@ -61,15 +62,27 @@ class ThrottleStage:
         take_from = token_bucket.take_from
         for level, key, rate, burst in self._buckets.get(ctx):
             took = take_from(store, key, now_ms, rate=rate, burst=burst)
+            layers.append(
+                {
+                    "level": level,
+                    "rate": rate,
+                    "burst": burst,
+                    "tokens_before": round(took.tokens_before, 3),
+                    "tokens_after": round(took.tokens_after, 3),
+                    "admitted": took.admitted,
+                }
+            )
             if not took.admitted:
-                layers.append(_layer(level, rate, burst, took))
                 return self._reject(ctx, layers, level, rate, burst, took.tokens_before)
-            layers.append(_layer(level, rate, burst, took))
         first = layers[0]
         if len(layers) == 1:
-            reason = WITHIN_WHY[0](
-                level=LEVEL_NAMES[first["level"]], tokens=first["tokens_after"], burst=first["burst"]
-            )
+            reason = _new_message(Message)  # WITHIN_WHY[0](level=…, tokens=…, burst=…) without **kwargs
+            reason.text, reason._english = WITHIN_WHY[0], None
+            reason.params = {
+                "level": LEVEL_NAMES[first["level"]],
+                "tokens": first["tokens_after"],
+                "burst": first["burst"],
+            }
         else:
             second = layers[1]
             reason = WITHIN_WHY[1](
@@ -80,16 +93,16 @@ class ThrottleStage:
                 tokens2=second["tokens_after"],
                 burst2=second["burst"],
             )
-        return record(
+        return step(
             ctx,
-            self.name,
+            StageName.THROTTLE,
             Outcome.PASS,
             _WITHIN,
             reason,
-            detail={"layers": layers},
-            duration_ms=THROTTLE_MS,
-            fact="3.2",
-            lesson="performance#token-bucket",
+            {"layers": layers},
+            THROTTLE_MS,
+            "3.2",
+            "performance#token-bucket",
         )
 
     def _reject(
@@ -112,17 +125,6 @@ class ThrottleStage:
             fact="3.2",
             lesson="performance#throttling",
         )
-
-
-def _layer(level: str, rate: float, burst: int, took: token_bucket.Take) -> dict[str, Any]:
-    return {
-        "level": level,
-        "rate": rate,
-        "burst": burst,
-        "tokens_before": round(took.tokens_before, 3),
-        "tokens_after": round(took.tokens_after, 3),
-        "admitted": took.admitted,
-    }
 
 
 def _buckets(ctx: Context) -> tuple[tuple[str, str, float, int], ...]:
