@@ -57,10 +57,16 @@ def header_source(source: str) -> str | None:
 def header_identity(
     headers: Headers, names: Sequence[str], sources: Sequence[str]
 ) -> tuple[list[str], str | None]:
-    """``resolve_identity`` for sources that are all headers (``names``, from ``header_source``)."""
+    """``resolve_identity`` for sources that are all headers (``names``, from ``header_source``).
+
+    Like ``headers.get`` (the last value of a name, any case), scanning the few pairs instead of
+    building the headers' lookup table for one or two names.
+    """
     values: list[str] = []
+    pairs = headers.pairs[::-1]
     for name, source in zip(names, sources, strict=True):
-        value = headers.get(name)
+        wanted = name.lower()
+        value = next((v for k, v in pairs if k.lower() == wanted), None)
         if not value:
             return values, source
         values.append(value)

@@ -15,7 +15,7 @@ from gateway_lab.engine.access import authorizers
 from gateway_lab.engine.access.iam_policy import Effect
 from gateway_lab.engine.integrations.events import http_v2_event, rest_event
 from gateway_lab.engine.integrations.types import IntegrationCall
-from gateway_lab.engine.messages import Client, Request
+from gateway_lab.engine.messages import Client, Headers, Request
 from tests.shared_files import SAMPLES  # noqa: E402
 
 ARN = "arn:aws:execute-api:us-east-1:123456789012:abc123/prod/GET/pets/1"
@@ -211,3 +211,11 @@ def test_header_source_is_none_for_other_sources() -> None:
         "header.X",
     ):
         assert authorizers.header_source(source) is None
+
+
+def test_header_identity_takes_the_last_of_repeated_headers() -> None:
+    """§6.1: a repeated header's single value is its last one, in any case, as ``Headers.get`` says."""
+    headers = Headers([("authorization", "first"), ("X-Other", "x"), ("AUTHORIZATION", "last")])
+    sources = ["method.request.header.Authorization"]
+    assert authorizers.header_identity(headers, ["Authorization"], sources) == (["last"], None)
+    assert headers.get("Authorization") == "last"
