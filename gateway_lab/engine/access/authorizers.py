@@ -65,8 +65,11 @@ def header_identity(
     values: list[str] = []
     pairs = headers.pairs[::-1]
     for name, source in zip(names, sources, strict=True):
-        wanted = name.lower()
-        value = next((v for k, v in pairs if k.lower() == wanted), None)
+        wanted, value = name.lower(), None
+        for key, found in pairs:
+            if key.lower() == wanted:
+                value = found
+                break
         if not value:
             return values, source
         values.append(value)
