@@ -6,9 +6,9 @@ exact schedule, not a poll: message *n* is done at ``max(consumer free, message 
 so what is drained by time *t* does not depend on how often anyone looks. A daemon thread calls it a
 few times a second in a server process; tests call it with times they choose.
 
-The queues are the live runtime's ``LabServices`` (one per server process, shared by every live API and
-the stores page). With several processes each has its own lab stores: open the page on the process that
-serves the requests (``make run`` is one process).
+The queues are the live runtime's ``LabServices`` (shared by every live API and the stores page). With
+``REDIS_URL`` set, queues and this schedule live in Redis (``lab_redis``), so every server process sees
+one queue drained once at the set rate; streams and tables stay in each process.
 """
 
 from __future__ import annotations
@@ -18,9 +18,12 @@ import threading
 import time
 from collections import deque
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from gateway_lab.engine import LabServices
+
+if TYPE_CHECKING:
+    from .lab_redis import RedisLabConsumers
 
 DEFAULT_RATE = 5.0  # messages per second
 MAX_RATE = 1000.0
@@ -124,23 +127,26 @@ class LabConsumers:
             return rows
 
 
-_live: LabConsumers | None = None
+_live: LabConsumers | RedisLabConsumers | None = None
 _live_lock = threading.Lock()
 
 
-def live_consumers() -> LabConsumers:
+def live_consumers() -> LabConsumers | RedisLabConsumers:
     """Return this process's consumers of the live runtime's queues, starting their ticker once."""
     global _live
     with _live_lock:
         if _live is None:
+            from .lab_redis import RedisLabConsumers, SharedQueueLabServices
             from .services import live_runtime
 
-            _live = LabConsumers(live_runtime().services)
+            services = live_runtime().services
+            shared = isinstance(services, SharedQueueLabServices)
+            _live = RedisLabConsumers(services) if shared else LabConsumers(services)
             threading.Thread(target=_tick, args=(_live,), name="livegw-lab-consumer", daemon=True).start()
         return _live
 
 
-def _tick(consumers: LabConsumers) -> None:
+def _tick(consumers: LabConsumers | RedisLabConsumers) -> None:
     while True:
         time.sleep(TICK_S)
         try:

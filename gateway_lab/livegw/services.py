@@ -7,6 +7,7 @@ import hashlib
 import hmac
 import re
 import secrets
+from dataclasses import replace
 from functools import cache
 from typing import Any
 from urllib.parse import quote
@@ -40,12 +41,17 @@ _GROUP_SAFE = re.compile(r"[^A-Za-z0-9_.-]")
 def live_runtime() -> IntegrationRuntime:
     """Return the process's integration runtime: real time, the allowed function packages only."""
     conf = settings.GATEWAY_LAB
-    return IntegrationRuntime.default(
+    runtime = IntegrationRuntime.default(
         clock=CLOCK,
         live=True,
         function_packages=tuple(conf["FUNCTION_PACKAGES"]),
         http_allowlist=tuple(conf["HTTP_ALLOWLIST"]),
     )
+    if settings.REDIS_URL:  # one set of lab queues for every server process (lab_redis)
+        from .lab_redis import SharedQueueLabServices
+
+        runtime = replace(runtime, services=SharedQueueLabServices(clock=CLOCK, redis_url=settings.REDIS_URL))
+    return runtime
 
 
 def definition_for(api_id: str) -> tuple[dict[str, Any], list[dict[str, Any]]] | None:

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_POST
 
 from .lab_consumer import MAX_RATE, LabConsumers, live_consumers
+from .lab_redis import RedisLabConsumers
 from .log_views import _guard
 
 CHART_W, CHART_H = 240, 60
@@ -44,7 +45,7 @@ def _chart(history: list[tuple[float, int]]) -> str:
     )
 
 
-def _context(consumers: LabConsumers, **extra: Any) -> dict[str, Any]:
+def _context(consumers: LabConsumers | RedisLabConsumers, **extra: Any) -> dict[str, Any]:
     now_ms = consumers.services.now_ms()
     queues = consumers.rows(now_ms)
     for row in queues:
