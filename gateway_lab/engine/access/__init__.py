@@ -16,8 +16,10 @@ Policies and authorizers
     ``iam_conditions``   ``Condition`` operators and IAM's ``*``/``?`` wildcards (no regex).
     ``authorizers``      Lambda authorizers: identity sources, events, output rules, result cache.
     ``usage_plan``       API keys, usage plans, their throttles and quota windows.
-    ``directory``        the account's ``AccessDirectory`` (IAM users, keys, plans, pools) and
-                         ``access_of(ctx)``, which loads an API's ``labAccess`` once per deployment.
+    ``directory``        the account's ``AccessDirectory`` (IAM users, keys, plans, pools),
+                         ``access_of(ctx)``, and ``DeploymentAccess``: what access control keeps on
+                         a ``Deployment`` (its ``labAccess`` loaded once, authorizer settings, the
+                         verdicts a cache hit or a known IAM caller reuses). No module-level caches.
     ``manage_auth``      who may call a WebSocket API's ``@connections`` (SigV4 + ManageConnections).
 
 Pipeline stages (``stages/``, in the chain of ``engine.stages.STAGES``)
