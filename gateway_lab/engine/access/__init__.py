@@ -19,7 +19,7 @@ Policies and authorizers
     ``directory``        the account's ``AccessDirectory`` (IAM users, keys, plans, pools),
                          ``access_of(ctx)``, and ``DeploymentAccess``: what access control keeps on
                          a ``Deployment`` (its ``labAccess`` loaded once, authorizer settings, the
-                         verdicts a cache hit or a known IAM caller reuses). No module-level caches.
+                         verdicts a cache hit or a known IAM caller reuses); nothing keyed by id().
     ``manage_auth``      who may call a WebSocket API's ``@connections`` (SigV4 + ManageConnections).
 
 Pipeline stages (``stages/``, in the chain of ``engine.stages.STAGES``)
