@@ -12,6 +12,14 @@ CONTENT = FIXTURES / "content"
 NOTES = FIXTURES / "notes"
 
 
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings) -> None:  # noqa: ANN001
+    """Users made here hash their passwords with MD5: PBKDF2's 1,000,000 rounds cost about 0.5 s per
+    user, 2 s of setup for a test with a client per role (``make test``'s budget, issue 13). No test
+    here logs in through a separate server process, which would not know the hasher."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def content_root(tmp_path: Path) -> Path:
     """A writable copy of the fixture content tree."""
