@@ -29,7 +29,8 @@ def copy_json_deployments(apps, schema_editor):
 SQLITE_TRIGGER = """CREATE TRIGGER livegw_apideployment_immutable BEFORE UPDATE ON livegw_apideployment
 BEGIN SELECT RAISE(ABORT, 'livegw: a deployment is immutable'); END;"""
 POSTGRES_TRIGGER = """CREATE OR REPLACE FUNCTION livegw_apideployment_immutable() RETURNS trigger AS $$
-BEGIN RAISE EXCEPTION 'livegw: a deployment is immutable'; END; $$ LANGUAGE plpgsql;
+BEGIN RAISE EXCEPTION 'livegw: a deployment is immutable' USING ERRCODE = 'integrity_constraint_violation';
+END; $$ LANGUAGE plpgsql;
 CREATE TRIGGER livegw_apideployment_immutable BEFORE UPDATE ON livegw_apideployment
 FOR EACH ROW EXECUTE FUNCTION livegw_apideployment_immutable();"""
 
