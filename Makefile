@@ -8,6 +8,8 @@ HOST   ?= 127.0.0.1
 PORT   ?= 8000
 WORKERS ?= 2
 PYTEST_ARGS ?=
+# The second pass: every test but the browser ones on a private PostgreSQL + Redis (tests/services.py).
+SERVICES_PYTEST_ARGS ?=
 # uvicorn's WebSocket protocol plus frame sizes, so the 32 KB frame limit holds (livegw/wsframes.py)
 WS_FRAMES := --ws gateway_lab.livegw.wsframes:FrameReportingProtocol
 
@@ -16,7 +18,8 @@ WS_FRAMES := --ws gateway_lab.livegw.wsframes:FrameReportingProtocol
 
 help:
 	@echo "make run    - set up (venv, migrations, content, demo data) and serve http://$(HOST):$(PORT)"
-	@echo "make test   - set up with dev tools, ruff check, then the whole test suite (browser tests too)"
+	@echo "make test   - set up with dev tools, ruff check, the whole test suite on SQLite (browser tests too),"
+	@echo "              then every non-browser test again on PostgreSQL + Redis (private servers)"
 	@echo "make serve  - production mode: DEBUG off, compressed static files, $(WORKERS) uvicorn workers"
 	@echo "make bench  - run every benchmark in bench/"
 
@@ -55,7 +58,7 @@ test: setup-dev
 	$(VENV)/bin/ruff format --check --quiet .
 	$(VENV)/bin/mypy
 	$(PY) -m pytest $(PYTEST_ARGS)
-	$(PY) tests/services.py postgres -- $(PY) -m pytest -m postgres
+	$(PY) tests/services.py postgres redis -- $(PY) -m pytest -m "not browser" $(SERVICES_PYTEST_ARGS)
 
 serve: setup
 	DEBUG=false $(PY) manage.py collectstatic --noinput --verbosity 0
