@@ -117,14 +117,20 @@ def _pipeline(api: Mapping[str, Any], stage: Mapping[str, Any]) -> tuple[Pipelin
     return build_pipeline(api=api, stage=stage, clock=clock, store=MemoryStore(clock), runtime=runtime), clock
 
 
-def _rate(pipeline: Pipeline, clock: VirtualClock, make: Callable[[int], Request], total: int) -> float:
+def _rate(
+    pipeline: Pipeline,
+    clock: VirtualClock,
+    make: Callable[[int], Request],
+    total: int,
+    timer: Callable[[], float] = time.perf_counter,
+) -> float:
     """Build and run ``total`` requests, 1 ms apart; check every one got 200; return requests/s."""
     start_ms, ok = clock.now_ms(), 0
-    began = time.perf_counter()
+    began = timer()
     for i in range(total):
         trace = pipeline.run(make(i).at(start_ms + i))
         ok += trace.response.status == 200
-    elapsed = time.perf_counter() - began
+    elapsed = timer() - began
     assert ok == total, f"{total - ok} of {total} requests failed"
     return total / elapsed
 

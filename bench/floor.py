@@ -22,6 +22,7 @@ time goes to that work.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from typing import Any
 
 from gateway_lab.functions.echo import handler as echo
@@ -143,14 +144,20 @@ def _event(method: str, path: str, pet_id: str, resource_id: str, now_ms: float)
     }
 
 
-def rate(*, cache: bool, total: int = 20_000, distinct_ids: int = 100) -> float:
+def rate(
+    *,
+    cache: bool,
+    total: int = 20_000,
+    distinct_ids: int = 100,
+    timer: Callable[[], float] = time.perf_counter,
+) -> float:
     """Requests/s through the floor, ``total`` requests 1 ms apart (as bench/engine.py runs the engine)."""
     floor = Floor(cache=cache)
-    began = time.perf_counter()
+    began = timer()
     ok = 0
     for i in range(total):
         ok += floor.handle("GET", f"/pets/{i % distinct_ids}", float(i))["statusCode"] == 200
-    elapsed = time.perf_counter() - began
+    elapsed = timer() - began
     assert ok == total, f"{total - ok} of {total} floor requests failed"
     return total / elapsed
 
