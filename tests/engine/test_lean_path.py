@@ -8,13 +8,11 @@ from typing import Any
 from gateway_lab.engine.context import Context
 from gateway_lab.engine.messages import Client, Request
 from gateway_lab.engine.stages.base import record, stamp, template
-from gateway_lab.engine.text import Text
+from gateway_lab.engine.stages.cache import HIT as TITLE
+from gateway_lab.engine.stages.cache import HIT_WHY as REASON
 from gateway_lab.engine.trace import Outcome, StageName
 
 from .builders import lambda_integration, make_pipeline, rest_api
-
-TITLE = Text("Lean path title")
-REASON = Text("Lean path reason {n}")
 
 
 def _context(arrival_ms: float, origin_ms: float, elapsed_ms: float) -> Context:
@@ -27,14 +25,12 @@ def test_stamped_step_equals_the_recorded_step_and_advances_time() -> None:
     """§11: a template stamped on a request is the step record() would have made at that moment."""
     fields: dict[str, Any] = {"detail": {"k": [1, 2]}, "duration_ms": 2.5, "fact": "4", "lesson": "x#y"}
     recorded_ctx, stamped_ctx = _context(1_000.0, 400.0, 3.0), _context(1_000.0, 400.0, 3.0)
-    recorded = record(recorded_ctx, StageName.CACHE, Outcome.SKIP, TITLE(), REASON(n=3), **fields)
-    stamped = stamp(stamped_ctx, template(StageName.CACHE, Outcome.SKIP, TITLE(), REASON(n=3), **fields))
+    reason = {"age_s": 1.5, "left_s": 298.5}
+    recorded = record(recorded_ctx, StageName.CACHE, Outcome.HIT, TITLE(), REASON(**reason), **fields)
+    stamped = stamp(stamped_ctx, template(StageName.CACHE, Outcome.HIT, TITLE(), REASON(**reason), **fields))
     assert stamped == recorded
-    assert (
-        stamped.t_ms == 603.0
-        and stamped.title == "Lean path title"
-        and stamped.reason == "Lean path reason 3"
-    )
+    assert stamped.t_ms == 603.0 and stamped.title == "Cache hit"
+    assert stamped.reason.startswith("Served from the stage cache: stored 1.5 s ago, expires in 298.5 s.")
     assert stamped_ctx.elapsed_ms == recorded_ctx.elapsed_ms == 5.5
 
 
