@@ -63,49 +63,10 @@ def test_powertools_rest_resolver_routes_and_answers_6_1(user_server: AsgiServer
     assert status == 404 and json.loads(body)["message"] == "order 9 not found"
 
 
-def test_mangum_wrapped_asgi_app_takes_the_live_gateways_event_6_1(user_server: AsgiServer) -> None:
-    """§6.1: the REST proxy event the live gateway builds (captured over real HTTP by the echo function)
-    is one Mangum turns into the right ASGI request, and its answer is a valid proxy response.
-
-    The unmodified module (``handler = Mangum(app)``) is called in-process with that event. The live
-    gateway does not serve it directly yet (two engine changes, asked for): its handler lookup accepts
-    only *functions* defined in the module (a Mangum instance's ``__module__`` is ``mangum.adapter``),
-    and handlers run in worker threads without an event loop, which Mangum asks for.
-    """
-    from tests.livegw.handlers import mangum_notes
-
+def test_mangum_handler_object_is_served_unmodified_over_real_http_6_1(user_server: AsgiServer) -> None:
+    """§6.1: ``handler = Mangum(app)`` (a callable object, not a function) runs behind the live gateway
+    as on Lambda: the REST proxy event becomes the right ASGI request, its answer a proxy response."""
     api = _proxy_api("mangum_notes.handler", ["/notes/{proxy+}"])
-    echo = lambda_uri("gateway_lab.functions.echo.handler")
-    record = ApiDefinitionRecord.objects.get(api_id=api)
-    definition = json.loads(
-        json.dumps(record.definition).replace(lambda_uri("tests.livegw.handlers.mangum_notes.handler"), echo)
-    )
-    record.definition = definition
-    record.save()
-    status, _, body = fetch(
-        f"{user_server.url}/gw/{api}/prod/notes/a/b?x=1",
-        method="PUT",
-        body=b"hello",
-        headers={"Content-Type": "text/plain"},
-    )
-    assert status == 200, body
-    event = json.loads(body)
-    assert event["httpMethod"] == "PUT" and event["path"] == "/notes/a/b"
-
-    class Context:  # what Mangum reads of the Lambda context (nothing here, but it is passed)
-        aws_request_id = event["requestContext"]["requestId"]
-
-    result = mangum_notes.handler(event, Context())
-    assert result["statusCode"] == 200
-    assert result["headers"]["x-asgi"] == "mangum"
-    answer = json.loads(result["body"])
-    assert answer == {"method": "PUT", "path": "/notes/a/b", "query": "x=1", "body": "hello", "stage": "prod"}
-
-
-def test_mangum_app_behind_a_one_line_function_is_served_over_real_http_6_1(user_server: AsgiServer) -> None:
-    """§6.1: the README's workaround (a function giving its thread an event loop) serves the unmodified
-    Mangum module through the live gateway."""
-    api = _proxy_api("mangum_wrapped.lambda_handler", ["/notes/{proxy+}"])
     status, headers, body = fetch(
         f"{user_server.url}/gw/{api}/prod/notes/a/b?x=1",
         method="PUT",
@@ -121,3 +82,11 @@ def test_mangum_app_behind_a_one_line_function_is_served_over_real_http_6_1(user
         "body": "hello",
         "stage": "prod",
     }
+
+
+def test_an_imported_callable_object_is_still_not_a_handler_6_1(user_server: AsgiServer) -> None:
+    """Only handlers the module itself defines run: an object it merely imports is refused (a 502 from
+    the integration's configuration error, not a call into a library)."""
+    api = _proxy_api("mangum_notes.Mangum", ["/notes"])
+    status, _, body = fetch(f"{user_server.url}/gw/{api}/prod/notes")
+    assert status in (500, 502), body

@@ -16,8 +16,11 @@ still gets its 504 on time.
 
 from __future__ import annotations
 
+import ast
+import asyncio
 import contextvars
 import importlib
+import inspect
 import re
 import threading
 from collections.abc import Callable, Mapping
@@ -166,11 +169,42 @@ class FunctionRegistry:
         except ImportError as exc:
             raise IntegrationConfigError(f"Cannot import handler module {module_name!r}: {exc}") from exc
         function = getattr(module, attr, None)
-        # Only functions defined in that module: `echo.dumps` (an imported name) must not be reachable.
-        if not callable(function) or getattr(function, "__module__", None) != module_name:
+        # Only handlers defined in that module: `echo.dumps` (an imported name) must not be reachable.
+        # A function defined there, or a callable object its own source assigns at top level, the
+        # way Lambda runs `handler = Mangum(app)` (an ASGI app wrapped for API Gateway events).
+        defined_here = getattr(function, "__module__", None) == module_name or (
+            _is_handler_object(function) and _assigned_at_top_level(module, attr)
+        )
+        if not callable(function) or not defined_here:
             raise IntegrationConfigError(f"Handler {path!r} is not a function defined in {module_name}")
         handler: Handler = function
         return handler
+
+
+def _is_handler_object(value: Any) -> bool:
+    """A callable instance (not a function, class or module, which have their own rules)."""
+    return callable(value) and not (
+        inspect.isroutine(value) or inspect.isclass(value) or inspect.ismodule(value)
+    )
+
+
+def _assigned_at_top_level(module: Any, name: str) -> bool:
+    """Whether ``module``'s own source assigns ``name`` at top level (``handler = Mangum(app)``)."""
+    try:
+        tree = ast.parse(inspect.getsource(module))
+    except (OSError, TypeError, SyntaxError):
+        return False
+    for node in tree.body:
+        targets = (
+            node.targets
+            if isinstance(node, ast.Assign)
+            else [node.target]
+            if isinstance(node, ast.AnnAssign)
+            else []
+        )
+        if any(isinstance(t, ast.Name) and t.id == name for t in targets):
+            return True
+    return False
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -195,7 +229,16 @@ def _call(handler: Handler, event: Any, context: LambdaContext, invocation: Invo
 
 
 _make_run = fast_constructor(HandlerRun)  # HandlerRun(...) once per invocation (see speedups)
-_pool = ThreadPoolExecutor(max_workers=16, thread_name_prefix="lab-lambda")
+
+
+def _thread_with_event_loop() -> None:
+    """Give each live handler thread an event loop, as Lambda's main thread has one (Mangum uses it)."""
+    asyncio.set_event_loop(asyncio.new_event_loop())
+
+
+_pool = ThreadPoolExecutor(
+    max_workers=16, thread_name_prefix="lab-lambda", initializer=_thread_with_event_loop
+)
 
 
 def run_handler(
