@@ -17,7 +17,7 @@ import base64
 import random
 from collections.abc import Sequence
 
-from ..access.directory import AccessDirectory, load_access
+from ..access.directory import EMPTY, AccessDirectory, deployment_access
 from ..access.manage_auth import ManageAuthorization, authorize_management, connections_arn
 from ..clock import Clock
 from ..context import AccountSettings, Context
@@ -76,7 +76,6 @@ class WebSocketGateway:
             store, api_id=deployment.api.id, stage=stage.name, limits=self.limits
         )
         self._rng = random.Random(f"messageId:{seed}")  # apart from the pipeline's request-id generator
-        self._access_directory: AccessDirectory | None = None
         self._pipelines: dict[tuple[StageName, ...], Pipeline] = event_pipelines(
             api=deployment,
             stage=stage,
@@ -120,13 +119,15 @@ class WebSocketGateway:
         )
 
     def _access(self) -> AccessDirectory:
-        # Loaded once per gateway (one deployed API stage): user pools generate RSA keys.
-        if self._access_directory is None:
-            api = self.deployment.api
-            self._access_directory = load_access(
-                api.raw.get("labAccess"), account_id=self.account.account_id, region=api.region
-            )
-        return self._access_directory
+        """The account's directory this API's pipelines use too (one per deployed snapshot: user pools
+        generate RSA keys, so $connect and @connections must see the same ones)."""
+        api = self.deployment.api
+        raw = api.raw.get("labAccess")
+        if not raw:
+            return EMPTY
+        return deployment_access(self.deployment).directory(
+            raw, account_id=self.account.account_id, region=api.region
+        )
 
     # Events ---------------------------------------------------------------------------------
     def connect(self, request: Request, *, connection_id: str, channel: str = "") -> EventOutcome:
