@@ -23,7 +23,7 @@ import yaml
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from gateway_lab.engine import ApiType, ConfigError, deploy, load_stage
+from gateway_lab.engine import ApiType, ConfigError, api_type_of, deploy, load_stage
 
 from .demo_apis import lambda_uri
 from .models import ApiDefinitionRecord, ApiDeployment
@@ -68,7 +68,11 @@ def deployment_list(record: ApiDefinitionRecord) -> list[ApiDeployment]:
 
 
 def api_type(definition: dict[str, Any]) -> str:
-    return str(definition.get("protocolType", "REST")).upper()
+    """The definition's API type as the engine reads it ("" for a type the engine refuses)."""
+    try:
+        return str(api_type_of(definition))
+    except ConfigError:
+        return ""
 
 
 def stage_etag(stage: dict[str, Any]) -> str:

@@ -28,6 +28,7 @@ from gateway_lab.engine import (
 )
 from gateway_lab.engine.websocket import WebSocketGateway
 
+from . import builder
 from .demo_apis import DEMO_APIS
 from .models import ApiDefinitionRecord
 from .store import live_store
@@ -72,7 +73,7 @@ def gateway_for(api_id: str, stage_name: str) -> WebSocketGateway | None:
         return None
     definition, stages = found
     stage_json = next((s for s in stages if s.get("stageName") == stage_name), None)
-    if stage_json is None or str(definition.get("protocolType", "")).upper() != ApiType.WEBSOCKET:
+    if stage_json is None or builder.api_type(definition) != ApiType.WEBSOCKET:
         return None
     if api_id == DEMO_WS_ID and "labAccess" not in definition:
         definition = {**definition, "labAccess": demo_lab_access()}

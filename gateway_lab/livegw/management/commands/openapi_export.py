@@ -9,6 +9,7 @@ from typing import Any
 import yaml
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from gateway_lab.livegw.builder import api_type
 from gateway_lab.livegw.models import ApiDefinitionRecord
 from gateway_lab.livegw.openapi import export_openapi
 
@@ -24,7 +25,7 @@ class Command(BaseCommand):
         record = ApiDefinitionRecord.objects.filter(api_id=options["api_id"]).first()
         if record is None:
             raise CommandError(f"no stored API with id {options['api_id']!r}")
-        if str(record.definition.get("protocolType", "REST")).upper() != "REST":
+        if api_type(record.definition) != "REST":
             raise CommandError("only REST APIs are exported as OpenAPI here")
         document = export_openapi(record.definition)
         output = options.get("output")
