@@ -24,7 +24,7 @@ SECTIONS: tuple[Section, ...] = (
     Section(
         "lessons:course",
         _("Lessons"),
-        _("Eight bilingual lessons built from an SAA study note, with the facts brought up to date."),
+        _("Bilingual lessons built from an SAA study note, with the facts brought up to date."),
     ),
     Section(
         "lessons:drills",
