@@ -192,8 +192,9 @@ def trace_to_json(trace: Trace) -> str:
 
     A trace repeats what other traces said: the stage, outcome and title of a step, its fact and
     lesson, a cached response's body. Those parts are encoded once and kept (``_Fragments``, keyed
-    by their values, bounded); the parts of this request alone (ids, times, details, headers) are
-    encoded by json's C encoder. tests/engine/test_trace_json.py checks the text against
+    by their values, bounded), and a template step's detail carries its own JSON
+    (``SharedDetail``); the parts of this request alone (ids, times, details, headers) are encoded
+    by json's C encoder. tests/engine/test_trace_json.py checks the text against
     ``json.dumps(trace_to_dict(trace))`` for every preset's traces.
     """
     steps = ", ".join([_step_json(step) for step in trace.steps])
@@ -208,9 +209,8 @@ def _step_json(step: Step) -> str:
     detail, reason = step.detail, step.reason
     head = _fragments.head(step.stage, step.outcome, step.title)
     tail = _fragments.tail(step.duration_ms, step.fact, step.lesson, step.fidelity)
-    shared = _fragments.shared.get(id(detail))
-    if shared is not None and shared[0] is detail:
-        detail_json = shared[1]
+    if detail.__class__ is SharedDetail:
+        detail_json = detail.json
     else:
         detail_json = _encode(detail if detail.__class__ is dict else dict(detail)) if detail else "{}"
     return (
@@ -219,11 +219,26 @@ def _step_json(step: Step) -> str:
     )
 
 
-def share_detail(detail: Mapping[str, Any]) -> None:
-    """Note that ``detail`` is shared by many steps and never changes (a stage's template step):
-    ``trace_to_json`` then encodes it once. The note keeps the mapping alive, so its id is not reused."""
-    if detail:
-        _fragments.share(detail)
+class SharedDetail(dict[str, Any]):
+    """A step detail shared by many steps that never changes (a stage's template step), carrying
+    its JSON: ``trace_to_json`` encodes it once. Equal to, and serialised as, the plain dict."""
+
+    __slots__ = ("json",)
+
+    def __init__(self, detail: Mapping[str, Any], json_text: str) -> None:
+        super().__init__(detail)
+        self.json = json_text
+
+
+def share_detail(detail: Mapping[str, Any]) -> Mapping[str, Any]:
+    """Return ``detail`` as a ``SharedDetail`` (or as it is when it is empty or not JSON data)."""
+    if not detail:
+        return detail
+    try:
+        encoded = _encode(dict(detail))
+    except (TypeError, ValueError):  # not JSON data: trace_to_json will say so where it is used
+        return detail
+    return SharedDetail(detail, encoded)
 
 
 def _response_json(response: Response) -> str:
@@ -264,17 +279,6 @@ class _Fragments:
         self._heads: dict[tuple[str, str, str], str] = {}
         self._tails: dict[tuple[float, str | None, str | None, str | None], str] = {}
         self._bodies: dict[bytes, str] = {}
-        # id(detail) → (detail, its JSON) for details stages share between steps (share_detail).
-        self.shared: dict[int, tuple[Mapping[str, Any], str]] = {}
-
-    def share(self, detail: Mapping[str, Any]) -> None:
-        try:
-            encoded = _encode(dict(detail))
-        except (TypeError, ValueError):  # not JSON data: trace_to_json will say so where it is used
-            return
-        if len(self.shared) >= self.LIMIT:
-            self.shared.clear()
-        self.shared[id(detail)] = (detail, encoded)
 
     def head(self, stage: str, outcome: str, title: str) -> str:
         key = (stage, outcome, title)

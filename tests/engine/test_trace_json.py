@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import pickle
 
 import pytest
 
@@ -12,7 +13,16 @@ from gateway_lab.engine.messages import Headers, Request, Response
 from gateway_lab.engine.pipeline import build_pipeline
 from gateway_lab.engine.presets import list_presets, run_preset
 from gateway_lab.engine.state import MemoryStore
-from gateway_lab.engine.trace import Outcome, StageName, Step, Trace, trace_to_dict, trace_to_json
+from gateway_lab.engine.trace import (
+    Outcome,
+    SharedDetail,
+    StageName,
+    Step,
+    Trace,
+    share_detail,
+    trace_to_dict,
+    trace_to_json,
+)
 
 from .snapshots import BENCH_API, BENCH_STAGE
 
@@ -66,3 +76,14 @@ def test_trace_json_unusual_values_match_json_dumps() -> None:
     )
     assert trace_to_json(trace) == json.dumps(trace_to_dict(trace))
     assert trace_to_json(trace) == json.dumps(trace_to_dict(trace))  # from the kept fragments
+
+
+def test_template_details_serialise_like_plain_dicts() -> None:
+    """A template step's detail (SharedDetail) equals, copies and pickles as the plain dict it holds."""
+    shared = share_detail({"endpoint_type": "EDGE", "rtt_ms": 12.5, "added_headers": ["via"]})
+    assert isinstance(shared, SharedDetail)
+    assert shared == {"endpoint_type": "EDGE", "rtt_ms": 12.5, "added_headers": ["via"]}
+    assert json.dumps(shared) == json.dumps(dict(shared)) == shared.json
+    assert pickle.loads(pickle.dumps(shared)) == shared
+    assert share_detail({}) == {} and not isinstance(share_detail({}), SharedDetail)
+    assert not isinstance(share_detail({"x": object()}), SharedDetail)  # not JSON data: left as it is

@@ -124,9 +124,9 @@ def template(
     """
     started = Context.__new__(Context)
     started.arrival_ms = started.origin_ms = started.elapsed_ms = 0.0
-    step = record(started, stage, outcome, title, reason, **fields)
-    share_detail(step.detail)  # every stamp carries this one detail: trace_to_json encodes it once
-    return step
+    if fields.get("detail"):  # every stamp carries this one detail: trace_to_json encodes it once
+        fields["detail"] = share_detail(fields["detail"])
+    return record(started, stage, outcome, title, reason, **fields)
 
 
 def stamp(ctx: Context, step: Step) -> Step:
