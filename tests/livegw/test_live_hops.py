@@ -1,0 +1,83 @@
+"""Live handler runs: the lab's own functions run in the caller's thread, bounded at the gateway timeout.
+
+Issue 12 (benchmark): every thread hop costs the live gateway throughput, so the built-in functions,
+which take time only through ``lab.spend``, run inline; anything else still runs in the ``lab-lambda``
+pool. Either way the gateway stops waiting at the integration timeout (GATEWAY_FACTS.md §5.1). Hops are
+counted, not timed (TOOLCHAIN.md "Sync-only middleware under ASGI").
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from gateway_lab.engine import SystemClock
+from gateway_lab.engine.integrations import functions
+from gateway_lab.engine.integrations.functions import Invocation, LambdaContext, run_handler
+from gateway_lab.engine.integrations.lab_stores import LabServices
+from gateway_lab.functions import echo, slow
+
+CLOCK = SystemClock()
+
+
+def _run(handler: Any, event: Any, timeout_ms: float) -> functions.HandlerRun:
+    invocation = Invocation(LabServices(clock=CLOCK), CLOCK, True, 60_000, CLOCK.now_ms())
+    context = LambdaContext(
+        aws_request_id="r", function_name="f", invoked_function_arn="arn:aws:lambda:us-east-1:1:function:f",
+        invocation=invocation,
+    )  # fmt: skip
+    return run_handler(handler, event, context=context, invocation=invocation, gateway_timeout_ms=timeout_ms)
+
+
+@pytest.fixture
+def pool_submits(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
+    """Count the jobs handed to the ``lab-lambda`` pool (the pool still runs them)."""
+    submitted: list[str] = []
+    real_submit = functions._pool.submit
+
+    def counting_submit(fn: Any, /, *args: Any, **kwargs: Any) -> Any:
+        submitted.append(getattr(args[1], "__name__", "?") if len(args) > 1 else "?")
+        return real_submit(fn, *args, **kwargs)
+
+    monkeypatch.setattr(functions._pool, "submit", counting_submit)
+    yield submitted
+
+
+def _thread_name(event: Any, context: Any) -> dict[str, Any]:
+    return {"statusCode": 200, "body": threading.current_thread().name}
+
+
+def test_builtin_echo_runs_in_the_callers_thread_issue_12(pool_submits: list[str]) -> None:
+    """Issue 12: the echo function answers without a hop to the lab-lambda pool."""
+    run = _run(echo.handler, {"path": "/x"}, 29_000)
+    assert pool_submits == []
+    assert run.error is None and not run.timed_out
+    assert run.value["statusCode"] == 200 and '"path": "/x"' in run.value["body"]
+
+
+def test_other_handlers_still_run_in_the_lab_lambda_pool_issue_12(pool_submits: list[str]) -> None:
+    """Issue 12: a handler that is not the lab's own (user code may sleep) keeps its worker thread."""
+    run = _run(_thread_name, {}, 29_000)
+    assert pool_submits == ["_thread_name"]
+    assert run.value["body"].startswith("lab-lambda")
+
+
+def test_inline_slow_function_stops_at_the_gateway_timeout_5_1(pool_submits: list[str]) -> None:
+    """§5.1: a 5 s spend behind a 300 ms timeout is a timed-out run, reported at the timeout, on time."""
+    started = time.monotonic()
+    run = _run(slow.handler, {"queryStringParameters": {"delay_ms": "5000"}}, 300)
+    waited = time.monotonic() - started
+    assert run.timed_out and run.elapsed_ms == 300 and run.value is None
+    assert 0.25 <= waited < 2.0
+    assert pool_submits == []
+
+
+def test_inline_slow_function_within_the_timeout_answers_5_1(pool_submits: list[str]) -> None:
+    """§5.1: a spend shorter than the timeout really waits, then the function answers."""
+    run = _run(slow.handler, {"queryStringParameters": {"delay_ms": "120"}}, 5_000)
+    assert not run.timed_out and run.value["statusCode"] == 200
+    assert 110 <= run.elapsed_ms < 3_000
