@@ -11,6 +11,7 @@ requests that any server process answered.
 
 from __future__ import annotations
 
+import atexit
 import json
 import threading
 import time
@@ -107,31 +108,111 @@ class MemoryLog:
 
 
 class RedisLog:
-    """Shared log: one Redis list per API, newest first, trimmed to ``LIMIT`` entries."""
+    """Shared log: one Redis list per API, newest first, trimmed to ``LIMIT`` entries.
+
+    An entry costs ~1 ms to expand (the redaction walks the whole trace) and serialise, more than the
+    rest of the request: at a low rate the request that records it pushes it at once, as before; when
+    requests come faster than ``PAUSE_PER_ENTRY_S`` per pushed entry, they wait in a pending list (the
+    newest ``LIMIT`` per API: older ones would be trimmed from Redis anyway) that a flusher thread
+    pushes in one batch, so the log costs a bounded share of the CPU. Reads in this process push
+    what is pending first.
+    """
+
+    PAUSE_PER_ENTRY_S = 0.005  # after pushing n entries, the next push waits n × this (≤ ~15 % of a core)
 
     def __init__(self, url: str) -> None:
         import redis
 
         self._redis = redis.Redis.from_url(url, socket_timeout=5.0, socket_connect_timeout=2.0)
+        self._pending: dict[str, deque[tuple[dict[str, Any], Request, Trace]]] = {}
+        self._cond = threading.Condition()
+        self._busy = False  # one push at a time (a request's, the flusher's or a reader's)
+        self._resume_at = 0.0  # monotonic time before which requests leave their entry pending
+        self._flusher: threading.Thread | None = None
+        self._idle = False  # the flusher waits for an entry to be left pending
+        atexit.register(self.flush)  # what a stopping server left pending still reaches the log
 
     def record(self, api_id: str, stage: str, request: Request, trace: Trace) -> None:
-        text = json.dumps(expand(summary(api_id, stage, request, trace), request, trace))
-        key = PREFIX + api_id
-        with self._redis.pipeline(transaction=False) as pipe:
-            pipe.lpush(key, text)
-            pipe.ltrim(key, 0, LIMIT - 1)
-            pipe.execute()
+        item = (summary(api_id, stage, request, trace), request, trace)
+        with self._cond:
+            log = self._pending.get(api_id)
+            if log is None:
+                log = self._pending[api_id] = deque(maxlen=LIMIT)
+            log.append(item)
+            inline = not self._busy and time.monotonic() >= self._resume_at
+            if inline:
+                self._busy = True
+            elif self._flusher is None:
+                self._flusher = threading.Thread(
+                    target=self._flush_forever, name="livegw-reqlog", daemon=True
+                )
+                self._flusher.start()
+            elif self._idle:
+                self._cond.notify_all()
+        if inline:
+            self._push_pending()
+
+    def flush(self) -> None:
+        """Push every pending entry now (waiting for a push in progress)."""
+        with self._cond:
+            while self._busy:
+                self._cond.wait()
+            if not self._pending:
+                return
+            self._busy = True
+        self._push_pending()
+
+    def _flush_forever(self) -> None:
+        while True:
+            with self._cond:
+                while self._busy or not self._pending:
+                    self._idle = not self._busy
+                    self._cond.wait()
+                self._idle = False
+                delay = self._resume_at - time.monotonic()
+            if delay > 0:
+                time.sleep(delay)
+            with self._cond:
+                if self._busy or not self._pending:
+                    continue
+                self._busy = True
+            self._push_pending()
+
+    def _push_pending(self) -> None:
+        """Push what is pending (the caller set ``_busy``); a Redis that fails drops it (best effort)."""
+        pushed = 0
+        try:
+            with self._cond:
+                batch, self._pending = self._pending, {}
+            with self._redis.pipeline(transaction=False) as pipe:
+                for api_id, items in batch.items():
+                    key = PREFIX + api_id
+                    texts = [json.dumps(expand(row, request, trace)) for row, request, trace in items]
+                    pipe.lpush(key, *texts)  # oldest first, so the newest ends on top
+                    pipe.ltrim(key, 0, LIMIT - 1)
+                    pushed += len(items)
+                pipe.execute()
+        except Exception:  # noqa: BLE001 - the log is best effort (a Redis outage must not fail requests)
+            pass
+        finally:
+            with self._cond:
+                self._busy = False
+                self._resume_at = time.monotonic() + pushed * self.PAUSE_PER_ENTRY_S
+                self._cond.notify_all()
 
     def _all(self, api_id: str) -> list[dict[str, Any]]:
         return [json.loads(raw) for raw in self._redis.lrange(PREFIX + api_id, 0, LIMIT - 1)]
 
     def rows(self, api_id: str) -> list[dict[str, Any]]:
+        self.flush()
         return [{k: v for k, v in e.items() if k not in ("trace", "request")} for e in self._all(api_id)]
 
     def entry(self, api_id: str, request_id: str) -> dict[str, Any] | None:
+        self.flush()
         return next((e for e in self._all(api_id) if e.get("id") == request_id), None)
 
     def clear(self, api_id: str | None = None) -> None:
+        self.flush()
         keys = [PREFIX + api_id] if api_id else list(self._redis.scan_iter(match=PREFIX + "*"))
         if keys:
             self._redis.delete(*keys)
