@@ -182,6 +182,20 @@ def page(chromium: Any, asgi_server: AsgiServer) -> Iterator[Any]:
 
 
 @pytest.fixture(autouse=True)
+def _fast_password_hashing(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Users made by tests hash their passwords with MD5: PBKDF2's 1,000,000 rounds cost ~0.5 s per user,
+    in both of ``make test``'s passes. Not for browser tests: they sign in through the uvicorn server,
+    whose settings do not know MD5."""
+    if request.node.get_closest_marker("browser") is not None:
+        yield
+        return
+    from django.test import override_settings
+
+    with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
+        yield
+
+
+@pytest.fixture(autouse=True)
 def _fresh_rate_limits() -> None:
     """Each test starts with fresh per-client rate-limit windows (gateway_lab.api.ratelimit, issue 16)."""
     from gateway_lab.api import ratelimit
