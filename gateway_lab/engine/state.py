@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any, Protocol
 
 from .clock import Clock
+from .token_bucket import Take, take
 
 
 class Store(Protocol):
@@ -53,6 +54,20 @@ class MemoryStore:
     def put(self, key: str, value: Any, *, ttl_ms: float | None = None) -> None:
         expires = None if ttl_ms is None else self._clock.now_ms() + ttl_ms
         self._data[key] = (value, expires)
+
+    def take_token(self, key: str, now_ms: float, *, rate: float, burst: float) -> Take:
+        """Read, refill, take and write the bucket ``key`` in one step (``token_bucket.take_from``'s
+        ``get``, ``take`` and ``put``, without a store round trip: every request passes two buckets)."""
+        data = self._data
+        item = data.get(key)
+        state = None
+        if item is not None:
+            state, expires = item
+            if expires is not None and self._clock.now_ms() >= expires:
+                state = None  # expired: a new, full bucket, as get() would say
+        took = take(state, now_ms, rate=rate, burst=burst)
+        data[key] = ([took.tokens_after, now_ms], None)  # put(key, list(took.state))
+        return took
 
     def incr(self, key: str, amount: int = 1, *, ttl_ms: float | None = None) -> int:
         current = self.get(key)

@@ -59,3 +59,38 @@ def test_token_bucket_admits_at_most_burst_plus_rate_times_window(
     hi = admitted_times[min(window_start + window_len, len(admitted_times) - 1)]
     in_window = sum(1 for t in admitted_times if lo <= t <= hi)
     assert in_window <= burst + rate * (hi - lo) / 1000.0 + 1e-9
+
+
+def test_memory_store_take_token_matches_take_between_get_and_put() -> None:
+    """§3.1, issue 17: MemoryStore.take_token (the throttle's one-step take) gives the same results and
+    leaves the same stored state as token_bucket.take between the store's get and put, expiry included."""
+    from gateway_lab.engine.clock import VirtualClock
+    from gateway_lab.engine.state import MemoryStore
+
+    clock = VirtualClock()
+    one_step, two_steps = MemoryStore(clock), MemoryStore(clock)
+    two_steps.put("b", [0.25, clock.now_ms()], ttl_ms=5.0)  # an expiring bucket: a new one after 5 ms
+    one_step.put("b", [0.25, clock.now_ms()], ttl_ms=5.0)
+    now = clock.now_ms()
+    for i in range(40):
+        at = now + i * 0.7
+        clock.advance(0.7)
+        got = one_step.take_token("b", at, rate=3.0, burst=4)
+        want = take(two_steps.get("b"), at, rate=3.0, burst=4)
+        two_steps.put("b", list(want.state))
+        assert got == want
+        assert one_step.get("b") == two_steps.get("b")
+
+
+def test_memory_store_take_token_treats_an_expired_bucket_as_new() -> None:
+    """§3.1: a bucket whose entry expired in the store starts full again, as get() reports it missing."""
+    from gateway_lab.engine.clock import VirtualClock
+    from gateway_lab.engine.state import MemoryStore
+
+    clock = VirtualClock()
+    store = MemoryStore(clock)
+    store.put("b", [0.0, clock.now_ms()], ttl_ms=5.0)
+    clock.advance(6.0)
+    took = store.take_token("b", clock.now_ms(), rate=0.0, burst=3)
+    assert (took.admitted, took.tokens_before, took.tokens_after) == (True, 3.0, 2.0)
+    assert store.get("b") == [2.0, clock.now_ms()]

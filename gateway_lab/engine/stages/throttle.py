@@ -59,9 +59,12 @@ class ThrottleStage:
     def evaluate(self, ctx: Context) -> Step:
         layers: list[dict[str, Any]] = []
         store, now_ms = ctx.store, ctx.arrival_ms + ctx.elapsed_ms  # ctx.now_ms
-        take_from = token_bucket.take_from
+        atomic = getattr(store, "take_token", None)  # MemoryStore's, or a shared store's atomic step
         for level, key, rate, burst in self._buckets.get(ctx):
-            took = take_from(store, key, now_ms, rate=rate, burst=burst)
+            if atomic is not None:
+                took = atomic(key, now_ms, rate=rate, burst=burst)
+            else:
+                took = token_bucket.take_from(store, key, now_ms, rate=rate, burst=burst)
             layers.append(
                 {
                     "level": level,
