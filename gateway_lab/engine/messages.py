@@ -121,9 +121,12 @@ class Headers(Mapping[str, str]):
     def single_and_multi(self) -> tuple[dict[str, str], dict[str, list[str]]]:
         """Return ``(to_dict(), {name: get_all(name)})`` in one pass: a proxy event carries both (§6.1)."""
         pairs = self._pairs
+        index = self._index
+        if len(index) == len(pairs):  # no name repeats (in any case): one value each, in order
+            return dict(pairs), {name: [value] for name, value in pairs}
         single: dict[str, str] = {}
         multi: dict[str, list[str]] = {}
-        for positions in self._index.values():
+        for positions in index.values():
             name = pairs[positions[0]][0]
             values = [pairs[i][1] for i in positions]
             single[name] = values[-1]

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import fields, replace
 
+import pytest
+
 from gateway_lab.engine import cloudfront
 from gateway_lab.engine.messages import REQUEST_FIELDS, Client, Headers, Request
 
@@ -82,3 +84,21 @@ def test_messages_cloudfront_ready_index_matches_a_computed_one() -> None:
     """§2: the edge stage's ready-made index of CloudFront's headers is the one Headers would build."""
     pairs = tuple(cloudfront.request_headers(Client(), request_id="r-1", trace_id="t", host="h"))
     assert Headers.of_pairs(pairs, index=cloudfront.ADDED_INDEX)._index == Headers(pairs)._index
+
+
+@pytest.mark.parametrize(
+    "pairs",
+    [
+        [("Host", "a"), ("X-Api-Key", "k"), ("Accept", "*/*")],  # no repeats: the one-pass shortcut
+        [("Host", "a"), ("x-tag", "1"), ("X-Tag", "2"), ("Accept", "*/*")],  # a repeat in another case
+        [("Cookie", "a=1"), ("Cookie", "b=2")],
+        [],
+    ],
+)
+def test_single_and_multi_equal_to_dict_and_get_all(pairs: list[tuple[str, str]]) -> None:
+    """§6.1 (issue 17): the proxy event's headers/multiValueHeaders in one pass equal the two separate views,
+    in the same order: the last value per name (first casing) and every value in order."""
+    headers = Headers(pairs)
+    single, multi = headers.single_and_multi()
+    assert list(single.items()) == list(headers.to_dict().items())
+    assert list(multi.items()) == [(name, headers.get_all(name)) for name in headers]
