@@ -43,6 +43,8 @@ def _status(raw: Any) -> int:
 
 
 def _header_value(value: Any) -> str:
+    if value.__class__ is str:  # the usual case, before the isinstance tests
+        return value
     if isinstance(value, bool):
         return "true" if value else "false"  # JSON spelling, as the recorded REST response shows (§6.3)
     if isinstance(value, str | int | float):
@@ -53,7 +55,9 @@ def _header_value(value: Any) -> str:
 def _merged_headers(output: Mapping[str, Any], *, allow_multi: bool) -> list[tuple[str, str]]:
     single = output.get("headers") or {}
     multi = (output.get("multiValueHeaders") or {}) if allow_multi else {}
-    if not isinstance(single, Mapping) or not isinstance(multi, Mapping):
+    if (single.__class__ is not dict and not isinstance(single, Mapping)) or (
+        multi.__class__ is not dict and not isinstance(multi, Mapping)
+    ):
         raise _Malformed("headers must be objects")
     merged: dict[str, tuple[str, list[str]]] = {}  # lower name → (display name, values)
     for name, values in multi.items():
@@ -92,7 +96,7 @@ def _with_default_type(headers: list[tuple[str, str]]) -> list[tuple[str, str]]:
 
 
 def _rest(output: Any, binary_media_types: Iterable[str], accept: str) -> Response:
-    if not isinstance(output, Mapping):
+    if output.__class__ is not dict and not isinstance(output, Mapping):
         raise _Malformed("the output is not a JSON object")
     if not REST_KEYS.issuperset(output):
         raise _Malformed(f"unknown keys {sorted(set(output) - REST_KEYS)}")
