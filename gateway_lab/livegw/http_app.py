@@ -251,6 +251,33 @@ async def _send(send: Any, response: Response, *, head: bool) -> None:
     await send({"type": "http.response.body", "body": b"" if head else response.body})
 
 
+async def _in_worker(*args: Any) -> Response:
+    """Run ``handle(*args)`` in the worker pool; one hop there and back, lighter than ``run_in_executor``."""
+    loop = asyncio.get_running_loop()
+    done: asyncio.Future[Response] = loop.create_future()
+
+    def job() -> None:
+        try:
+            response = handle(*args)[0]
+        except BaseException as exc:  # noqa: BLE001 - handed to the awaiting request, which answers 503/500
+            loop.call_soon_threadsafe(_fail, done, exc)
+        else:
+            loop.call_soon_threadsafe(_succeed, done, response)
+
+    _executor.submit(job)
+    return await done
+
+
+def _succeed(done: asyncio.Future[Response], response: Response) -> None:
+    if not done.cancelled():  # cancelled: the server gave up on the request's task meanwhile
+        done.set_result(response)
+
+
+def _fail(done: asyncio.Future[Response], error: BaseException) -> None:
+    if not done.cancelled():
+        done.set_exception(error)
+
+
 async def application(scope: dict[str, Any], receive: Any, send: Any) -> None:
     """The ASGI app for ``/gw/<api-id>/<stage>/<path…>`` (HTTP only)."""
     raw = scope.get("raw_path") or scope["path"].encode("utf-8")
@@ -267,11 +294,8 @@ async def application(scope: dict[str, Any], receive: Any, send: Any) -> None:
     headers = [(k.decode("latin-1"), v.decode("latin-1")) for k, v in scope.get("headers", ())]
     client_ip = (scope.get("client") or ("127.0.0.1", 0))[0]
     query = scope.get("query_string", b"").decode("latin-1")
-    loop = asyncio.get_running_loop()
     try:
-        response, _ = await loop.run_in_executor(
-            _executor, handle, api_id, rest, method, raw_path, query, headers, body, client_ip
-        )
+        response = await _in_worker(api_id, rest, method, raw_path, query, headers, body, client_ip)
     except OUTAGE_ERRORS as exc:  # the shared Store (Redis) is down: 503, as the WebSocket side answers
         logger.warning(
             "live gateway request %s %s: store unavailable (%s)", method, raw_path, type(exc).__name__

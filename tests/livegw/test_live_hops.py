@@ -81,3 +81,24 @@ def test_inline_slow_function_within_the_timeout_answers_5_1(pool_submits: list[
     run = _run(slow.handler, {"queryStringParameters": {"delay_ms": "120"}}, 5_000)
     assert not run.timed_out and run.value["statusCode"] == 200
     assert 110 <= run.elapsed_ms < 3_000
+
+
+@pytest.mark.django_db(transaction=True)
+async def test_a_live_echo_request_makes_one_thread_hop_issue_12(
+    pool_submits: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 12: /gw/demo-rest/prod/echo/… hops once (event loop → the app's pool), never to lab-lambda."""
+    from gateway_lab.livegw import http_app
+    from tests.livegw.asgi_call import call
+
+    app_jobs: list[Any] = []
+    real_submit = http_app._executor.submit
+
+    def counting_submit(fn: Any, /, *args: Any, **kwargs: Any) -> Any:
+        app_jobs.append(fn)
+        return real_submit(fn, *args, **kwargs)
+
+    monkeypatch.setattr(http_app._executor, "submit", counting_submit)
+    response = await call(http_app.application, "GET", "/gw/demo-rest/prod/echo/hops?x=1")
+    assert response.status == 200 and '"path": "/echo/hops"' in response.text()
+    assert len(app_jobs) == 1 and pool_submits == []
