@@ -8,8 +8,9 @@ redis-server (Store, cache and request log in Redis) for ``live_redis_req_per_s`
 
 Needs ``wrk`` (Debian package) and, for the Redis figure, ``redis-server``. Prints, last:
 ``raw_asgi_req_per_s``, ``django_view_req_per_s``, ``live_req_per_s``, ``live_vs_django_ratio``,
-``live_vs_raw_ratio``, ``live_p99_ms``, ``live_redis_req_per_s``. Targets: live ÷ Django ≥ 5,
-live ÷ raw ≥ 0.2.
+``live_vs_raw_ratio``, ``live_p99_ms``, ``live_redis_req_per_s``, and the load average (the machine is
+shared: compare ratios from one run, median of three runs). ``bench/livegw_parts.py`` says where one
+live request's time goes. Targets: live ÷ Django ≥ 5, live ÷ raw ≥ 0.2.
 """
 
 from __future__ import annotations
@@ -92,6 +93,7 @@ def _redis() -> Iterator[str]:
 def main() -> None:
     if not shutil.which("wrk"):
         raise SystemExit("bench/livegw.py needs wrk: apt-get install wrk")
+    load_start = os.getloadavg()[0]  # a shared machine: say how busy it was (compare ratios, not rates)
     with tempfile.TemporaryDirectory() as folder:
         database = Path(folder) / "bench.sqlite3"
         subprocess.run(
@@ -117,6 +119,7 @@ def main() -> None:
     print(f"live_vs_raw_ratio: {live / raw:.3f} x")
     print(f"live_p99_ms: {live_p99:.1f} ms")
     print(f"live_redis_req_per_s: {live_redis:.0f} req/s")
+    print(f"load_average_1m: {load_start:.2f} at start, {os.getloadavg()[0]:.2f} at end")
 
 
 if __name__ == "__main__":
