@@ -59,3 +59,22 @@ def test_response_default_4xx_customisation_applies_to_unspecified_types() -> No
     }
     trace = send(make_pipeline(rest_api({"/x": {"GET": {}}}, gatewayResponses=[custom])), "GET", "/nope")
     assert trace.response.headers["Access-Control-Allow-Origin"] == "*"
+
+
+def test_response_edge_rest_headers_equal_the_general_path() -> None:
+    """§5.3, §2 (issue 17): an edge REST answer's gateway headers (the response stage's one-tuple path)
+    are those of the general path, which a response header added by a stage takes: same names, values
+    and order once that header is left out; the backend's own Date is replaced on both."""
+    from gateway_lab.engine.messages import Headers, Request, Response
+    from gateway_lab.engine.stages import response as stage
+
+    pipeline = make_pipeline(rest_api({"/x": {"GET": {}}}, endpoint="EDGE"))
+    ctx = pipeline.start(Request.build("GET", "/x", headers={"Accept": "*/*"}, time_ms=pipeline.origin_ms))
+    pipeline._stages[0].evaluate(ctx)  # the endpoint: CloudFront's hop and the trace id
+    backend = Response(status=200, headers=Headers([("Date", "old"), ("X-Own", "1")]), body=b"{}")
+    fast = stage._with_gateway_headers(ctx, backend).pairs
+    ctx.response_headers.append(("X-Stage-Added", "yes"))
+    general = [pair for pair in stage._with_gateway_headers(ctx, backend).pairs if pair[0] != "X-Stage-Added"]
+    assert ctx.edge and [name for name, _ in fast].count("Date") == 1
+    assert list(fast) == general
+    assert ("X-Own", "1") in fast and ("Date", "old") not in fast

@@ -87,8 +87,25 @@ def http_date(epoch_s: int) -> str:
 
 def _with_gateway_headers(ctx: Context, response: Response) -> Headers:
     """Add the headers API Gateway itself sets: date, request ids, CloudFront's on edge APIs (§5.3, §2)."""
-    added = [("Date", http_date(int((ctx.arrival_ms + ctx.elapsed_ms) // 1000)))]  # ctx.now_ms
+    date = http_date(int((ctx.arrival_ms + ctx.elapsed_ms) // 1000))  # ctx.now_ms
     rest = ctx.api.api_type == ApiType.REST
+    pairs = response.headers if isinstance(response.headers, tuple) else response.headers.pairs
+    if rest and ctx.edge and ctx.error is None and not ctx.response_headers and "trace_id" in ctx.facts:
+        # The usual edge REST answer, in one tuple: the general path below with its branches decided.
+        request_id = ctx.request_id
+        return Headers.of_pairs(
+            (
+                *[(k, v) for k, v in pairs if k.lower() not in _EDGE_TRACED_NAMES],
+                ("Date", date),
+                ("x-amzn-RequestId", request_id),
+                ("x-amz-apigw-id", ctx.extended_request_id),
+                ("X-Amzn-Trace-Id", ctx.facts["trace_id"]),
+                *cloudfront.response_headers(
+                    ctx.request.client, request_id=request_id, error=response.status >= 400
+                ),
+            )
+        )
+    added = [("Date", date)]
     traced = rest and ctx.error is None and "trace_id" in ctx.facts
     if rest:
         added += [("x-amzn-RequestId", ctx.request_id), ("x-amz-apigw-id", ctx.extended_request_id)]
@@ -105,7 +122,6 @@ def _with_gateway_headers(ctx: Context, response: Response) -> Headers:
         added += cloudfront.response_headers(
             ctx.request.client, request_id=ctx.request_id, error=response.status >= 400
         )
-    pairs = response.headers if isinstance(response.headers, tuple) else response.headers.pairs
     kept = [(k, v) for k, v in pairs if k.lower() not in names]
     return Headers.of_pairs((*kept, *added))
 
@@ -136,3 +152,6 @@ def _variables(ctx: Context) -> dict[str, object]:
     values.update({f"method.request.header.{k}": v for k, v in ctx.request.headers.items()})
     values.update({f"method.request.querystring.{k}": v for k, v in ctx.request.query})
     return values
+
+
+_EDGE_TRACED_NAMES = _replaced_names(True, True, True)  # REST, traced, edge: the fast path's names
