@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 
 import pytest
@@ -17,6 +18,16 @@ pytestmark = pytest.mark.django_db(transaction=True)
 ORIGIN = (b"origin", b"http://localhost")
 
 
+async def _finish(communicator: WebsocketCommunicator) -> None:
+    """Let the refused consumer's task end before the test's database and loop are torn down.
+
+    A refused handshake leaves the application task to finish on its own; on PostgreSQL + Redis it
+    could outlive the test and hang the teardown. The refusal itself is asserted before this.
+    """
+    with contextlib.suppress(TimeoutError):  # wait() cancels the task after 5 s: cleanup only
+        await communicator.wait(timeout=5)
+
+
 async def _store(definition: dict) -> None:
     await ApiDefinitionRecord.objects.acreate(
         api_id=definition["id"], definition=definition, stages=[{"stageName": "prod"}]
@@ -28,6 +39,7 @@ async def test_consumer_api_key_missing_refuses_403() -> None:
     await _store(keyed_api("keyed-ws"))
     communicator = WebsocketCommunicator(application, "/gw/keyed-ws/prod", headers=[ORIGIN])
     assert await communicator.connect() == (False, 403)
+    await _finish(communicator)
 
 
 async def test_consumer_api_key_valid_connects() -> None:
@@ -65,3 +77,4 @@ async def test_consumer_refusal_closes_with_status_without_extension() -> None:
     await _store(authorized_api("authz-ws3"))
     communicator = WebsocketCommunicator(application, "/gw/authz-ws3/prod?token=deny", headers=[ORIGIN])
     assert await communicator.connect() == (False, 403)
+    await _finish(communicator)
