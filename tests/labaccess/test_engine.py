@@ -10,11 +10,11 @@ from botocore.auth import SigV4Auth
 from botocore.awsrequest import AWSRequest
 from botocore.credentials import Credentials
 
+from gateway_lab.engine.access.sigv4 import parse_amz_date
 from gateway_lab.engine.clock import VIRTUAL_EPOCH_MS, VirtualClock
 from gateway_lab.engine.integrations import IntegrationRuntime
 from gateway_lab.engine.messages import Headers, Request, Response
 from gateway_lab.engine.pipeline import build_pipeline
-from gateway_lab.engine.access.sigv4 import parse_amz_date
 from gateway_lab.engine.simulate import simulate
 from gateway_lab.engine.state import MemoryStore
 from gateway_lab.labaccess import selectors, services

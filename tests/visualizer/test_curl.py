@@ -105,7 +105,9 @@ def test_presets_have_no_curl(client, preset):
 def test_live_page_names_the_api_and_stage_and_links_its_request_log(client):
     """Issue 12: a live scenario says which live API and stage it runs, and links that API's request log."""
     page = _page(client, live="demo-rest/dev")
-    assert "Live API demo-rest, stage dev" in page and 'href="/gw-log/demo-rest/" data-testid="live-log"' in page
+    assert (
+        "Live API demo-rest, stage dev" in page and 'href="/gw-log/demo-rest/" data-testid="live-log"' in page
+    )
 
 
 def test_live_page_in_zh_hans_is_translated(client):
