@@ -201,3 +201,16 @@ def _fresh_rate_limits() -> None:
     from gateway_lab.api import ratelimit
 
     ratelimit.reset()
+
+
+@pytest.fixture(autouse=True)
+def _default_language() -> Iterator[None]:
+    """Each test starts in the site's default language. A request through the test client leaves
+    LocaleMiddleware's choice active on the thread, so in random order (pytest-randomly) a zh-Hans
+    request would otherwise translate the next test's messages."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
