@@ -32,6 +32,7 @@ from gateway_lab.engine import (
     Request,
     Response,
     Trace,
+    api_type_of,
     build_pipeline,
     deploy,
 )
@@ -49,6 +50,17 @@ SERVABLE = frozenset({ApiType.REST, ApiType.HTTP})
 
 logger = logging.getLogger(__name__)
 _executor = ThreadPoolExecutor(max_workers=WORKERS, thread_name_prefix="livegw-http")
+
+
+def _api_type(definition: dict[str, Any]) -> str:
+    """The stored definition's type as the engine's loader reads it ("" for a type it refuses).
+
+    ``builder.api_type`` does the same for pages; this module stays free of Django's ORM at import.
+    """
+    try:
+        return str(api_type_of(definition))
+    except ConfigError:
+        return ""
 
 
 def is_gateway_path(path: str) -> bool:
@@ -111,7 +123,7 @@ class PipelineCache:
         definition, stages, _ = found
         names = [str(s.get("stageName", "")) for s in stages]
         first, slash, after = rest.partition("/")
-        api_type = str(definition.get("protocolType", "REST")).upper()
+        api_type = _api_type(definition)
         if first in names and first != "$default":
             stage_name, path = first, "/" + after
         elif api_type == ApiType.HTTP and "$default" in names:
@@ -156,7 +168,7 @@ def _build(found: tuple[dict[str, Any], list[dict[str, Any]], list[Any]], stage_
     live_consumers()  # the lab queues' consumer runs from the first API this process serves
 
     definition, stages, deployments = found
-    if str(definition.get("protocolType", "REST")).upper() not in SERVABLE:
+    if _api_type(definition) not in SERVABLE:
         return None
     stage_json = next((s for s in stages if s.get("stageName") == stage_name), None)
     if stage_json is None:
