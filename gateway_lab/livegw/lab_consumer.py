@@ -7,8 +7,8 @@ so what is drained by time *t* does not depend on how often anyone looks. A daem
 few times a second in a server process; tests call it with times they choose.
 
 The queues are the live runtime's ``LabServices`` (shared by every live API and the stores page). With
-``REDIS_URL`` set, queues and this schedule live in Redis (``lab_redis``), so every server process sees
-one queue drained once at the set rate; streams and tables stay in each process.
+``REDIS_URL`` set, the stores and this schedule live in Redis (``lab_redis``), so every server process
+sees one queue drained once at the set rate.
 """
 
 from __future__ import annotations
@@ -136,11 +136,11 @@ def live_consumers() -> LabConsumers | RedisLabConsumers:
     global _live
     with _live_lock:
         if _live is None:
-            from .lab_redis import RedisLabConsumers, SharedQueueLabServices
+            from .lab_redis import RedisLabConsumers, RedisLabServices
             from .services import live_runtime
 
             services = live_runtime().services
-            shared = isinstance(services, SharedQueueLabServices)
+            shared = isinstance(services, RedisLabServices)
             _live = RedisLabConsumers(services) if shared else LabConsumers(services)
             threading.Thread(target=_tick, args=(_live,), name="livegw-lab-consumer", daemon=True).start()
         return _live

@@ -1,17 +1,21 @@
-"""Lab SQS queues and their consumer in Redis, when ``REDIS_URL`` is set: one queue for every server process.
+"""The lab stores in Redis, when ``REDIS_URL`` is set: one set of queues, streams and tables for every process.
 
 With several processes (``make serve``), a burst sent to one process and the stores page served by
 another must see the same queue, and the consumer must drain it at the set rate once, not once per
 process. So the messages are a Redis list, and one consumer step (the exact schedule of
 ``lab_consumer``: message *n* is done at ``max(consumer free, message visible) + 1 / rate``) is one
-Lua script over the list and the consumer's hash. Streams and tables stay in each process.
+Lua script over the list and the consumer's hash. A Kinesis stream is a Redis list numbered by one
+counter (so two processes never hand out the same sequence number) and a DynamoDB table is a Redis
+hash from item key to item, so a PutItem answered by one process is what GetItem finds in another.
 """
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import json
 import uuid
+from collections.abc import Iterator, MutableMapping
 from typing import Any
 
 from gateway_lab.engine import Clock, LabServices
@@ -19,6 +23,7 @@ from gateway_lab.engine import Clock, LabServices
 from .lab_consumer import DEFAULT_RATE, HISTORY, MAX_RATE, RECENT, TICK_S, QueueConsumer
 
 PREFIX = "gwlab:lab:"
+MAX_STREAM_RECORDS = 10_000  # newest records kept per stream in Redis (its sequence numbers go on rising)
 _NAMESPACE = uuid.UUID("6f1c8a52-2f0e-4c1e-9a57-3d5a3c0f9b11")  # the engine's lab store ids use it too
 
 # One consumer step over one queue, atomically (see lab_consumer.LabConsumers._drain_one): take every
@@ -99,8 +104,62 @@ class RedisQueue:
         return int(self._redis.get(self._keys["sent"]) or 0)
 
 
-class SharedQueueLabServices(LabServices):
-    """The engine's lab services with queues in Redis (shared by every process); streams and tables in-process."""
+class RedisStream:
+    """A one-shard lab Kinesis stream as a Redis list; ``put_record`` answers what PutRecord answers."""
+
+    def __init__(self, redis: Any, name: str, *, prefix: str = PREFIX) -> None:
+        self._redis, self.name, self._prefix = redis, name, prefix
+        self._key = f"{prefix}s:{name}"
+
+    def put_record(self, data_b64: str, partition_key: str, *, now_ms: float) -> dict[str, str]:
+        base64.b64decode(data_b64, validate=True)  # Kinesis rejects Data that is not base64
+        number = int(self._redis.incr(self._key + ":seq"))
+        sequence = f"{49_000_000_000_000_000_000 + number:056d}"  # as the engine's Stream numbers them
+        record = {"SequenceNumber": sequence, "PartitionKey": partition_key, "Data": data_b64,
+                  "ApproximateArrivalTimestamp": now_ms / 1000}  # fmt: skip
+        with self._redis.pipeline() as pipe:
+            pipe.rpush(self._key, json.dumps(record))
+            pipe.ltrim(self._key, -MAX_STREAM_RECORDS, -1)
+            pipe.sadd(self._prefix + "streams", self.name)
+            pipe.execute()
+        return {"ShardId": "shardId-000000000000", "SequenceNumber": sequence}
+
+    @property
+    def records(self) -> list[dict[str, Any]]:
+        return [json.loads(raw) for raw in self._redis.lrange(self._key, 0, -1)]
+
+
+class RedisItems(MutableMapping[str, dict[str, Any]]):
+    """A lab DynamoDB table's items as a Redis hash (item key → item as JSON), for the engine's ``Table``."""
+
+    def __init__(self, redis: Any, key: str) -> None:
+        self._redis, self._key = redis, key
+
+    def __getitem__(self, key: str) -> dict[str, Any]:
+        raw = self._redis.hget(self._key, key)
+        if raw is None:
+            raise KeyError(key)
+        return dict(json.loads(raw))
+
+    def __setitem__(self, key: str, item: dict[str, Any]) -> None:
+        self._redis.hset(self._key, key, json.dumps(item))
+
+    def __delitem__(self, key: str) -> None:
+        if not self._redis.hdel(self._key, key):
+            raise KeyError(key)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter([raw.decode() for raw in self._redis.hkeys(self._key)])
+
+    def __len__(self) -> int:
+        return int(self._redis.hlen(self._key))
+
+    def values(self) -> list[dict[str, Any]]:  # type: ignore[override]  # one HVALS, not a read per key
+        return [json.loads(raw) for raw in self._redis.hvals(self._key)]
+
+
+class RedisLabServices(LabServices):
+    """The engine's lab services with queues, streams and tables in Redis, shared by every process."""
 
     def __init__(self, *, clock: Clock, redis_url: str, prefix: str = PREFIX) -> None:
         import redis
@@ -112,23 +171,41 @@ class SharedQueueLabServices(LabServices):
     def queue(self, name: str) -> RedisQueue:  # type: ignore[override]
         return RedisQueue(self.redis, name, prefix=self.prefix)
 
+    def stream(self, name: str) -> RedisStream:  # type: ignore[override]
+        return RedisStream(self.redis, name, prefix=self.prefix)
+
+    def table_items(self, name: str) -> RedisItems:
+        self.redis.sadd(self.prefix + "tables", name)
+        return RedisItems(self.redis, f"{self.prefix}t:{name}")
+
+    def _names(self, kind: str) -> list[str]:
+        return sorted(raw.decode() for raw in self.redis.smembers(self.prefix + kind))
+
     def queue_names(self) -> list[str]:
-        return sorted(raw.decode() for raw in self.redis.smembers(self.prefix + "queues"))
+        return self._names("queues")
 
     def snapshot(self) -> dict[str, Any]:
-        data = super().snapshot()
-        data["queues"] = {
-            name: {"messages": queue.messages, "sent": queue.sent}
-            for name in self.queue_names()
-            for queue in (self.queue(name),)
-        }
-        return data
+        """Every store as ``LabServices.snapshot()`` shows it, including those other processes made."""
+        with self.lock:
+            tables = [self.table(name) for name in self._names("tables")]
+            return {
+                "queues": {
+                    name: {"messages": queue.messages, "sent": queue.sent}
+                    for name in self.queue_names()
+                    for queue in (self.queue(name),)
+                },
+                "streams": {name: {"records": self.stream(name).records} for name in self._names("streams")},
+                "tables": {
+                    t.name: {"hashKey": t.hash_key, "rangeKey": t.range_key, "items": list(t.items.values())}
+                    for t in tables
+                },
+            }
 
 
 class RedisLabConsumers:
     """``LabConsumers`` over Redis: the same schedule, one Lua step per queue, shared by every process."""
 
-    def __init__(self, services: SharedQueueLabServices, *, default_rate: float = DEFAULT_RATE) -> None:
+    def __init__(self, services: RedisLabServices, *, default_rate: float = DEFAULT_RATE) -> None:
         self.services = services
         self.default_rate = default_rate
         self._drain = services.redis.register_script(DRAIN_LUA)

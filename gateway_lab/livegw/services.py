@@ -48,10 +48,10 @@ def live_runtime() -> IntegrationRuntime:
         function_packages=tuple(conf["FUNCTION_PACKAGES"]),
         http_allowlist=tuple(conf["HTTP_ALLOWLIST"]),
     )
-    if settings.REDIS_URL:  # one set of lab queues for every server process (lab_redis)
-        from .lab_redis import SharedQueueLabServices
+    if settings.REDIS_URL:  # one set of lab stores for every server process (lab_redis)
+        from .lab_redis import RedisLabServices
 
-        runtime = replace(runtime, services=SharedQueueLabServices(clock=CLOCK, redis_url=settings.REDIS_URL))
+        runtime = replace(runtime, services=RedisLabServices(clock=CLOCK, redis_url=settings.REDIS_URL))
     return runtime
 
 

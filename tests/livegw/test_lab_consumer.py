@@ -15,7 +15,7 @@ import pytest
 
 from gateway_lab.engine import LabServices, VirtualClock
 from gateway_lab.livegw.lab_consumer import LabConsumers
-from gateway_lab.livegw.lab_redis import RedisLabConsumers, SharedQueueLabServices
+from gateway_lab.livegw.lab_redis import RedisLabConsumers, RedisLabServices
 
 
 def _burst(services: Any, queue: str, count: int, at_ms: float, *, delay_s: int = 0) -> None:
@@ -42,7 +42,7 @@ def make_lab(request: pytest.FixtureRequest) -> Lab:
     redis.Redis.from_url(url).flushdb()
 
     def shared(rate: float = 5.0) -> tuple[Any, Any]:
-        services = SharedQueueLabServices(
+        services = RedisLabServices(
             clock=VirtualClock(), redis_url=url, prefix=f"t{uuid.uuid4().hex[:8]}:"
         )
         return services, RedisLabConsumers(services, default_rate=rate)

@@ -11,6 +11,7 @@ import hashlib
 import json
 import threading
 import uuid
+from collections.abc import MutableMapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -76,12 +77,16 @@ class Stream:
 
 @dataclass(slots=True)
 class Table:
-    """A DynamoDB table holding items in DynamoDB JSON (``{"id": {"S": "1"}}``)."""
+    """A DynamoDB table holding items in DynamoDB JSON (``{"id": {"S": "1"}}``).
+
+    ``items`` maps each item's key (its key attributes as JSON) to the item: a dict here, a mapping
+    over a Redis hash in the live gateway (``LabServices.table_items``), so processes share a table.
+    """
 
     name: str
     hash_key: str = "id"
     range_key: str | None = None
-    items: dict[str, dict[str, Any]] = field(default_factory=dict)
+    items: MutableMapping[str, dict[str, Any]] = field(default_factory=dict)
 
     def _key(self, item: dict[str, Any]) -> str:
         names = [self.hash_key] + ([self.range_key] if self.range_key else [])
@@ -130,7 +135,15 @@ class LabServices:
         return self.streams.setdefault(name, Stream(name=name))
 
     def table(self, name: str, *, hash_key: str = "id", range_key: str | None = None) -> Table:
-        return self.tables.setdefault(name, Table(name=name, hash_key=hash_key, range_key=range_key))
+        found = self.tables.get(name)
+        if found is None:
+            items = self.table_items(name)
+            found = self.tables[name] = Table(name=name, hash_key=hash_key, range_key=range_key, items=items)
+        return found
+
+    def table_items(self, name: str) -> MutableMapping[str, dict[str, Any]]:
+        """Return where a new table ``name`` keeps its items: a dict; a subclass may share them (Redis)."""
+        return {}
 
     def increment(self, name: str) -> int:
         """Add one to counter ``name`` and return its new value."""
