@@ -27,6 +27,7 @@ from gateway_lab.engine import ApiType, ConfigError, api_type_of, deploy, load_s
 
 from .demo_apis import lambda_uri
 from .models import ApiDefinitionRecord, ApiDeployment
+from .request_log import request_log
 
 MAX_DEFINITION_BYTES = 512 * 1024
 MAX_YAML_NODES = 20_000
@@ -328,6 +329,29 @@ def stage_settings_save(
     _check_stage(record, updated)
     _replace_stage(record, updated)
     return updated
+
+
+@transaction.atomic
+def stage_delete(*, api_id: str, stage_name: str, etag: str | None) -> None:
+    """Delete a stage (AWS's DeleteStage): its URL stops answering (other processes notice within a second); deployments stay."""
+    record = _locked(api_id)
+    _stage(record, stage_name, etag)
+    record.stages = [s for s in record.stages if s.get("stageName") != stage_name]
+    record.save()
+
+
+@transaction.atomic
+def api_delete(*, api_id: str, confirm: str) -> None:
+    """Delete an API with its stages and deployments (DeleteRestApi / DeleteApi); its request log goes too.
+
+    ``confirm`` must repeat the API id: a deletion cannot be undone (a built-in demo API comes back as
+    first seeded, on the next ``make run``).
+    """
+    if confirm.strip() != api_id:
+        raise BuilderError([("confirm", _("Type the API id, %(id)s, to delete it.") % {"id": api_id})])
+    record = _locked(api_id)
+    record.delete()
+    transaction.on_commit(lambda: request_log().clear(api_id))
 
 
 # --- Deployments --------------------------------------------------------------------------------------

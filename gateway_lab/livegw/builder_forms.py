@@ -38,6 +38,10 @@ class ApiCreateForm(forms.Form):
     kind = forms.ChoiceField(label=_("Type"), choices=KIND_CHOICES)
 
 
+class ApiDeleteForm(forms.Form):
+    confirm = forms.CharField(label=_("Type the API id to confirm"), max_length=64)
+
+
 class DraftForm(forms.Form):
     definition = forms.CharField(
         label=_("Definition (JSON or YAML)"), widget=forms.Textarea(attrs={"rows": 24, "spellcheck": "false"})

@@ -1,4 +1,4 @@
-"""The API builder's pages (``/gw-apis/…``): list, create, edit, stage settings, deploy, diff, rollback, promote.
+"""The API builder's pages (``/gw-apis/…``): list, create, edit, delete, stages, deploy, diff, rollback, promote.
 
 Staff, or users allowed to change stored APIs (``livegw.change_apidefinitionrecord``), only: a stored
 API runs on this server. Views are thin: forms parse, ``builder`` decides, templates are partials
@@ -11,6 +11,7 @@ import functools
 from collections.abc import Callable
 from typing import Any
 
+from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
@@ -19,7 +20,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from . import builder
-from .builder_forms import ApiCreateForm, DeployForm, DraftForm, StageActionForm, StageSettingsForm
+from .builder_forms import (
+    ApiCreateForm,
+    ApiDeleteForm,
+    DeployForm,
+    DraftForm,
+    StageActionForm,
+    StageSettingsForm,
+)
 from .models import ApiDefinitionRecord
 
 
@@ -111,7 +119,7 @@ def _releases(
 @require_http_methods(["GET", "POST"])
 def api_list(request: HttpRequest) -> HttpResponse:
     """List stored APIs; POST creates one (a starter draft with one stage) and opens it."""
-    form = ApiCreateForm(request.POST or None)
+    form = ApiCreateForm(request.POST if request.method == "POST" else None)
     errors: list[dict[str, str]] = []
     if request.method == "POST":
         if form.is_valid():
@@ -141,6 +149,35 @@ def api_list(request: HttpRequest) -> HttpResponse:
         {"rows": rows, "form": form, "errors": errors},
         status=400 if errors else 200,
     )
+
+
+@builder_required
+@require_http_methods(["GET", "POST"])
+def api_delete(request: HttpRequest, api_id: str) -> HttpResponse:
+    """Confirm (by typing the API id), then delete the API with its stages and deployments."""
+    record = _record(api_id)
+    form = ApiDeleteForm(request.POST if request.method == "POST" else None)
+    errors: list[dict[str, str]] = []
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                builder.api_delete(api_id=api_id, confirm=form.cleaned_data["confirm"])
+            except builder.BuilderError as exc:
+                errors = _errors(exc)
+            else:
+                messages.success(request, _("API %(id)s deleted.") % {"id": api_id})
+                return redirect("livegw:builder")
+        else:
+            errors = _form_errors(form)
+    context = {
+        "record": record,
+        "kind": builder.api_type(record.definition),
+        "stages": [s.get("stageName") for s in record.stages],
+        "deployment_count": record.deployment_rows.count(),
+        "form": form,
+        "errors": errors,
+    }
+    return render(request, "livegw/builder/delete.html", context, status=400 if errors else 200)
 
 
 # --- Edit the draft -----------------------------------------------------------------------------------
@@ -266,6 +303,22 @@ def rollback(request: HttpRequest, api_id: str) -> HttpResponse:
         request, record,
         lambda: builder.stage_rollback(api_id=api_id, stage_name=data["stage"], deployment_id=data["deployment"], etag=data["etag"]),
         message=_("Stage %(stage)s now serves deployment %(id)s.") % {"stage": data["stage"], "id": data["deployment"]},
+    )  # fmt: skip
+
+
+@builder_required
+@require_POST
+def stage_delete(request: HttpRequest, api_id: str) -> HttpResponse:
+    """Delete a stage; its deployments stay, so another stage (or a new one) can serve them."""
+    record = _record(api_id)
+    form = StageActionForm(request.POST)
+    if not form.is_valid():
+        return _releases(request, record, status=400, errors=_form_errors(form))
+    data = form.cleaned_data
+    return _run(
+        request, record,
+        lambda: builder.stage_delete(api_id=api_id, stage_name=data["stage"], etag=data["etag"]),
+        message=_("Stage %(stage)s deleted.") % {"stage": data["stage"]},
     )  # fmt: skip
 
 

@@ -84,3 +84,48 @@ def test_builder_deploy_diff_rollback_8(page: Any, width: int) -> None:
     _status_becomes(page, f"/gw/{api_id}/prod/hello", 200)
     assert page.evaluate("document.scrollingElement.scrollWidth <= window.innerWidth + 1")
     assert page.watch.foreign_requests == [] and page.watch.console_errors == []
+
+
+def test_builder_deletes_a_stage_then_the_api_in_chinese(page: Any, asgi_server: Any) -> None:
+    """DeleteStage (after the browser's confirm) → the stage answers 403 Missing Authentication Token
+    (§5.2); deleting the API needs its id typed again, then its URL is a 404. In 简体中文, on a phone."""
+    get_user_model().objects.create_user("builder", password=PASSWORD, is_staff=True)
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.context.add_cookies([{"name": "django_language", "value": "zh-hans", "url": asgi_server.url}])
+    page.goto("/accounts/login/?next=/gw-apis/")
+    page.fill("input[name=username]", "builder")
+    page.fill("input[name=password]", PASSWORD)
+    page.locator("[data-testid=login-form] [type=submit]").click()
+    api_id = "d-" + uuid.uuid4().hex[:8]
+    form = page.get_by_test_id("create-form")
+    form.locator("input[name=api_id]").fill(api_id)
+    form.locator("select[name=kind]").select_option("REST")
+    form.locator("[type=submit]").click()
+    page.wait_for_url(f"**/gw-apis/{api_id}/")
+    page.get_by_test_id("deploy").click()
+    expect(page.get_by_test_id("notice")).to_be_visible()
+    _status_becomes(page, f"/gw/{api_id}/prod/hello", 200)
+
+    dialogs: list[str] = []
+    page.once("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.accept()))
+    page.get_by_test_id("stage-delete").click()
+    expect(page.get_by_test_id("notice")).to_have_text("阶段 prod 已删除。")
+    assert dialogs == ["删除阶段 prod？它的 URL 会在一秒内停止响应；它的部署会保留。"]
+    _status_becomes(page, f"/gw/{api_id}/prod/hello", 403)
+    assert page.request.get(f"/gw/{api_id}/prod/hello").json() == {"message": "Missing Authentication Token"}
+
+    page.get_by_test_id("delete-api").click()
+    page.wait_for_url(f"**/gw-apis/{api_id}/delete")
+    expect(page.locator("h2#delete-title")).to_have_text("此操作无法撤销")
+    page.locator("input[name=confirm]").fill("wrong")
+    page.get_by_test_id("delete-confirm").click()
+    expect(page.locator(".builder__errors")).to_contain_text(api_id)
+    page.locator("input[name=confirm]").fill(api_id)
+    page.get_by_test_id("delete-confirm").click()
+    page.wait_for_url("**/gw-apis/")
+    expect(page.locator(".messages")).to_contain_text(f"API {api_id} 已删除。")
+    _status_becomes(page, f"/gw/{api_id}/prod/hello", 404)
+    assert page.evaluate("document.scrollingElement.scrollWidth <= window.innerWidth + 1")
+    # The wrong id was answered 400 with its field error, which Chromium logs as a failed load.
+    assert page.watch.foreign_requests == []
+    assert [e for e in page.watch.console_errors if "status of 400" not in e] == []

@@ -137,3 +137,9 @@ def test_zh_hans_translation_of_the_builder(users, pets) -> None:  # type: ignor
     client.cookies["django_language"] = "zh-hans"
     page = client.get("/gw-apis/pets/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
     assert "部署" in page and "草稿" in page
+
+
+def test_create_with_an_empty_post_is_400_with_field_errors(users) -> None:  # type: ignore[no-untyped-def]
+    """An empty POST is a bound form with errors (not the blank page a GET shows)."""
+    response = users["editor"].post("/gw-apis/", {})
+    assert response.status_code == 400 and b"api_id" in response.content

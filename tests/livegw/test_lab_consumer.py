@@ -42,9 +42,7 @@ def make_lab(request: pytest.FixtureRequest) -> Lab:
     redis.Redis.from_url(url).flushdb()
 
     def shared(rate: float = 5.0) -> tuple[Any, Any]:
-        services = RedisLabServices(
-            clock=VirtualClock(), redis_url=url, prefix=f"t{uuid.uuid4().hex[:8]}:"
-        )
+        services = RedisLabServices(clock=VirtualClock(), redis_url=url, prefix=f"t{uuid.uuid4().hex[:8]}:")
         return services, RedisLabConsumers(services, default_rate=rate)
 
     return shared
