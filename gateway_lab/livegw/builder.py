@@ -16,6 +16,7 @@ import hashlib
 import json
 import secrets
 import string
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -23,7 +24,7 @@ import yaml
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from gateway_lab.engine import ApiType, ConfigError, api_type_of, deploy, load_stage
+from gateway_lab.engine import ApiType, ConfigError, api_type_of, deploy, load_access, load_stage
 
 from .demo_apis import lambda_uri
 from .models import ApiDefinitionRecord, ApiDeployment
@@ -33,6 +34,11 @@ MAX_DEFINITION_BYTES = 512 * 1024
 MAX_YAML_NODES = 20_000
 DRAFT = "draft"
 _ID_ALPHABET = string.ascii_lowercase + string.digits
+_KEY_ALPHABET = string.ascii_letters + string.digits
+KEY_LENGTH = 40  # the length of the values API Gateway generates (§3.3: 20-128 alphanumeric)
+MAX_KEYS = 50  # per API in the lab (AWS: 10,000 per account and Region)
+MAX_PLANS = 20  # per API in the lab (AWS: 300 per account and Region)
+QUOTA_PERIODS = ("DAY", "WEEK", "MONTH")
 
 
 class BuilderError(Exception):
@@ -352,6 +358,170 @@ def api_delete(*, api_id: str, confirm: str) -> None:
     record = _locked(api_id)
     record.delete()
     transaction.on_commit(lambda: request_log().clear(api_id))
+
+
+# --- API keys and usage plans (REST, §3.3) ------------------------------------------------------------
+#
+# In AWS keys and plans are account resources; the lab keeps them with the API, in the draft's
+# ``labAccess`` block (gateway_lab.engine.access.directory): like every draft change, Deploy serves them.
+
+
+def access_block(record: ApiDefinitionRecord) -> dict[str, list[dict[str, Any]]]:
+    """Return the draft's API keys and usage plans (``labAccess.apiKeys`` / ``usagePlans``)."""
+    access = record.definition.get("labAccess") or {}
+    return {"apiKeys": list(access.get("apiKeys") or []), "usagePlans": list(access.get("usagePlans") or [])}
+
+
+def _new_id(taken: set[str]) -> str:
+    while True:
+        candidate = "".join(secrets.choice(_ID_ALPHABET) for _ in range(10))
+        if candidate not in taken:
+            return candidate
+
+
+@transaction.atomic
+def _edit_access(
+    api_id: str,
+    base_revision: int,
+    change: Callable[[list[dict[str, Any]], dict[str, Any], dict[str, Any]], None],
+) -> ApiDefinitionRecord:
+    """Apply ``change(stages, definition, labAccess)`` to a copy of the draft, check it, save a new revision."""
+    record = _locked(api_id)
+    if record.draft_revision != base_revision:
+        raise StaleError([("revision", _("Someone saved this draft since you opened it: reload to see it."))])
+    if api_type(record.definition) != ApiType.REST:
+        raise BuilderError([("labAccess", _("API keys and usage plans belong to REST APIs (§3.3)."))])
+    definition = copy.deepcopy(record.definition)
+    access = definition.setdefault("labAccess", {})
+    access.setdefault("apiKeys", [])
+    access.setdefault("usagePlans", [])
+    change(record.stages, definition, access)
+    try:
+        load_access(access)
+    except (KeyError, TypeError, ValueError) as exc:
+        raise BuilderError([("labAccess", str(exc))]) from exc
+    record.definition = check_definition(api_id, definition)
+    record.draft_revision += 1
+    record.save()
+    return record
+
+
+def api_key_create(
+    *, api_id: str, name: str, base_revision: int
+) -> tuple[ApiDefinitionRecord, dict[str, Any]]:
+    """Add an enabled API key with a generated 40-character value to the draft; return it."""
+    created: dict[str, Any] = {}
+
+    def change(stages: list[dict[str, Any]], definition: dict[str, Any], access: dict[str, Any]) -> None:
+        keys = access["apiKeys"]
+        if len(keys) >= MAX_KEYS:
+            raise BuilderError([("name", _("At most %(n)d API keys per API in the lab.") % {"n": MAX_KEYS})])
+        value = "".join(secrets.choice(_KEY_ALPHABET) for _ in range(KEY_LENGTH))
+        created.update(id=_new_id({str(k.get("id")) for k in keys}), value=value, name=name, enabled=True)
+        keys.append(dict(created))
+
+    return _edit_access(api_id, base_revision, change), created
+
+
+def api_key_toggle(*, api_id: str, key_id: str, base_revision: int) -> ApiDefinitionRecord:
+    """Enable a disabled key or disable an enabled one (a disabled key is refused with 403, §3.3)."""
+
+    def change(stages: list[dict[str, Any]], definition: dict[str, Any], access: dict[str, Any]) -> None:
+        key = next((k for k in access["apiKeys"] if k.get("id") == key_id), None)
+        if key is None:
+            raise BuilderError([("key", _("No API key %(id)s in this API.") % {"id": key_id})])
+        key["enabled"] = not key.get("enabled", True)
+
+    return _edit_access(api_id, base_revision, change)
+
+
+def api_key_delete(*, api_id: str, key_id: str, base_revision: int) -> ApiDefinitionRecord:
+    """Delete a key from the draft and from every plan that listed it."""
+
+    def change(stages: list[dict[str, Any]], definition: dict[str, Any], access: dict[str, Any]) -> None:
+        if not any(k.get("id") == key_id for k in access["apiKeys"]):
+            raise BuilderError([("key", _("No API key %(id)s in this API.") % {"id": key_id})])
+        access["apiKeys"] = [k for k in access["apiKeys"] if k.get("id") != key_id]
+        for plan in access["usagePlans"]:
+            plan["keys"] = [k for k in plan.get("keys") or [] if k != key_id]
+
+    return _edit_access(api_id, base_revision, change)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PlanSettings:
+    """A usage plan as the builder creates it: plan-wide throttle and quota, stages and keys."""
+
+    name: str
+    rate: float | None = None
+    burst: int | None = None
+    quota_limit: int | None = None
+    quota_period: str = "DAY"
+    stages: tuple[str, ...] = ()
+    keys: tuple[str, ...] = ()
+    require_key: bool = False  # set apiKeyRequired on every method of the draft
+
+
+def _require_key_everywhere(definition: dict[str, Any]) -> None:
+    for resource in definition.get("resources") or []:
+        for method in (resource.get("resourceMethods") or {}).values():
+            if isinstance(method, dict):
+                method["apiKeyRequired"] = True
+
+
+def usage_plan_create(*, api_id: str, plan: PlanSettings, base_revision: int) -> ApiDefinitionRecord:
+    """Add a usage plan to the draft (§3.3: a key may be in one plan per stage only)."""
+
+    def change(stages: list[dict[str, Any]], definition: dict[str, Any], access: dict[str, Any]) -> None:
+        plans, record_stages = access["usagePlans"], {s.get("stageName") for s in stages}
+        errors = []
+        if len(plans) >= MAX_PLANS:
+            errors.append(("name", _("At most %(n)d usage plans per API in the lab.") % {"n": MAX_PLANS}))
+        if plan.quota_period not in QUOTA_PERIODS:
+            errors.append(("quota_period", _("The period is DAY, WEEK or MONTH.")))
+        errors += [
+            ("stages", _("No stage %(name)s in this API.") % {"name": s})
+            for s in plan.stages
+            if s not in record_stages
+        ]
+        key_ids = {k.get("id") for k in access["apiKeys"]}
+        errors += [
+            ("keys", _("No API key %(id)s in this API.") % {"id": k}) for k in plan.keys if k not in key_ids
+        ]
+        for other in plans:  # §3.3: one plan per stage for a key
+            shared_stages = set(plan.stages) & {s.get("stage") for s in other.get("apiStages") or []}
+            shared_keys = set(plan.keys) & set(other.get("keys") or [])
+            if shared_stages and shared_keys:
+                errors.append(("keys", _("Key %(key)s is already in plan %(plan)s for stage %(stage)s: a key may be in one plan per stage (§3.3).")
+                               % {"key": sorted(shared_keys)[0], "plan": other.get("name"), "stage": sorted(shared_stages)[0]}))  # fmt: skip
+        if errors:
+            raise BuilderError(errors)
+        raw: dict[str, Any] = {
+            "id": _new_id({str(p.get("id")) for p in plans}),
+            "name": plan.name,
+            "apiStages": [{"apiId": api_id, "stage": s} for s in plan.stages],
+            "keys": list(plan.keys),
+        }
+        if plan.rate is not None or plan.burst is not None:
+            raw["throttle"] = {
+                k: v for k, v in (("rateLimit", plan.rate), ("burstLimit", plan.burst)) if v is not None
+            }
+        if plan.quota_limit is not None:
+            raw["quota"] = {"limit": plan.quota_limit, "period": plan.quota_period}
+        plans.append(raw)
+        if plan.require_key:
+            _require_key_everywhere(definition)
+
+    return _edit_access(api_id, base_revision, change)
+
+
+def usage_plan_delete(*, api_id: str, plan_id: str, base_revision: int) -> ApiDefinitionRecord:
+    def change(stages: list[dict[str, Any]], definition: dict[str, Any], access: dict[str, Any]) -> None:
+        if not any(p.get("id") == plan_id for p in access["usagePlans"]):
+            raise BuilderError([("plan", _("No usage plan %(id)s in this API.") % {"id": plan_id})])
+        access["usagePlans"] = [p for p in access["usagePlans"] if p.get("id") != plan_id]
+
+    return _edit_access(api_id, base_revision, change)
 
 
 # --- Deployments --------------------------------------------------------------------------------------

@@ -8,7 +8,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .builder import StageSettings
+from .builder import QUOTA_PERIODS, PlanSettings, StageSettings
 
 KIND_CHOICES = [("REST", _("REST API")), ("HTTP", _("HTTP API"))]
 CACHE_SIZES = ["0.5", "1.6", "6.1", "13.5", "28.4", "58.2", "118", "237"]  # §4, GB
@@ -133,3 +133,63 @@ class StageActionForm(forms.Form):
     stage = forms.CharField(max_length=128)
     etag = forms.CharField(max_length=64)
     deployment = forms.CharField(max_length=16, required=False)
+
+
+class ApiKeyForm(forms.Form):
+    """A new API key: the builder generates its value (§3.3)."""
+
+    name = forms.CharField(label=_("Key name"), max_length=1024)
+    revision = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+
+class AccessActionForm(forms.Form):
+    """Enable/disable or delete a key, delete a plan."""
+
+    action = forms.ChoiceField(
+        choices=[("toggle-key", "toggle-key"), ("delete-key", "delete-key"), ("delete-plan", "delete-plan")]
+    )
+    target = forms.CharField(max_length=16)
+    revision = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+
+class UsagePlanForm(forms.Form):
+    """A usage plan over some of the API's stages and keys: plan-wide throttle and quota (§3.3)."""
+
+    name = forms.CharField(label=_("Plan name"), max_length=1024)
+    rate = forms.FloatField(label=_("Rate (requests/s)"), required=False, min_value=0)
+    burst = forms.IntegerField(label=_("Burst"), required=False, min_value=0)
+    quota_limit = forms.IntegerField(label=_("Quota (requests)"), required=False, min_value=0)
+    quota_period = forms.ChoiceField(
+        label=_("Quota period"),
+        choices=[("DAY", _("per day")), ("WEEK", _("per week")), ("MONTH", _("per month"))],
+        initial="DAY",
+    )
+    stages = forms.MultipleChoiceField(label=_("Stages"), widget=forms.CheckboxSelectMultiple)
+    keys = forms.MultipleChoiceField(label=_("API keys"), widget=forms.CheckboxSelectMultiple, required=False)
+    require_key = forms.BooleanField(label=_("Require an API key on every method"), required=False)
+    revision = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+    def __init__(self, *args: Any, stages: list[str], keys: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["stages"].choices = [(s, s) for s in stages]
+        self.fields["keys"].choices = keys
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if (data.get("rate") is None) != (data.get("burst") is None):
+            self.add_error("burst", _("Set both rate and burst, or neither (§3.2)."))
+        return data
+
+    def settings(self) -> PlanSettings:
+        data = self.cleaned_data
+        assert data["quota_period"] in QUOTA_PERIODS
+        return PlanSettings(
+            name=data["name"],
+            rate=data.get("rate"),
+            burst=data.get("burst"),
+            quota_limit=data.get("quota_limit"),
+            quota_period=data["quota_period"],
+            stages=tuple(data.get("stages") or ()),
+            keys=tuple(data.get("keys") or ()),
+            require_key=bool(data.get("require_key")),
+        )

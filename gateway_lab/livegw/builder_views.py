@@ -1,4 +1,4 @@
-"""The API builder's pages (``/gw-apis/…``): list, create, edit, delete, stages, deploy, diff, rollback, promote.
+"""The API builder's pages (``/gw-apis/…``): list, create, edit, delete, stages, keys and plans, deploy, diff, …
 
 Staff, or users allowed to change stored APIs (``livegw.change_apidefinitionrecord``), only: a stored
 API runs on this server. Views are thin: forms parse, ``builder`` decides, templates are partials
@@ -21,12 +21,15 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from . import builder
 from .builder_forms import (
+    AccessActionForm,
     ApiCreateForm,
     ApiDeleteForm,
+    ApiKeyForm,
     DeployForm,
     DraftForm,
     StageActionForm,
     StageSettingsForm,
+    UsagePlanForm,
 )
 from .models import ApiDefinitionRecord
 
@@ -198,7 +201,7 @@ def api_edit(request: HttpRequest, api_id: str) -> HttpResponse:
         return render(
             request,
             "livegw/builder/edit.html",
-            {**_releases_context(record), "draft": draft, "draft_errors": []},
+            {**_releases_context(record), **_access_context(record), "draft": draft, "draft_errors": []},
         )
     form = DraftForm(request.POST)
     errors: list[dict[str, str]] = []
@@ -336,6 +339,118 @@ def promote(request: HttpRequest, api_id: str) -> HttpResponse:
         lambda: builder.canary_promote(api_id=api_id, stage_name=data["stage"], etag=data["etag"]),
         message=_("Canary of %(stage)s promoted.") % {"stage": data["stage"]},
     )  # fmt: skip
+
+
+# --- API keys and usage plans (REST, §3.3) --------------------------------------------------------------
+
+
+def _plan_form(record: ApiDefinitionRecord, data: Any = None) -> UsagePlanForm:
+    keys = builder.access_block(record)["apiKeys"]
+    return UsagePlanForm(
+        data,
+        stages=sorted(str(s.get("stageName")) for s in record.stages),
+        keys=[(str(k.get("id")), f"{k.get('name') or k.get('id')} ({k.get('id')})") for k in keys],
+        initial={"revision": record.draft_revision, "quota_period": "DAY"},
+        auto_id="id_plan_%s",
+    )
+
+
+def _quota_text(quota: dict[str, Any] | None) -> str:
+    if not quota:
+        return "—"
+    texts = {
+        "DAY": _("%(limit)s per day"),
+        "WEEK": _("%(limit)s per week"),
+        "MONTH": _("%(limit)s per month"),
+    }
+    return texts.get(str(quota.get("period")), "%(limit)s") % {"limit": quota.get("limit")}
+
+
+def _access_context(record: ApiDefinitionRecord, **extra: Any) -> dict[str, Any]:
+    block = builder.access_block(record)
+    names = {k.get("id"): k.get("name") or k.get("id") for k in block["apiKeys"]}
+    plans = [
+        {**plan, "stage_names": [s.get("stage") for s in plan.get("apiStages") or []],
+         "key_names": [names.get(k, k) for k in plan.get("keys") or []], "quota_text": _quota_text(plan.get("quota"))}
+        for plan in block["usagePlans"]
+    ]  # fmt: skip
+    return {
+        "record": record,
+        "kind": builder.api_type(record.definition),
+        "api_keys": block["apiKeys"],
+        "plans": plans,
+        "key_form": ApiKeyForm(initial={"revision": record.draft_revision}, auto_id="id_key_%s"),
+        "plan_form": _plan_form(record),
+        **extra,
+    }
+
+
+def _access_response(
+    request: HttpRequest, record: ApiDefinitionRecord, *, status: int = 200, saved: bool = False, **extra: Any
+) -> HttpResponse:
+    """The ``#access`` panel; after a change also the draft (out of band) with its new text and revision."""
+    html = render(request, "livegw/builder/edit.html#access", _access_context(record, **extra)).content
+    if saved:
+        draft = DraftForm(
+            initial={
+                "definition": builder.definition_text(record.definition),
+                "revision": record.draft_revision,
+            }
+        )
+        html += render(
+            request,
+            "livegw/builder/edit.html#draft",
+            {"record": record, "draft": draft, "draft_errors": [], "oob": True},
+        ).content
+    response = HttpResponse(html, status=status)
+    if saved:
+        response["HX-Trigger"] = "draft-saved"  # the deploy form reloads with the new revision
+    return response
+
+
+@builder_required
+@require_http_methods(["GET", "POST"])
+def access(request: HttpRequest, api_id: str) -> HttpResponse:
+    """API keys and usage plans of a REST API's draft: create a key, enable/disable/delete it, add or delete a plan."""
+    record = _record(api_id)
+    if request.method == "GET":
+        return _access_response(request, record)
+    op = request.POST.get("op")
+    created: dict[str, Any] | None = None
+    try:
+        if op == "create-key":
+            form: Any = ApiKeyForm(request.POST)
+            if not form.is_valid():
+                return _access_response(request, record, status=400, access_errors=_form_errors(form))
+            record, created = builder.api_key_create(
+                api_id=api_id, name=form.cleaned_data["name"], base_revision=form.cleaned_data["revision"]
+            )
+            message = _("API key %(name)s created. Deploy to serve it.") % {"name": created["name"]}
+        elif op == "create-plan":
+            form = _plan_form(record, request.POST)
+            if not form.is_valid():
+                return _access_response(request, record, status=400, access_errors=_form_errors(form))
+            record = builder.usage_plan_create(
+                api_id=api_id, plan=form.settings(), base_revision=form.cleaned_data["revision"]
+            )
+            message = _("Usage plan %(name)s created. Deploy to serve it.") % {
+                "name": form.cleaned_data["name"]
+            }
+        else:
+            form = AccessActionForm(request.POST)
+            if not form.is_valid():
+                return _access_response(request, record, status=400, access_errors=_form_errors(form))
+            data = form.cleaned_data
+            change = {
+                "toggle-key": lambda: builder.api_key_toggle(api_id=api_id, key_id=data["target"], base_revision=data["revision"]),
+                "delete-key": lambda: builder.api_key_delete(api_id=api_id, key_id=data["target"], base_revision=data["revision"]),
+                "delete-plan": lambda: builder.usage_plan_delete(api_id=api_id, plan_id=data["target"], base_revision=data["revision"]),
+            }[data["action"]]  # fmt: skip
+            record = change()
+            message = _("Saved in the draft. Deploy to serve it.")
+    except builder.BuilderError as exc:
+        return _access_response(request, _record(api_id), status=exc.status, access_errors=_errors(exc))
+    return _access_response(request, record, saved=True, access_notice=message, created=created)
 
 
 @builder_required

@@ -18,6 +18,7 @@ urlpatterns = [
     path("gw-apis/<slug:api_id>/", builder_views.api_edit, name="builder-edit"),
     path("gw-apis/<slug:api_id>/releases", builder_views.releases, name="builder-releases"),
     path("gw-apis/<slug:api_id>/delete", builder_views.api_delete, name="builder-delete"),
+    path("gw-apis/<slug:api_id>/access", builder_views.access, name="builder-access"),
     path("gw-apis/<slug:api_id>/stages", builder_views.stage_save, name="builder-stage"),
     path("gw-apis/<slug:api_id>/stages/delete", builder_views.stage_delete, name="builder-stage-delete"),
     path("gw-apis/<slug:api_id>/deploy", builder_views.deploy, name="builder-deploy"),

@@ -129,3 +129,52 @@ def test_builder_deletes_a_stage_then_the_api_in_chinese(page: Any, asgi_server:
     # The wrong id was answered 400 with its field error, which Chromium logs as a failed load.
     assert page.watch.foreign_requests == []
     assert [e for e in page.watch.console_errors if "status of 400" not in e] == []
+
+
+@pytest.mark.parametrize(("width", "height"), [(390, 844), (640, 360)])  # a phone; 1280×720 at 200 % zoom
+def test_builder_api_key_and_quota_in_chinese_3_3(
+    page: Any, asgi_server: Any, width: int, height: int
+) -> None:
+    """§3.3 from the pages, in 简体中文: create a key, a plan (quota 1 per day, key required), deploy;
+    no key → 403 Forbidden, the key → 200, then 429 Limit Exceeded."""
+    get_user_model().objects.create_user("builder", password=PASSWORD, is_staff=True)
+    page.set_viewport_size({"width": width, "height": height})
+    page.context.add_cookies([{"name": "django_language", "value": "zh-hans", "url": asgi_server.url}])
+    page.goto("/accounts/login/?next=/gw-apis/")
+    page.fill("input[name=username]", "builder")
+    page.fill("input[name=password]", PASSWORD)
+    page.locator("[data-testid=login-form] [type=submit]").click()
+    api_id = "k-" + uuid.uuid4().hex[:8]
+    form = page.get_by_test_id("create-form")
+    form.locator("input[name=api_id]").fill(api_id)
+    form.locator("select[name=kind]").select_option("REST")
+    form.locator("[type=submit]").click()
+    page.wait_for_url(f"**/gw-apis/{api_id}/")
+
+    expect(page.locator("#access-title")).to_have_text("API 密钥和使用计划")
+    page.get_by_test_id("key-form").locator("input[name=name]").fill("班级")
+    page.get_by_test_id("create-key").click()
+    expect(page.get_by_test_id("access-notice")).to_have_text("API 密钥 班级 已创建。部署后生效。")
+    value = page.get_by_test_id("created-key").locator("code").inner_text()
+    assert (
+        '"labAccess"' in page.locator("#draft textarea[name=definition]").input_value()
+    )  # the draft was swapped too
+
+    page.locator("#access summary").filter(has_text="新建使用计划").click()
+    plan = page.get_by_test_id("plan-form")
+    plan.locator("input[name=name]").fill("基础")
+    plan.locator("input[name=quota_limit]").fill("1")
+    plan.locator("input[name=stages][value=prod]").check()
+    plan.locator("input[name=keys]").first.check()
+    plan.locator("input[name=require_key]").check()
+    page.get_by_test_id("create-plan").click()
+    expect(page.get_by_test_id("plan")).to_contain_text("基础")
+    page.get_by_test_id("deploy").click()
+    expect(page.get_by_test_id("notice")).to_be_visible()
+    _status_becomes(page, f"/gw/{api_id}/prod/hello", 403)
+    assert page.request.get(f"/gw/{api_id}/prod/hello").json() == {"message": "Forbidden"}
+    assert page.request.get(f"/gw/{api_id}/prod/hello", headers={"x-api-key": value}).status == 200
+    spent = page.request.get(f"/gw/{api_id}/prod/hello", headers={"x-api-key": value})
+    assert (spent.status, spent.json()) == (429, {"message": "Limit Exceeded"})
+    assert page.evaluate("document.scrollingElement.scrollWidth <= window.innerWidth + 1")
+    assert page.watch.foreign_requests == [] and page.watch.console_errors == []

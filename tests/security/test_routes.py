@@ -86,6 +86,7 @@ ACCESS: dict[str, str] = {
     "/gw-apis/<slug:api_id>/": "staff",
     "/gw-apis/<slug:api_id>/releases": "staff",
     "/gw-apis/<slug:api_id>/delete": "staff",
+    "/gw-apis/<slug:api_id>/access": "staff",
     "/gw-apis/<slug:api_id>/stages": "staff",
     "/gw-apis/<slug:api_id>/stages/delete": "staff",
     "/gw-apis/<slug:api_id>/deploy": "staff",
@@ -203,6 +204,7 @@ PROBES: list[Probe] = [
     Probe("/gw-apis/<slug:api_id>/", "GET", "/gw-apis/no-such-api/", 302, 403, 404),
     Probe("/gw-apis/<slug:api_id>/releases", "GET", "/gw-apis/no-such-api/releases", 302, 403, 404),
     Probe("/gw-apis/<slug:api_id>/delete", "GET", "/gw-apis/no-such-api/delete", 302, 403, 404),
+    Probe("/gw-apis/<slug:api_id>/access", "POST", "/gw-apis/no-such-api/access", 302, 403, 404, data={}),
     Probe("/gw-apis/<slug:api_id>/stages", "POST", "/gw-apis/no-such-api/stages", 302, 403, 404, data={}),
     Probe(
         "/gw-apis/<slug:api_id>/stages/delete",
