@@ -30,21 +30,27 @@ def _status_becomes(page: Any, path: str, wanted: int) -> None:
     raise AssertionError(f"{path}: {status}, wanted {wanted}")
 
 
-@pytest.mark.parametrize("width", [390, 1280])
-def test_builder_deploy_diff_rollback_8(page: Any, width: int) -> None:
-    """§8: Deploy freezes the draft and the stage serves it; the diff shows the change; rollback restores."""
-    get_user_model().objects.create_user("builder", password=PASSWORD, is_staff=True)
-    page.set_viewport_size({"width": width, "height": 900})
+def _sign_in_and_create_rest_api(page: Any, prefix: str) -> str:
+    """Sign in as ``builder``, create a REST API with a fresh id from the list page, open it; return the id."""
     page.goto("/accounts/login/?next=/gw-apis/")
     page.fill("input[name=username]", "builder")
     page.fill("input[name=password]", PASSWORD)
     page.locator("[data-testid=login-form] [type=submit]").click()
-    api_id = "b-" + uuid.uuid4().hex[:8]
+    api_id = f"{prefix}-" + uuid.uuid4().hex[:8]
     form = page.get_by_test_id("create-form")
     form.locator("input[name=api_id]").fill(api_id)
     form.locator("select[name=kind]").select_option("REST")
     form.locator("[type=submit]").click()
     page.wait_for_url(f"**/gw-apis/{api_id}/")
+    return api_id
+
+
+@pytest.mark.parametrize("width", [390, 1280])
+def test_builder_deploy_diff_rollback_8(page: Any, width: int) -> None:
+    """§8: Deploy freezes the draft and the stage serves it; the diff shows the change; rollback restores."""
+    get_user_model().objects.create_user("builder", password=PASSWORD, is_staff=True)
+    page.set_viewport_size({"width": width, "height": 900})
+    api_id = _sign_in_and_create_rest_api(page, "b")
 
     # First deployment: the starter's /hello.
     page.get_by_test_id("deploy").click()
@@ -92,16 +98,7 @@ def test_builder_deletes_a_stage_then_the_api_in_chinese(page: Any, asgi_server:
     get_user_model().objects.create_user("builder", password=PASSWORD, is_staff=True)
     page.set_viewport_size({"width": 390, "height": 844})
     page.context.add_cookies([{"name": "django_language", "value": "zh-hans", "url": asgi_server.url}])
-    page.goto("/accounts/login/?next=/gw-apis/")
-    page.fill("input[name=username]", "builder")
-    page.fill("input[name=password]", PASSWORD)
-    page.locator("[data-testid=login-form] [type=submit]").click()
-    api_id = "d-" + uuid.uuid4().hex[:8]
-    form = page.get_by_test_id("create-form")
-    form.locator("input[name=api_id]").fill(api_id)
-    form.locator("select[name=kind]").select_option("REST")
-    form.locator("[type=submit]").click()
-    page.wait_for_url(f"**/gw-apis/{api_id}/")
+    api_id = _sign_in_and_create_rest_api(page, "d")
     page.get_by_test_id("deploy").click()
     expect(page.get_by_test_id("notice")).to_be_visible()
     _status_becomes(page, f"/gw/{api_id}/prod/hello", 200)
@@ -140,16 +137,7 @@ def test_builder_api_key_and_quota_in_chinese_3_3(
     get_user_model().objects.create_user("builder", password=PASSWORD, is_staff=True)
     page.set_viewport_size({"width": width, "height": height})
     page.context.add_cookies([{"name": "django_language", "value": "zh-hans", "url": asgi_server.url}])
-    page.goto("/accounts/login/?next=/gw-apis/")
-    page.fill("input[name=username]", "builder")
-    page.fill("input[name=password]", PASSWORD)
-    page.locator("[data-testid=login-form] [type=submit]").click()
-    api_id = "k-" + uuid.uuid4().hex[:8]
-    form = page.get_by_test_id("create-form")
-    form.locator("input[name=api_id]").fill(api_id)
-    form.locator("select[name=kind]").select_option("REST")
-    form.locator("[type=submit]").click()
-    page.wait_for_url(f"**/gw-apis/{api_id}/")
+    api_id = _sign_in_and_create_rest_api(page, "k")
 
     expect(page.locator("#access-title")).to_have_text("API 密钥和使用计划")
     page.get_by_test_id("key-form").locator("input[name=name]").fill("班级")
