@@ -309,19 +309,26 @@ def rollback(request: HttpRequest, api_id: str) -> HttpResponse:
     )  # fmt: skip
 
 
-@builder_required
-@require_POST
-def stage_delete(request: HttpRequest, api_id: str) -> HttpResponse:
-    """Delete a stage; its deployments stay, so another stage (or a new one) can serve them."""
+def _stage_action(
+    request: HttpRequest, api_id: str, action: Callable[[dict[str, Any]], Any], message: str
+) -> HttpResponse:
+    """Run ``action(cleaned StageActionForm data)`` on one stage; ``message`` is formatted with ``%(stage)s``."""
     record = _record(api_id)
     form = StageActionForm(request.POST)
     if not form.is_valid():
         return _releases(request, record, status=400, errors=_form_errors(form))
     data = form.cleaned_data
-    return _run(
-        request, record,
-        lambda: builder.stage_delete(api_id=api_id, stage_name=data["stage"], etag=data["etag"]),
-        message=_("Stage %(stage)s deleted.") % {"stage": data["stage"]},
+    return _run(request, record, lambda: action(data), message=message % {"stage": data["stage"]})
+
+
+@builder_required
+@require_POST
+def stage_delete(request: HttpRequest, api_id: str) -> HttpResponse:
+    """Delete a stage; its deployments stay, so another stage (or a new one) can serve them."""
+    return _stage_action(
+        request, api_id,
+        lambda data: builder.stage_delete(api_id=api_id, stage_name=data["stage"], etag=data["etag"]),
+        _("Stage %(stage)s deleted."),
     )  # fmt: skip
 
 
@@ -329,15 +336,10 @@ def stage_delete(request: HttpRequest, api_id: str) -> HttpResponse:
 @require_POST
 def promote(request: HttpRequest, api_id: str) -> HttpResponse:
     """Promote a stage's canary."""
-    record = _record(api_id)
-    form = StageActionForm(request.POST)
-    if not form.is_valid():
-        return _releases(request, record, status=400, errors=_form_errors(form))
-    data = form.cleaned_data
-    return _run(
-        request, record,
-        lambda: builder.canary_promote(api_id=api_id, stage_name=data["stage"], etag=data["etag"]),
-        message=_("Canary of %(stage)s promoted.") % {"stage": data["stage"]},
+    return _stage_action(
+        request, api_id,
+        lambda data: builder.canary_promote(api_id=api_id, stage_name=data["stage"], etag=data["etag"]),
+        _("Canary of %(stage)s promoted."),
     )  # fmt: skip
 
 

@@ -7,6 +7,7 @@ import socket
 import subprocess
 import time
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 
@@ -37,3 +38,17 @@ def redis_url() -> Iterator[str]:
     yield f"redis://127.0.0.1:{port}/3"
     process.terminate()
     process.wait(timeout=10)
+
+
+@pytest.fixture
+def editor(db: None) -> Any:
+    """A Django test client signed in as a user allowed to change stored APIs (the builder's editor role)."""
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Permission
+    from django.test import Client
+
+    user = get_user_model().objects.create_user("editor")
+    user.user_permissions.add(Permission.objects.get(codename="change_apidefinitionrecord"))
+    client = Client()
+    client.force_login(user)
+    return client

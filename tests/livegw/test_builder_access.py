@@ -14,7 +14,6 @@ from typing import Any
 import pytest
 from asgiref.sync import sync_to_async
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Permission
 from django.test import Client
 from django.utils import translation
 
@@ -91,15 +90,6 @@ async def _get(path: str, key: str | None = None) -> tuple[int, dict[str, Any]]:
     headers = [("x-api-key", key)] if key else []
     response = await call(http_app.application, "GET", path, headers=headers)
     return response.status, json.loads(response.body)
-
-
-@pytest.fixture
-def editor() -> Client:
-    user = get_user_model().objects.create_user("editor")
-    user.user_permissions.add(Permission.objects.get(codename="change_apidefinitionrecord"))
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 async def test_keys_and_a_quota_made_in_the_pages_are_enforced_once_deployed_3_3(editor: Client) -> None:

@@ -13,7 +13,6 @@ from typing import Any
 import pytest
 from asgiref.sync import sync_to_async
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Permission
 from django.test import Client
 from django.utils import translation
 
@@ -81,15 +80,6 @@ async def test_deleting_an_api_needs_its_id_and_takes_deployments_and_log_with_i
     assert await ApiDeployment.objects.filter(api__api_id="pets").acount() == 0
     assert request_log().rows("pets") == []
     assert await _get("/gw/pets/prod/hello") == (404, {"message": "Not Found"})
-
-
-@pytest.fixture
-def editor() -> Client:
-    user = get_user_model().objects.create_user("editor")
-    user.user_permissions.add(Permission.objects.get(codename="change_apidefinitionrecord"))
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def test_delete_pages_confirm_refuse_a_wrong_id_then_delete(editor: Client) -> None:
