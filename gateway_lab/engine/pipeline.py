@@ -19,6 +19,7 @@ from dataclasses import replace
 from typing import Any
 
 from .access.directory import AccessDirectory
+from .blocking import BlockingCheck
 from .clock import Clock
 from .context import AccountSettings, Context
 from .integrations.types import Runtime
@@ -61,6 +62,7 @@ class Pipeline:
         self._stages = [s for s in stages if s.name != StageName.RESPONSE]
         self._evaluators = [s.evaluate for s in self._stages]
         self._response = next(s for s in stages if s.name == StageName.RESPONSE)
+        self._blocking: BlockingCheck | None = None
 
     @property
     def api(self) -> Api:
@@ -89,6 +91,17 @@ class Pipeline:
             "t_ms": round(ctx.arrival_ms - self.origin_ms, 3),
         }
         return _make_trace(tuple(steps), ctx.response, ctx.request_id, meta)
+
+    def may_block(self, method: str, path: str) -> bool:
+        """Whether running ``method path`` may wait on anything but the CPU (a sleep, a socket, Redis).
+
+        False only when the configuration shows it cannot (``engine.blocking``): a live front end may
+        then run the request on its event loop instead of a worker thread.
+        """
+        check = self._blocking
+        if check is None:
+            check = self._blocking = BlockingCheck(self)
+        return check.may_block(method, path)
 
     def with_stages(self, order: Sequence[StageName]) -> Pipeline:
         """Return a pipeline over the same API stage, ports and id generator that runs only ``order``.

@@ -36,6 +36,7 @@ class MemoryStore:
     """An in-process Store; one per simulation, or per process for a single-process gateway."""
 
     __slots__ = ("_clock", "_data")
+    in_process = True  # no I/O: engine.blocking may run it on an event loop
 
     def __init__(self, clock: Clock) -> None:
         self._clock = clock

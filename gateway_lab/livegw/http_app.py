@@ -3,8 +3,11 @@
 Django pays a thread hop per request for its sync signals and middleware (TOOLCHAIN.md "Servers and
 speed"); a gateway must not. This app parses the ASGI request itself, builds the engine request
 (raw path and raw query string kept as sent: SigV4 signs them, HTTP APIs report ``rawQueryString``),
-runs the pipeline on the system clock with the shared Store in a bounded thread pool (a Lambda
-handler runs Python code and may sleep), and answers with the engine's response and AWS's headers.
+runs the pipeline on the system clock with the shared Store, and answers with the engine's response
+and AWS's headers. A request runs on the event loop itself when nothing in its path can wait
+(``Pipeline.may_block``: a lab function that only computes, a mock, the in-process Store) and its
+API is already loaded; anything that may sleep or do I/O (your own handlers, HTTP integrations,
+Redis, the database) runs in a bounded thread pool.
 
 HTTP APIs serve their ``$default`` stage at the root, so ``/gw/demo-http/<path>`` reaches it too
 (DESIGN.md). ``@connections`` stays in Django (``livegw/views.py``): ``asgi.py`` routes it there.
@@ -44,6 +47,7 @@ from .store import live_store
 PREFIX = "/gw/"
 MAX_BODY_BYTES = 10 * 1024 * 1024  # §5.1: 10 MB payload, not increasable
 TOO_LARGE_BODY = b"HTTP content length exceeded 10485760 bytes."  # §5.3
+INLINE_BODY_BYTES = 64 * 1024  # larger bodies go to the pool: encoding them would hold up the loop
 RECHECK_S = 1.0  # how often a cached pipeline asks the database whether its definition changed
 WORKERS = int(os.environ.get("GATEWAY_LAB_HTTP_WORKERS", "32"))
 SERVABLE = frozenset({ApiType.REST, ApiType.HTTP})
@@ -71,25 +75,37 @@ def is_gateway_path(path: str) -> bool:
     return not (len(parts) > 4 and parts[4] == "@connections")
 
 
+Found = tuple[dict[str, Any], list[dict[str, Any]], list[Any]]  # definition, stages, deployments
+Resolved = tuple[Pipeline | None, str, str, str]  # pipeline or None, stage name, path after it, API type
+
+
 @dataclass(slots=True)
 class _Entry:
     version: Any  # the record's updated_at ("demo" for a built-in demo API)
     pipeline: Pipeline | None  # None: no such stage, or not an HTTP-servable API
 
 
+@dataclass(slots=True)
+class _Known:
+    version: Any
+    checked: float  # time.monotonic() of the last database check
+    found: Found | None
+    api_type: str  # the definition's type ("" for none or a type the engine refuses)
+
+
 class PipelineCache:
     """Pipelines per (api, stage), rebuilt when the stored definition changes.
 
     A cached entry asks the database for the record's ``updated_at`` at most once per
-    ``RECHECK_S`` seconds (another process may have saved it); a save or delete in this process
-    clears the API's entries at once (``post_save``/``post_delete``, see ``_connect_signals``).
+    ``RECHECK_S`` seconds (another process may have saved it), one thread at a time: the others
+    keep serving what they hold meanwhile. A save or delete in this process clears the API's
+    entries at once (``post_save``/``post_delete``, see ``_connect_signals``).
     """
 
     def __init__(self) -> None:
         self._entries: dict[tuple[str, str], _Entry] = {}
-        self._apis: dict[
-            str, tuple[Any, float, tuple[dict[str, Any], list[dict[str, Any]], list[Any]] | None]
-        ] = {}
+        self._apis: dict[str, _Known] = {}
+        self._checking: set[str] = set()  # APIs a thread is checking in the database right now
         self._lock = threading.Lock()
 
     def invalidate(self, api_id: str | None = None) -> None:
@@ -102,45 +118,78 @@ class PipelineCache:
             for key in [k for k in self._entries if k[0] == api_id]:
                 del self._entries[key]
 
-    def _api(self, api_id: str) -> tuple[Any, tuple[dict[str, Any], list[dict[str, Any]], list[Any]] | None]:
-        """Return (version, (definition, stages, deployments) or None) for ``api_id``, rechecked every second."""
-        now = time.monotonic()
-        known = self._apis.get(api_id)
-        if known is not None and now - known[1] < RECHECK_S:
-            return known[0], known[2]
-        version, found = _load(api_id, known[0] if known else None)
-        if found is None and known is not None and version == known[0]:
-            found = known[2]
+    def _due(self, api_id: str, known: _Known | None) -> bool:
+        """Whether this thread should check ``api_id`` in the database now (and is then the one that does)."""
+        if known is not None and time.monotonic() - known.checked < RECHECK_S:
+            return False
         with self._lock:
-            self._apis[api_id] = (version, now, found)
-        return version, found
+            if known is not None and api_id in self._checking:
+                return False  # another thread is checking: serve what is held
+            self._checking.add(api_id)
+            return True
 
-    def resolve(self, api_id: str, rest: str) -> tuple[Pipeline | None, str, str, str]:
+    def _api(self, api_id: str) -> _Known:
+        """Return what is known of ``api_id``, checked in the database at most once a second."""
+        known = self._apis.get(api_id)
+        if not self._due(api_id, known):
+            assert known is not None
+            return known
+        try:
+            now = time.monotonic()
+            version, found = _load(api_id, known.version if known else None)
+            if found is None and known is not None and version == known.version:
+                found = known.found
+            fresh = _Known(version, now, found, _api_type(found[0]) if found else "")
+            with self._lock:
+                self._apis[api_id] = fresh
+            return fresh
+        finally:
+            with self._lock:
+                self._checking.discard(api_id)
+
+    def resolve(self, api_id: str, rest: str) -> Resolved:
         """Return (pipeline or None, stage name, path after the stage, API type or "") for ``/gw/<api_id>/<rest>``."""
-        version, found = self._api(api_id)
-        if found is None:
+        known = self._api(api_id)
+        if known.found is None:
             return None, "", "/" + rest, ""
-        definition, stages, _ = found
-        names = [str(s.get("stageName", "")) for s in stages]
-        first, slash, after = rest.partition("/")
-        api_type = _api_type(definition)
-        if first in names and first != "$default":
-            stage_name, path = first, "/" + after
-        elif api_type == ApiType.HTTP and "$default" in names:
-            stage_name, path = "$default", "/" + rest  # HTTP APIs serve $default at the root
-        else:
-            stage_name, path = first, "/" + after if slash else "/"
+        stage_name, path = _split(known.found[1], known.api_type, rest)
         entry = self._entries.get((api_id, stage_name))
-        if entry is None or entry.version != version:
-            entry = _Entry(version, _build(found, stage_name))
+        if entry is None or entry.version != known.version:
+            entry = _Entry(known.version, _build(known.found, stage_name))
             with self._lock:
                 self._entries[(api_id, stage_name)] = entry
-        return entry.pipeline, stage_name, path, api_type
+        return entry.pipeline, stage_name, path, known.api_type
+
+    def resolve_held(self, api_id: str, rest: str) -> Resolved | None:
+        """``resolve`` from what this process holds, or None when that needs the database or a build.
+
+        What the event loop may call: no query, no deploy. When a check is due it asks a worker
+        thread for it and answers from what it holds meanwhile (at most a check's time older).
+        """
+        known = self._apis.get(api_id)
+        if known is None or known.found is None:
+            return None
+        if time.monotonic() - known.checked >= RECHECK_S and api_id not in self._checking:
+            _executor.submit(self._api, api_id)
+        stage_name, path = _split(known.found[1], known.api_type, rest)
+        entry = self._entries.get((api_id, stage_name))
+        if entry is None or entry.version != known.version:
+            return None
+        return entry.pipeline, stage_name, path, known.api_type
 
 
-def _load(
-    api_id: str, known_version: Any
-) -> tuple[Any, tuple[dict[str, Any], list[dict[str, Any]], list[Any]] | None]:
+def _split(stages: list[dict[str, Any]], api_type: str, rest: str) -> tuple[str, str]:
+    """Return (stage name, path after the stage) for ``rest`` (what follows the API id)."""
+    names = [str(s.get("stageName", "")) for s in stages]
+    first, slash, after = rest.partition("/")
+    if first in names and first != "$default":
+        return first, "/" + after
+    if api_type == ApiType.HTTP and "$default" in names:
+        return "$default", "/" + rest  # HTTP APIs serve $default at the root
+    return first, "/" + after if slash else "/"
+
+
+def _load(api_id: str, known_version: Any) -> tuple[Any, Found | None]:
     """Read the stored definition (or the built-in demo); skip loading JSON when ``updated_at`` is unchanged."""
     from django.db import close_old_connections
 
@@ -161,7 +210,7 @@ def _load(
     return record.updated_at, (record.definition, record.stages, served_definitions(record))
 
 
-def _build(found: tuple[dict[str, Any], list[dict[str, Any]], list[Any]], stage_name: str) -> Pipeline | None:
+def _build(found: Found, stage_name: str) -> Pipeline | None:
     from .lab_consumer import live_consumers
     from .services import CLOCK, live_runtime
 
@@ -210,7 +259,29 @@ def handle(
     body: bytes, client_ip: str,
 ) -> tuple[Response, Trace | None]:  # fmt: skip
     """Run one request through the engine (in a worker thread); return the response and its trace."""
-    pipeline, stage_name, path, api_type = PIPELINES.resolve(api_id, rest)
+    return run(api_id, PIPELINES.resolve(api_id, rest), method, raw_path, query, headers, body, client_ip)
+
+
+_clients: dict[tuple[str, str, str], Client] = {}
+
+
+def _client(source_ip: str, user_agent: str, region: str) -> Client:
+    """One ``Client`` per (address, User-Agent, region): the endpoint stage keeps its work per client."""
+    key = (source_ip, user_agent, region)
+    client = _clients.get(key)
+    if client is None:
+        if len(_clients) >= 256:
+            _clients.clear()
+        client = _clients[key] = Client(source_ip=source_ip, user_agent=user_agent, region=region)
+    return client
+
+
+def run(
+    api_id: str, resolved: Resolved, method: str, raw_path: str, query: str, headers: list[tuple[str, str]],
+    body: bytes, client_ip: str,
+) -> tuple[Response, Trace | None]:  # fmt: skip
+    """Run one request through the resolved pipeline, keep it in the request log; return response and trace."""
+    pipeline, stage_name, path, api_type = resolved
     if pipeline is None:
         # A REST API answers an unknown stage with 403 Missing Authentication Token (§5.2); HTTP
         # APIs answer 404 Not Found (§5.3), and so does an API id nobody created.
@@ -220,7 +291,7 @@ def handle(
             ), None
         return _json_error(404, "Not Found", "NotFoundException"), None
     user_agent = next((v for k, v in headers if k.lower() == "user-agent"), "")
-    client = Client(source_ip=client_ip, user_agent=user_agent, region=pipeline.api.region)
+    client = _client(client_ip, user_agent, pipeline.api.region)
     request = Request.build(
         method, path, query=query, headers=headers, body=body, client=client, raw_path=raw_path
     )
@@ -306,8 +377,13 @@ async def application(scope: dict[str, Any], receive: Any, send: Any) -> None:
     headers = [(k.decode("latin-1"), v.decode("latin-1")) for k, v in scope.get("headers", ())]
     client_ip = (scope.get("client") or ("127.0.0.1", 0))[0]
     query = scope.get("query_string", b"").decode("latin-1")
+    resolved = PIPELINES.resolve_held(api_id, rest) if len(body) <= INLINE_BODY_BYTES else None
     try:
-        response = await _in_worker(api_id, rest, method, raw_path, query, headers, body, client_ip)
+        if resolved is not None and (resolved[0] is None or not resolved[0].may_block(method, resolved[2])):
+            # Nothing in this request's path can wait: run it here, without two thread hops.
+            response = run(api_id, resolved, method, raw_path, query, headers, body, client_ip)[0]
+        else:
+            response = await _in_worker(api_id, rest, method, raw_path, query, headers, body, client_ip)
     except OUTAGE_ERRORS as exc:  # the shared Store (Redis) is down: 503, as the WebSocket side answers
         logger.warning(
             "live gateway request %s %s: store unavailable (%s)", method, raw_path, type(exc).__name__

@@ -161,6 +161,8 @@ class RedisItems(MutableMapping[str, dict[str, Any]]):
 class RedisLabServices(LabServices):
     """The engine's lab services with queues, streams and tables in Redis, shared by every process."""
 
+    in_process = False  # every call is a Redis round trip (engine.blocking)
+
     def __init__(self, *, clock: Clock, redis_url: str, prefix: str = PREFIX) -> None:
         import redis
 

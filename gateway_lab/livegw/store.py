@@ -54,6 +54,8 @@ return {1, used}
 class RedisStore:
     """The engine's Store protocol over Redis; values are JSON, TTLs are Redis PX expiries."""
 
+    in_process = False  # every call is a Redis round trip (engine.blocking)
+
     def __init__(self, url: str, *, prefix: str = "gwlab:") -> None:
         import redis
 
@@ -116,6 +118,8 @@ class RedisStore:
 
 class LockedMemoryStore:
     """A MemoryStore shared by the threads of one process."""
+
+    in_process = True  # locks held for a dict update only, never across I/O (engine.blocking)
 
     def __init__(self, clock: Clock) -> None:
         self._store, self._lock = MemoryStore(clock), threading.Lock()

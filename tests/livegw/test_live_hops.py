@@ -83,22 +83,58 @@ def test_inline_slow_function_within_the_timeout_answers_5_1(pool_submits: list[
     assert 110 <= run.elapsed_ms < 3_000
 
 
-@pytest.mark.django_db(transaction=True)
-async def test_a_live_echo_request_makes_one_thread_hop_issue_12(
-    pool_submits: list[str], monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """Issue 12: /gw/demo-rest/prod/echo/… hops once (event loop → the app's pool), never to lab-lambda."""
+@pytest.fixture
+def app_jobs(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
+    """Count the requests the live gateway hands to its worker pool (the pool still runs them)."""
     from gateway_lab.livegw import http_app
-    from tests.livegw.asgi_call import call
 
-    app_jobs: list[Any] = []
+    http_app.PIPELINES.invalidate()  # start from a process that has loaded no API yet
+    jobs: list[str] = []
     real_submit = http_app._executor.submit
 
     def counting_submit(fn: Any, /, *args: Any, **kwargs: Any) -> Any:
-        app_jobs.append(fn)
+        if getattr(fn, "__name__", "") == "job":  # a request (not a once-a-second definition check)
+            jobs.append("request")
         return real_submit(fn, *args, **kwargs)
 
     monkeypatch.setattr(http_app._executor, "submit", counting_submit)
-    response = await call(http_app.application, "GET", "/gw/demo-rest/prod/echo/hops?x=1")
-    assert response.status == 200 and '"path": "/echo/hops"' in response.text()
-    assert len(app_jobs) == 1 and pool_submits == []
+    yield jobs
+    http_app.PIPELINES.invalidate()
+
+
+@pytest.mark.django_db(transaction=True)
+async def test_a_live_echo_request_runs_on_the_event_loop_once_loaded_issue_12(
+    pool_submits: list[str], app_jobs: list[str]
+) -> None:
+    """Issue 12: the first request to an API hops once (the definition comes from the database); after
+    that /gw/demo-rest/prod/echo/… runs on the event loop (the echo function only computes) — no hop at all."""
+    from gateway_lab.livegw import http_app
+    from tests.livegw.asgi_call import call
+
+    first = await call(http_app.application, "GET", "/gw/demo-rest/prod/echo/hops?x=1")
+    assert first.status == 200 and '"path": "/echo/hops"' in first.text()
+    assert app_jobs == ["request"] and pool_submits == []
+    second = await call(http_app.application, "GET", "/gw/demo-rest/prod/echo/again?x=2")
+    assert second.status == 200 and '"path": "/echo/again"' in second.text()
+    assert app_jobs == ["request"] and pool_submits == []
+
+
+@pytest.mark.django_db(transaction=True)
+async def test_a_route_that_may_wait_keeps_its_worker_thread_5_1(app_jobs: list[str]) -> None:
+    """§5.1: the slow function waits (lab.spend), so /slow runs in the pool even once the API is loaded;
+    it still stops at its 2 s integration timeout, and an echo request meanwhile is not held up."""
+    import asyncio
+
+    from gateway_lab.livegw import http_app
+    from tests.livegw.asgi_call import call
+
+    await call(http_app.application, "GET", "/gw/demo-rest/prod/echo/load")
+    assert app_jobs == ["request"]
+    slow = asyncio.ensure_future(call(http_app.application, "GET", "/gw/demo-rest/prod/slow?delay_ms=1500"))
+    await asyncio.sleep(0.1)
+    started = time.monotonic()
+    echo_answer = await call(http_app.application, "GET", "/gw/demo-rest/prod/echo/meanwhile")
+    assert echo_answer.status == 200 and time.monotonic() - started < 1.0
+    assert not slow.done()
+    assert (await slow).status == 200
+    assert app_jobs == ["request", "request"]

@@ -75,12 +75,15 @@ class Invocation:
     started_ms: float
     spent_ms: float = 0.0
     _cancelled: threading.Event | None = field(default=None, repr=False, compare=False)
+    deadline_ms: float | None = None  # an inline live run: a wait ends, cancelled, at this time
 
     @property
     def cancelled(self) -> threading.Event:
         event = self._cancelled
         if event is None:
-            event = self._cancelled = threading.Event()
+            deadline = self.deadline_ms
+            event = threading.Event() if deadline is None else _Deadline(self.clock, deadline)
+            self._cancelled = event
         return event
 
     def spend(self, ms: float) -> None:
@@ -282,7 +285,7 @@ def run_handler(
         spent = invocation.spent_ms
         return _make_run(value, error, spent, spent > gateway_timeout_ms)
     if getattr(handler, "__module__", None) in INLINE_MODULES:  # the lab's own: inline, bounded by _Deadline
-        invocation._cancelled = _Deadline(invocation.clock, invocation.started_ms + gateway_timeout_ms)
+        invocation.deadline_ms = invocation.started_ms + gateway_timeout_ms  # its _Deadline made if it waits
         token = _current.set(invocation)
         value, error = None, None
         try:

@@ -119,6 +119,8 @@ class Table:
 class LabServices:
     """The lab's SQS, Kinesis and DynamoDB; stores are created on first use."""
 
+    in_process = True  # no I/O: engine.blocking may run their integrations on an event loop
+
     def __init__(self, *, clock: Clock) -> None:
         self.clock = clock
         self.queues: dict[str, Queue] = {}
