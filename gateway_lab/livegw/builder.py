@@ -363,7 +363,8 @@ def api_delete(*, api_id: str, confirm: str) -> None:
 # --- API keys and usage plans (REST, §3.3) ------------------------------------------------------------
 #
 # In AWS keys and plans are account resources; the lab keeps them with the API, in the draft's
-# ``labAccess`` block (gateway_lab.engine.access.directory): like every draft change, Deploy serves them.
+# ``labAccess`` block (gateway_lab.engine.access.directory); the live gateway serves the draft's keys and plans
+# at once, without a Deploy, as AWS does (http_app._account_access). apiKeyRequired is a method setting: deployed.
 
 
 def access_block(record: ApiDefinitionRecord) -> dict[str, list[dict[str, Any]]]:

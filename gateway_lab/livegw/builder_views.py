@@ -427,7 +427,9 @@ def access(request: HttpRequest, api_id: str) -> HttpResponse:
             record, created = builder.api_key_create(
                 api_id=api_id, name=form.cleaned_data["name"], base_revision=form.cleaned_data["revision"]
             )
-            message = _("API key %(name)s created. Deploy to serve it.") % {"name": created["name"]}
+            message = _(
+                "API key %(name)s created. It applies now: keys belong to the account, not to a deployment."
+            ) % {"name": created["name"]}
         elif op == "create-plan":
             form = _plan_form(record, request.POST)
             if not form.is_valid():
@@ -435,9 +437,14 @@ def access(request: HttpRequest, api_id: str) -> HttpResponse:
             record = builder.usage_plan_create(
                 api_id=api_id, plan=form.settings(), base_revision=form.cleaned_data["revision"]
             )
-            message = _("Usage plan %(name)s created. Deploy to serve it.") % {
-                "name": form.cleaned_data["name"]
-            }
+            if form.cleaned_data.get("require_key"):
+                message = _(
+                    "Usage plan %(name)s created. It applies now; requiring a key is a method setting: Deploy to serve it."
+                ) % {"name": form.cleaned_data["name"]}
+            else:
+                message = _("Usage plan %(name)s created. It applies now.") % {
+                    "name": form.cleaned_data["name"]
+                }
         else:
             form = AccessActionForm(request.POST)
             if not form.is_valid():
@@ -449,7 +456,7 @@ def access(request: HttpRequest, api_id: str) -> HttpResponse:
                 "delete-plan": lambda: builder.usage_plan_delete(api_id=api_id, plan_id=data["target"], base_revision=data["revision"]),
             }[data["action"]]  # fmt: skip
             record = change()
-            message = _("Saved in the draft. Deploy to serve it.")
+            message = _("Saved. The live gateway applies it now.")
     except builder.BuilderError as exc:
         return _access_response(request, _record(api_id), status=exc.status, access_errors=_errors(exc))
     return _access_response(request, record, saved=True, access_notice=message, created=created)

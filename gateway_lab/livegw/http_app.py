@@ -28,9 +28,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from gateway_lab.engine import (
+    DEFAULT_ACCOUNT_ID,
+    AccessDirectory,
     ApiType,
     Client,
     ConfigError,
+    Deployment,
     Pipeline,
     Request,
     Response,
@@ -38,6 +41,7 @@ from gateway_lab.engine import (
     api_type_of,
     build_pipeline,
     deploy,
+    load_access,
 )
 
 from . import request_log
@@ -238,9 +242,28 @@ def _build(found: Found, stage_name: str) -> Pipeline | None:
             runtime=live_runtime(),
             seed=secrets.randbits(64),
             deployments=snapshots,
+            access=_account_access(definition, served),
         )
     except (ConfigError, ValueError, TypeError, KeyError):
         return None
+
+
+def _account_access(draft: dict[str, Any], served: Deployment | None) -> AccessDirectory | None:
+    """The served deployment's access directory with the draft's API keys and usage plans, if they differ.
+
+    In AWS keys and plans are account resources, not part of a deployment: a new key, a disabled
+    one or a new plan applies without a Deploy (§3.3), and so it does here. IAM users and user pools
+    stay as deployed. None: the engine reads the served snapshot's own ``labAccess``.
+    """
+    if served is None:
+        return None  # the stage serves the draft itself
+    now = draft.get("labAccess") or {}
+    deployed = served.api.raw.get("labAccess") or {}
+    keys_and_plans = (now.get("apiKeys") or [], now.get("usagePlans") or [])
+    if keys_and_plans == (deployed.get("apiKeys") or [], deployed.get("usagePlans") or []):
+        return None
+    merged = {**deployed, "apiKeys": keys_and_plans[0], "usagePlans": keys_and_plans[1]}
+    return load_access(merged, account_id=DEFAULT_ACCOUNT_ID, region=served.api.region)
 
 
 PIPELINES = PipelineCache()

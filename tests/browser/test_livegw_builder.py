@@ -132,8 +132,8 @@ def test_builder_deletes_a_stage_then_the_api_in_chinese(page: Any, asgi_server:
 def test_builder_api_key_and_quota_in_chinese_3_3(
     page: Any, asgi_server: Any, width: int, height: int
 ) -> None:
-    """§3.3 from the pages, in 简体中文: create a key, a plan (quota 1 per day, key required), deploy;
-    no key → 403 Forbidden, the key → 200, then 429 Limit Exceeded."""
+    """§3.3 from the pages, in 简体中文: create a key, a plan (quota 1 per day, key required: a method
+    setting, so deploy); no key → 403 Forbidden, the key → 200, then 429 Limit Exceeded."""
     get_user_model().objects.create_user("builder", password=PASSWORD, is_staff=True)
     page.set_viewport_size({"width": width, "height": height})
     page.context.add_cookies([{"name": "django_language", "value": "zh-hans", "url": asgi_server.url}])
@@ -142,7 +142,9 @@ def test_builder_api_key_and_quota_in_chinese_3_3(
     expect(page.locator("#access-title")).to_have_text("API 密钥和使用计划")
     page.get_by_test_id("key-form").locator("input[name=name]").fill("班级")
     page.get_by_test_id("create-key").click()
-    expect(page.get_by_test_id("access-notice")).to_have_text("API 密钥 班级 已创建。部署后生效。")
+    expect(page.get_by_test_id("access-notice")).to_have_text(
+        "API 密钥 班级 已创建，立即生效：密钥属于账户，而不属于某次部署。"
+    )
     value = page.get_by_test_id("created-key").locator("code").inner_text()
     assert (
         '"labAccess"' in page.locator("#draft textarea[name=definition]").input_value()
@@ -157,6 +159,7 @@ def test_builder_api_key_and_quota_in_chinese_3_3(
     plan.locator("input[name=require_key]").check()
     page.get_by_test_id("create-plan").click()
     expect(page.get_by_test_id("plan")).to_contain_text("基础")
+    expect(page.get_by_test_id("access-notice")).to_contain_text("要求密钥是方法设置：部署后才生效")
     page.get_by_test_id("deploy").click()
     expect(page.get_by_test_id("notice")).to_be_visible()
     _status_becomes(page, f"/gw/{api_id}/prod/hello", 403)

@@ -92,9 +92,10 @@ async def _get(path: str, key: str | None = None) -> tuple[int, dict[str, Any]]:
     return response.status, json.loads(response.body)
 
 
-async def test_keys_and_a_quota_made_in_the_pages_are_enforced_once_deployed_3_3(editor: Client) -> None:
-    """§3.3: through the pages: a key, a plan (quota 2/day, key required); deployed: no key → 403
-    Forbidden, two requests → 200, the third → 429 Limit Exceeded; a disabled key → 403."""
+async def test_keys_and_a_quota_made_in_the_pages_are_enforced_3_3(editor: Client) -> None:
+    """§3.3: through the pages: a key, a plan (quota 2/day, key required on every method, which is a
+    method setting and so is deployed): no key → 403 Forbidden, two requests → 200, the third → 429
+    Limit Exceeded. Keys are account resources: disabling one applies at once, without a Deploy."""
     post = sync_to_async(editor.post)
     await sync_to_async(_pets)()
     made = await post("/gw-apis/pets/access", {"op": "create-key", "name": "acme", "revision": 1})
@@ -118,12 +119,49 @@ async def test_keys_and_a_quota_made_in_the_pages_are_enforced_once_deployed_3_3
 
     record = await sync_to_async(builder.api_get)("pets")
     toggle = {"op": "action", "action": "toggle-key", "target": key_id, "revision": record.draft_revision}
-    assert (await post("/gw-apis/pets/access", toggle)).status_code == 200
+    toggled = await post("/gw-apis/pets/access", toggle)
+    assert toggled.status_code == 200 and "applies it now" in toggled.content.decode()
+    assert await _get("/gw/pets/prod/hello", value) == (403, {"message": "Forbidden"})
+
+
+async def test_new_keys_and_plans_apply_without_a_deploy_3_3(editor: Client) -> None:
+    """§3.3: API keys and usage plans belong to the account, not to a deployment: once a stage's methods
+    require a key, a key made afterwards and a plan for it work at once, and a deleted key stops at once."""
+    post = sync_to_async(editor.post)
+    await sync_to_async(_pets)()
+    record = await sync_to_async(builder.api_get)("pets")
+    first = {"op": "create-plan", "name": "gate", "quota_limit": 100, "quota_period": "DAY", "stages": ["prod"],
+             "require_key": "on", "revision": record.draft_revision}  # fmt: skip
+    assert (await post("/gw-apis/pets/access", first)).status_code == 200
     record = await sync_to_async(builder.api_get)("pets")
     await sync_to_async(builder.api_deploy)(
         api_id="pets", stage_name="prod", base_revision=record.draft_revision
     )
+    assert await _get("/gw/pets/prod/hello") == (403, {"message": "Forbidden"})
+
+    made = await post(
+        "/gw-apis/pets/access", {"op": "create-key", "name": "late", "revision": record.draft_revision}
+    )
+    assert "It applies now" in made.content.decode()
+    value = re.search(
+        r'data-testid="created-key">[^<]*<code>([A-Za-z0-9]{40})</code>', made.content.decode()
+    ).group(1)
+    assert (await _get("/gw/pets/prod/hello", value))[0] == 403  # a key in no plan of this stage (§3.3)
+    record = await sync_to_async(builder.api_get)("pets")
+    key_id = builder.access_block(record)["apiKeys"][0]["id"]
+    plan = {"op": "create-plan", "name": "late", "quota_limit": 1, "quota_period": "DAY", "stages": ["prod"],
+            "keys": [key_id], "revision": record.draft_revision}  # fmt: skip
+    assert (await post("/gw-apis/pets/access", plan)).status_code == 200
+    assert (await _get("/gw/pets/prod/hello", value))[0] == 200
+    assert await _get("/gw/pets/prod/hello", value) == (429, {"message": "Limit Exceeded"})
+
+    record = await sync_to_async(builder.api_get)("pets")
+    delete = {"op": "action", "action": "delete-key", "target": key_id, "revision": record.draft_revision}
+    assert (await post("/gw-apis/pets/access", delete)).status_code == 200
     assert await _get("/gw/pets/prod/hello", value) == (403, {"message": "Forbidden"})
+    assert (
+        len(await sync_to_async(builder.deployment_list)(await sync_to_async(builder.api_get)("pets"))) == 1
+    )
 
 
 def test_access_form_errors_are_400_with_fields_and_learners_403(editor: Client) -> None:
