@@ -112,13 +112,15 @@ class RedisLog:
 
     An entry costs ~1 ms to expand (the redaction walks the whole trace) and serialise, more than the
     rest of the request: at a low rate the request that records it pushes it at once, as before; when
-    requests come faster than ``PAUSE_PER_ENTRY_S`` per pushed entry, they wait in a pending list (the
-    newest ``LIMIT`` per API: older ones would be trimmed from Redis anyway) that a flusher thread
-    pushes in one batch, so the log costs a bounded share of the CPU. Reads in this process push
+    requests come faster than that, they wait in a pending list (the newest ``LIMIT`` per API: older
+    ones would be trimmed from Redis anyway) that a flusher thread pushes in one batch after a pause
+    (``pause_s``), so the log costs at most ``CPU_SHARE`` of the CPU. Reads in this process push
     what is pending first.
     """
 
-    PAUSE_PER_ENTRY_S = 0.005  # after pushing n entries, the next push waits n × this (≤ ~15 % of a core)
+    PAUSE_PER_ENTRY_S = 0.005  # after pushing n entries, the next push waits at least n × this
+    CPU_SHARE = 0.05  # ... and long enough that pushing takes at most this share of the CPU (a read
+    # of the log pushes what is pending first, so the page never shows it late)
 
     def __init__(self, url: str) -> None:
         import redis
@@ -180,7 +182,7 @@ class RedisLog:
 
     def _push_pending(self) -> None:
         """Push what is pending (the caller set ``_busy``); a Redis that fails drops it (best effort)."""
-        pushed = 0
+        pushed, started_cpu = 0, time.thread_time()
         try:
             with self._cond:
                 batch, self._pending = self._pending, {}
@@ -197,8 +199,14 @@ class RedisLog:
         finally:
             with self._cond:
                 self._busy = False
-                self._resume_at = time.monotonic() + pushed * self.PAUSE_PER_ENTRY_S
+                self._resume_at = time.monotonic() + self.pause_s(pushed, time.thread_time() - started_cpu)
                 self._cond.notify_all()
+
+    def pause_s(self, pushed: int, cpu_s: float) -> float:
+        """How long requests leave their entries pending after a push of ``pushed`` entries that took
+        ``cpu_s`` of this thread's CPU: expanding an entry costs ~1 ms on an idle machine and several
+        under load, so the pause follows what the push really cost."""
+        return max(pushed * self.PAUSE_PER_ENTRY_S, cpu_s * (1 - self.CPU_SHARE) / self.CPU_SHARE)
 
     def _all(self, api_id: str) -> list[dict[str, Any]]:
         return [json.loads(raw) for raw in self._redis.lrange(PREFIX + api_id, 0, LIMIT - 1)]

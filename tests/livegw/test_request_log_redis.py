@@ -80,3 +80,13 @@ def test_a_burst_is_batched_and_keeps_the_newest_limit(redis_url: str, counted_e
     stored = b"".join(redis.Redis.from_url(redis_url).lrange(PREFIX + api, 0, -1))
     assert SECRET.encode() not in stored
     assert log.entry(api, ids[-1]) is not None
+
+
+def test_the_pause_after_a_push_follows_its_cost_so_the_log_keeps_its_cpu_share(redis_url: str) -> None:
+    """Under load an entry costs several ms to expand: the pause after a push is long enough that pushing
+    takes at most ``CPU_SHARE`` of the time (and never less than ``PAUSE_PER_ENTRY_S`` per entry)."""
+    log = RedisLog(redis_url)
+    assert log.pause_s(10, 0.001) == pytest.approx(10 * log.PAUSE_PER_ENTRY_S)  # cheap pushes: the floor
+    cpu_s = 0.2  # 10 entries at 20 ms each
+    pause = log.pause_s(10, cpu_s)
+    assert cpu_s / (cpu_s + pause) == pytest.approx(log.CPU_SHARE)
