@@ -194,3 +194,4 @@ def test_zh_hans_access_panel(editor: Client) -> None:
     editor.cookies["django_language"] = "zh-hans"
     page = editor.get("/gw-apis/pets/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
     assert "API 密钥和使用计划" in page and "创建 API 密钥" in page and "每天 5 次" in page
+    assert "密钥名称：</label>" in page  # Chinese form labels end with a full-width colon
