@@ -122,22 +122,27 @@ class PipelineCache:
             for key in [k for k in self._entries if k[0] == api_id]:
                 del self._entries[key]
 
-    def _due(self, api_id: str, known: _Known | None) -> bool:
-        """Whether this thread should check ``api_id`` in the database now (and is then the one that does)."""
-        if known is not None and time.monotonic() - known.checked < RECHECK_S:
-            return False
+    def _claim(self, api_id: str) -> bool:
+        """Make this thread the one that checks ``api_id`` in the database; False if another already is."""
         with self._lock:
-            if known is not None and api_id in self._checking:
-                return False  # another thread is checking: serve what is held
+            if api_id in self._checking:
+                return False
             self._checking.add(api_id)
             return True
 
     def _api(self, api_id: str) -> _Known:
         """Return what is known of ``api_id``, checked in the database at most once a second."""
         known = self._apis.get(api_id)
-        if not self._due(api_id, known):
-            assert known is not None
-            return known
+        if known is None:  # nothing to serve meanwhile: every first request reads
+            with self._lock:
+                self._checking.add(api_id)
+            return self._check(api_id, None)
+        if time.monotonic() - known.checked < RECHECK_S or not self._claim(api_id):
+            return known  # fresh, or another thread is checking: serve what is held
+        return self._check(api_id, known)
+
+    def _check(self, api_id: str, known: _Known | None) -> _Known:
+        """Read ``api_id``'s record (this thread claimed the check) and keep what it says."""
         try:
             now = time.monotonic()
             version, found = _load(api_id, known.version if known else None)
@@ -150,6 +155,18 @@ class PipelineCache:
         finally:
             with self._lock:
                 self._checking.discard(api_id)
+
+    def _recheck(self, api_id: str, known: _Known) -> None:
+        """A worker's check for the event loop; if the database fails, serve what is held for another second."""
+        try:
+            self._check(api_id, known)
+        except Exception:  # noqa: BLE001 - nobody awaits this job: log it, back off, keep serving
+            logger.warning(
+                "live gateway: rechecking API %s failed; serving what is held", api_id, exc_info=True
+            )
+            with self._lock:
+                if self._apis.get(api_id) is known:
+                    self._apis[api_id] = _Known(known.version, time.monotonic(), known.found, known.api_type)
 
     def resolve(self, api_id: str, rest: str) -> Resolved:
         """Return (pipeline or None, stage name, path after the stage, API type or "") for ``/gw/<api_id>/<rest>``."""
@@ -173,8 +190,8 @@ class PipelineCache:
         known = self._apis.get(api_id)
         if known is None or known.found is None:
             return None
-        if time.monotonic() - known.checked >= RECHECK_S and api_id not in self._checking:
-            _executor.submit(self._api, api_id)
+        if time.monotonic() - known.checked >= RECHECK_S and self._claim(api_id):
+            _executor.submit(self._recheck, api_id, known)
         stage_name, path = _split(known.found[1], known.api_type, rest)
         entry = self._entries.get((api_id, stage_name))
         if entry is None or entry.version != known.version:
@@ -201,17 +218,22 @@ def _load(api_id: str, known_version: Any) -> tuple[Any, Found | None]:
     from .demo_apis import DEMO_APIS
     from .models import ApiDefinitionRecord
 
-    close_old_connections()  # worker threads keep their connection: drop it if broken or too old
-    stamp = ApiDefinitionRecord.objects.filter(api_id=api_id).values_list("updated_at", flat=True).first()
-    if stamp is None:
-        demo = DEMO_APIS.get(api_id)
-        return ("demo", None) if demo is None else ("demo", (demo[0], demo[1], []))
-    if stamp == known_version:
-        return stamp, None
-    record = ApiDefinitionRecord.objects.filter(api_id=api_id).first()
-    if record is None:
-        return None, None
-    return record.updated_at, (record.definition, record.stages, served_definitions(record))
+    # A worker thread is not a Django request: close the connection around the read as the end of a
+    # request would (CONN_MAX_AGE decides whether it is kept; broken ones are always dropped).
+    close_old_connections()
+    try:
+        stamp = ApiDefinitionRecord.objects.filter(api_id=api_id).values_list("updated_at", flat=True).first()
+        if stamp is None:
+            demo = DEMO_APIS.get(api_id)
+            return ("demo", None) if demo is None else ("demo", (demo[0], demo[1], []))
+        if stamp == known_version:
+            return stamp, None
+        record = ApiDefinitionRecord.objects.filter(api_id=api_id).first()
+        if record is None:
+            return None, None
+        return record.updated_at, (record.definition, record.stages, served_definitions(record))
+    finally:
+        close_old_connections()
 
 
 def _build(found: Found, stage_name: str) -> Pipeline | None:

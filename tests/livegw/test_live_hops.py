@@ -146,3 +146,65 @@ async def test_a_route_that_may_wait_keeps_its_worker_thread_5_1(app_jobs: list[
     assert app_jobs == ["request"] * (
         3 if settings.REDIS_URL else 2
     )  # with Redis the echo after /slow hops too
+
+
+def _held_and_stale(http_app: Any) -> Any:
+    """Load demo-rest through the database, then age what is held past RECHECK_S."""
+    http_app.PIPELINES.resolve("demo-rest", "prod/echo/x")
+    known = http_app.PIPELINES._apis["demo-rest"]
+    known.checked -= http_app.RECHECK_S + 1
+    return known
+
+
+@pytest.fixture
+def rechecks(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[Any]]:
+    """The once-a-second definition checks the event loop hands to the pool (the pool still runs them)."""
+    from gateway_lab.livegw import http_app
+
+    http_app.PIPELINES.invalidate()
+    jobs: list[Any] = []
+    real_submit = http_app._executor.submit
+
+    def counting_submit(fn: Any, /, *args: Any, **kwargs: Any) -> Any:
+        future = real_submit(fn, *args, **kwargs)
+        if getattr(fn, "__name__", "") == "_recheck":
+            jobs.append(future)
+        return future
+
+    monkeypatch.setattr(http_app._executor, "submit", counting_submit)
+    yield jobs
+    http_app.PIPELINES.invalidate()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_due_definition_check_is_one_job_however_many_requests_ask_issue_12(rechecks: list[Any]) -> None:
+    """Issue 12: when the held definition is due for its check, requests keep being served from what is
+    held and one worker reads the database (no herd of queries every second)."""
+    from gateway_lab.livegw import http_app
+
+    _held_and_stale(http_app)
+    answers = [http_app.PIPELINES.resolve_held("demo-rest", f"prod/echo/{n}") for n in range(50)]
+    assert all(a is not None and a[0] is not None for a in answers)
+    assert len(rechecks) == 1
+    rechecks[0].result(timeout=10)
+    assert time.monotonic() - http_app.PIPELINES._apis["demo-rest"].checked < http_app.RECHECK_S
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_failed_definition_check_keeps_serving_and_backs_off_issue_12(
+    rechecks: list[Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 12: if the database fails the check (injected here: the read raises), what is held is still
+    served and the next check waits another RECHECK_S instead of retrying on every request."""
+    from gateway_lab.livegw import http_app
+
+    _held_and_stale(http_app)
+
+    def failing_load(api_id: str, known_version: Any) -> Any:
+        raise RuntimeError("database unavailable")
+
+    monkeypatch.setattr(http_app, "_load", failing_load)
+    assert http_app.PIPELINES.resolve_held("demo-rest", "prod/echo/a") is not None
+    rechecks[0].result(timeout=10)  # the job logged the failure instead of raising
+    assert http_app.PIPELINES.resolve_held("demo-rest", "prod/echo/b") is not None
+    assert len(rechecks) == 1
