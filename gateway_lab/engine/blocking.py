@@ -24,9 +24,10 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
+from .access.authorizers import authorizer_of
 from .integrations.functions import FunctionRegistry
+from .integrations.lambda_invoke import function_reference
 from .integrations.types import IntegrationConfigError
-from .integrations.uri import lambda_function_name, substitute_stage_variables
 from .model import Api, ApiType, Deployment, Method
 from .router import Router
 
@@ -106,18 +107,10 @@ def _method_may_block(
             return True
     elif kind not in ("MOCK", "AWS", ""):  # HTTP, HTTP_PROXY, VPC links, and what the lab does not know
         return True
-    if method.authorizer_id:
-        authorizer = next(
-            (
-                a
-                for a in api.authorizers
-                if method.authorizer_id in (a.get("id"), a.get("authorizerId"), a.get("name"))
-            ),
-            None,
-        )
-        if authorizer is not None and (authorizer.get("handler") or authorizer.get("authorizerUri")):
-            target = {"handler": authorizer.get("handler"), "uri": authorizer.get("authorizerUri", "")}
-            return _function_may_block(target, variables, functions)
+    authorizer = authorizer_of(api, method.authorizer_id) if method.authorizer_id else None
+    if authorizer is not None and (authorizer.get("handler") or authorizer.get("authorizerUri")):
+        target = {"handler": authorizer.get("handler"), "uri": authorizer.get("authorizerUri", "")}
+        return _function_may_block(target, variables, functions)
     return False
 
 
@@ -126,13 +119,7 @@ def _function_may_block(
 ) -> bool:
     """Whether the Lambda function ``target`` names (lab ``handler`` key first, as invocations read it) may wait."""
     try:
-        if target.get("handler"):
-            reference = substitute_stage_variables(str(target["handler"]), variables)
-        else:
-            reference = lambda_function_name(
-                substitute_stage_variables(str(target.get("uri", "")), variables)
-            )
-        path = functions.dotted_path(reference)
+        path = functions.dotted_path(function_reference(target, variables)[0])
     except IntegrationConfigError:
         return False  # refused before anything runs: the request ends in a configuration error
     return path.rpartition(".")[0] not in CPU_ONLY_MODULES

@@ -24,7 +24,7 @@ import secrets
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from gateway_lab.engine import (
@@ -166,7 +166,7 @@ class PipelineCache:
             )
             with self._lock:
                 if self._apis.get(api_id) is known:
-                    self._apis[api_id] = _Known(known.version, time.monotonic(), known.found, known.api_type)
+                    self._apis[api_id] = replace(known, checked=time.monotonic())
 
     def resolve(self, api_id: str, rest: str) -> Resolved:
         """Return (pipeline or None, stage name, path after the stage, API type or "") for ``/gw/<api_id>/<rest>``."""

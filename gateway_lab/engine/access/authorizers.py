@@ -15,12 +15,21 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..messages import Headers, Request
+from ..model import Api
 from .iam_policy import Effect, PolicyDecision, evaluate
 
 DEFAULT_TTL_S = 300
 MAX_TTL_S = 3600
 NOT_AUTHORIZED = "User is not authorized to access this resource"
 EXPLICIT_DENY = "User is not authorized to access this resource with an explicit deny"
+
+
+def authorizer_of(api: Api, authorizer_id: str | None) -> Mapping[str, Any] | None:
+    """Return the API's authorizer named by ``authorizer_id`` (its id, or its name), or None."""
+    for authorizer in api.authorizers:
+        if authorizer_id in (authorizer.get("id"), authorizer.get("authorizerId"), authorizer.get("name")):
+            return authorizer
+    return None
 
 
 def method_arn(*, region: str, account_id: str, api_id: str, stage: str, method: str, path: str) -> str:

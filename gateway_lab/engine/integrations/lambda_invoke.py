@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import uuid
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -38,12 +39,13 @@ class FunctionOutcome:
     fidelity: Any = None  # str or engine.text Message
 
 
-def _reference(call: IntegrationCall) -> tuple[str, str]:
-    """Return (handler reference, function name): the lab's ``handler`` key wins over the URI's function."""
-    if call.integration.get("handler"):
-        reference = substitute_stage_variables(str(call.integration["handler"]), call.stage_variables)
+def function_reference(target: Mapping[str, Any], stage_variables: Mapping[str, str]) -> tuple[str, str]:
+    """Return (handler reference, function name) of an integration or authorizer target: the lab's
+    ``handler`` key wins over the URI's function. Raises ``IntegrationConfigError`` for a bad URI."""
+    if target.get("handler"):
+        reference = substitute_stage_variables(str(target["handler"]), stage_variables)
         return reference, reference.rsplit(".", 2)[-2] if "." in reference else reference
-    uri = substitute_stage_variables(str(call.integration.get("uri", "")), call.stage_variables)
+    uri = substitute_stage_variables(str(target.get("uri", "")), stage_variables)
     name = lambda_function_name(uri)
     return name, name
 
@@ -138,7 +140,7 @@ def _setup(call: IntegrationCall, runtime: Runtime) -> tuple[int, str, str, Hand
     if hit is not None and hit[0] is integration and hit[1] is variables:
         return hit[2]
     timeout_ms = resolve_timeout_ms(call.api_type, call.endpoint_type, integration)
-    reference, name = _reference(call)
+    reference, name = function_reference(call.integration, call.stage_variables)
     value = (timeout_ms, name, functions.dotted_path(reference), functions.resolve(reference))
     if len(setups) > 512:  # edited and redeployed APIs leave old snapshots behind
         setups.clear()

@@ -18,7 +18,7 @@ from ...model import ApiType, EndpointType
 from ...stages.base import record
 from ...text import Message, Text
 from ...trace import Outcome, StageName, Step
-from ..authorizers import method_arn, route_arn
+from ..authorizers import authorizer_of, method_arn, route_arn
 from ..iam_policy import Effect, combine, not_authorized_message
 
 ACCESS_MS = 0.3  # modelled time of a policy evaluation or signature check
@@ -67,10 +67,7 @@ def condition_keys(ctx: Context) -> dict[str, Any]:
 
 def find_authorizer(ctx: Context, authorizer_id: str | None) -> Mapping[str, Any] | None:
     """Return the API's authorizer named by ``authorizer_id`` (its id, or its name), or None."""
-    for authorizer in ctx.api.authorizers:
-        if authorizer_id in (authorizer.get("id"), authorizer.get("authorizerId"), authorizer.get("name")):
-            return authorizer
-    return None
+    return authorizer_of(ctx.api, authorizer_id)
 
 
 def combined_with_policy(ctx: Context, auth_effect: Effect) -> Effect:
