@@ -42,6 +42,9 @@ CPU_ONLY_MODULES = frozenset(
                    "authorizers.static_token", "authorizers.allow_list")
 )  # fmt: skip
 CACHE_SIZE = 1024  # answers kept per pipeline, by (method, path)
+# A longer path (the client's choice) is answered "may block" without routing it: nothing a client
+# sends grows the answers or the router's path cache beyond CACHE_SIZE short entries.
+CACHED_PATH_CHARS = 256
 
 
 class BlockingCheck:
@@ -60,6 +63,8 @@ class BlockingCheck:
         self._answers: dict[tuple[str, str], bool] = {}
 
     def may_block(self, method: str, path: str) -> bool:
+        if len(path) > CACHED_PATH_CHARS:
+            return True
         key = (method, path)
         answer = self._answers.get(key)
         if answer is None:

@@ -311,13 +311,18 @@ _clients: dict[tuple[str, str, str], Client] = {}
 
 
 def _client(source_ip: str, user_agent: str, region: str) -> Client:
-    """One ``Client`` per (address, User-Agent, region): the endpoint stage keeps its work per client."""
+    """One ``Client`` per (address, User-Agent, region): the endpoint stage keeps its work per client.
+
+    At most 256 kept, and none with a User-Agent longer than 256 characters (the client chooses it).
+    """
     key = (source_ip, user_agent, region)
     client = _clients.get(key)
     if client is None:
-        if len(_clients) >= 256:
-            _clients.clear()
-        client = _clients[key] = Client(source_ip=source_ip, user_agent=user_agent, region=region)
+        client = Client(source_ip=source_ip, user_agent=user_agent, region=region)
+        if len(user_agent) <= 256:
+            if len(_clients) >= 256:
+                _clients.clear()
+            _clients[key] = client
     return client
 
 

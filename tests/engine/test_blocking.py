@@ -183,3 +183,16 @@ def test_cpu_only_modules_never_call_anything_that_waits_issue_12(module_name: s
 def test_the_source_check_sees_functions_that_wait_5_1(module_name: str) -> None:
     """§5.1: the same check finds the spends in the functions left off the list."""
     assert _calls(module_name) & WAITS
+
+
+def test_a_long_path_is_not_routed_or_kept_issue_12() -> None:
+    """Issue 12 (cost bound): a path longer than CACHED_PATH_CHARS is sent to the pool unrouted, so what a
+    client sends never grows the answers kept; short ones are kept up to CACHE_SIZE."""
+    from gateway_lab.engine.blocking import CACHE_SIZE, CACHED_PATH_CHARS
+
+    pipeline = make_pipeline(rest_api({"/{proxy+}": {"GET": _lambda("echo")}}))
+    assert pipeline.may_block("GET", "/" + "a" * CACHED_PATH_CHARS)
+    assert not pipeline.may_block("GET", "/short")
+    for n in range(CACHE_SIZE + 10):
+        pipeline.may_block("GET", f"/p{n}")
+    assert pipeline._blocking is not None and len(pipeline._blocking._answers) <= CACHE_SIZE
