@@ -10,8 +10,8 @@ from typing import Any
 
 from ... import token_bucket
 from ...context import Context
-from ...model import ApiType
-from ...stages.base import record
+from ...model import Api, ApiType, Method
+from ...stages.base import record, stamp, template
 from ...text import Message, Text
 from ...trace import Outcome, StageName, Step
 from ..directory import access_of
@@ -99,10 +99,34 @@ def _forbidden(ctx: Context, reason: Message) -> Step:
 class ApiKeyStage:
     name = STAGE
 
-    def evaluate(self, ctx: Context) -> Step:
+    def __init__(self) -> None:
+        # (id(api), id(method), HTTP method, path) → (api, method, skip step or None). Whether a method
+        # needs a key is fixed by the deployment: a skip is decided and recorded once per method (the
+        # path counts only when nothing matched), then stamped per request. One per pipeline.
+        self._skips: dict[tuple[int, int, str, str], tuple[Api, Method | None, Step | None]] = {}
+
+    def _skip(self, ctx: Context) -> Step | None:
+        """Return the skip step (to stamp) when this request needs no key, or None when it needs one."""
+        api, method = ctx.api, ctx.match.method if ctx.match else None
+        key = (id(api), id(method), ctx.request.method, "" if method else ctx.request.path)
+        kept = self._skips.get(key)
+        if kept is not None and kept[0] is api and kept[1] is method:
+            return kept[2]
         why = _skip_reason(ctx)
-        if why is not None:
-            return record(ctx, STAGE, Outcome.SKIP, NO_KEY_NEEDED(), why, fact="3.3", lesson=LESSON)
+        skip = (
+            None
+            if why is None
+            else template(STAGE, Outcome.SKIP, NO_KEY_NEEDED(), why, fact="3.3", lesson=LESSON)
+        )
+        if len(self._skips) > 512:  # edited and redeployed APIs leave old snapshots behind
+            self._skips.clear()
+        self._skips[key] = (api, method, skip)
+        return skip
+
+    def evaluate(self, ctx: Context) -> Step:
+        skip = self._skip(ctx)
+        if skip is not None:
+            return stamp(ctx, skip)
         access = access_of(ctx)
         value = _key_value(ctx)
         key = find_key(access.api_keys, value)

@@ -8,7 +8,7 @@ Tables A/B, §7.5, and the refusals), so none of them imports this module.
 from __future__ import annotations
 
 from ...context import Context
-from ...stages.base import record
+from ...stages.base import stamp, template
 from ...text import Text
 from ...trace import Outcome, StageName, Step
 from .auth_iam import iam_step
@@ -18,6 +18,10 @@ from .common import authorizer_error, find_authorizer
 
 OPEN = Text("No authorization")
 OPEN_WHY = Text("The method is open (authorizationType NONE).")
+# The open method's step says the same for every request: recorded once, stamped with each request's time.
+_OPEN_STEP = template(
+    StageName.AUTH, Outcome.SKIP, OPEN(), OPEN_WHY(), fact="7", lesson="exam-tips#which-auth"
+)
 NOT_FOUND = Text("Authorizer not found")
 NOT_FOUND_WHY = Text("The method names authorizer {authorizer}, which the API does not define.")
 
@@ -29,15 +33,7 @@ class AuthStage:
         method = ctx.match.method if ctx.match else None
         kind = (method.authorization_type if method else "NONE").upper()
         if kind == "NONE":
-            return record(
-                ctx,
-                self.name,
-                Outcome.SKIP,
-                OPEN(),
-                OPEN_WHY(),
-                fact="7",
-                lesson="exam-tips#which-auth",
-            )
+            return stamp(ctx, _OPEN_STEP)
         if kind == "AWS_IAM":
             return iam_step(ctx)
         authorizer_id = method.authorizer_id if method else None

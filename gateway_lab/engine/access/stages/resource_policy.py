@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from ...context import Context
 from ...model import ApiType, EndpointType
-from ...stages.base import record
+from ...stages.base import record, stamp, template
 from ...text import Text
 from ...trace import Outcome, StageName, Step
 from ..iam_policy import ANONYMOUS, Effect, evaluate, not_authorized_message
@@ -23,6 +23,22 @@ NONE_FOR_TYPE = Text("{api_type} APIs have no resource policies.")
 PRIVATE_NEEDS_POLICY_TITLE = Text("Private API without a policy")
 PRIVATE_NEEDS_POLICY = Text("A private API needs a resource policy; AWS refuses to deploy one without it.")
 NONE_ATTACHED = Text("The API has no resource policy attached.")
+# The skips say the same for every request of an API: recorded once, stamped with each request's time.
+_NONE_ATTACHED_STEP = template(
+    StageName.RESOURCE_POLICY, Outcome.SKIP, NO_POLICY(), NONE_ATTACHED(), fact="7.5", lesson=LESSON
+)
+_NONE_FOR_TYPE_STEPS = {
+    api_type: template(
+        StageName.RESOURCE_POLICY,
+        Outcome.SKIP,
+        NO_POLICY(),
+        NONE_FOR_TYPE(api_type=str(api_type)),
+        fact="1.1",
+        lesson=LESSON,
+    )
+    for api_type in ApiType
+    if api_type != ApiType.REST
+}
 WAITS_FOR_IAM = Text("Policy waits for the caller's identity")
 WAITS_FOR_IAM_WHY = Text(
     "The method uses IAM: the policy is evaluated together with the caller's identity after the signature check."
@@ -45,15 +61,7 @@ class ResourcePolicyStage:
     def evaluate(self, ctx: Context) -> Step:
         api = ctx.api
         if api.api_type != ApiType.REST:
-            return record(
-                ctx,
-                self.name,
-                Outcome.SKIP,
-                NO_POLICY(),
-                NONE_FOR_TYPE(api_type=str(api.api_type)),
-                fact="1.1",
-                lesson=LESSON,
-            )
+            return stamp(ctx, _NONE_FOR_TYPE_STEPS[api.api_type])
         if not api.policy:
             if api.endpoint_type == EndpointType.PRIVATE:
                 reason = PRIVATE_NEEDS_POLICY()
@@ -66,15 +74,7 @@ class ResourcePolicyStage:
                     fact="2",
                     lesson="security#private-apis",
                 )
-            return record(
-                ctx,
-                self.name,
-                Outcome.SKIP,
-                NO_POLICY(),
-                NONE_ATTACHED(),
-                fact="7.5",
-                lesson=LESSON,
-            )
+            return stamp(ctx, _NONE_ATTACHED_STEP)
         method = ctx.match.method if ctx.match else None
         auth_type = method.authorization_type if method else "NONE"
         if auth_type == "AWS_IAM":
