@@ -35,9 +35,13 @@ def _secrets() -> tuple[str, ...]:
     return tuple(lab_secrets())
 
 
+# The outcomes of the step that decided a refused request (Outcome is a str enum: no str() per step).
+_DECIDING = frozenset({"reject", "error"})
+
+
 def summary(api_id: str, stage: str, request: Request, trace: Trace) -> dict[str, Any]:
     """Return the entry's list row (no trace): what the log page shows per request."""
-    rejected = next((s for s in trace.steps if str(s.outcome) in ("reject", "error")), None)
+    rejected = next((s for s in trace.steps if s.outcome in _DECIDING), None)
     return {
         "id": trace.request_id,
         "api_id": api_id,

@@ -52,6 +52,10 @@ async def test_log_lists_requests_newest_first_and_filters_by_status(throttled_a
     assert _rows(page.content.decode()) == ["429", "429", "200", "200"]
     only = await sync_to_async(Client().get)(f"/gw-log/{throttled_api}/?status=429")
     assert _rows(only.content.decode()) == ["429", "429"]
+    # Each refused row names the step that decided it; the admitted rows name none.
+    decided = [row["decided_by"] for row in request_log().rows(throttled_api)]
+    assert decided == ["throttle", "throttle", "", ""]
+    assert "Stage bucket empty" in only.content.decode()
     classes = await sync_to_async(Client().get)(f"/gw-log/{throttled_api}/?status=2xx")
     assert _rows(classes.content.decode()) == ["200", "200"]
 
