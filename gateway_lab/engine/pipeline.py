@@ -63,6 +63,8 @@ class Pipeline:
         self._evaluators = [s.evaluate for s in self._stages]
         self._response = next(s for s in stages if s.name == StageName.RESPONSE)
         self._blocking: BlockingCheck | None = None
+        # HTTP and WebSocket APIs have one 16-character request id (§6.2, §9): decided once.
+        self._short_ids = deployment.api.api_type in _SHORT_ID_TYPES
 
     @property
     def api(self) -> Api:
@@ -84,7 +86,7 @@ class Pipeline:
         steps.append(self._response.evaluate(ctx))
         assert ctx.response is not None
         meta = {
-            "api_id": self.api.id,
+            "api_id": self.deployment.api.id,
             "stage": self.stage.name,
             "deployment_id": ctx.deployment.id,
             "is_canary": ctx.is_canary,
@@ -136,7 +138,7 @@ class Pipeline:
         request_id = uuid4_from_bits(bits(128))
         # base64.b64encode without its Python wrapper: 11 random bytes → 16 characters.
         extended = binascii.b2a_base64(bits(88).to_bytes(11, "big"), newline=False).decode()
-        if self.deployment.api.api_type in _SHORT_ID_TYPES:
+        if self._short_ids:
             request_id = extended  # HTTP and WebSocket APIs have one 16-character id (§6.2, §9)
         ctx = Context(
             request=request,

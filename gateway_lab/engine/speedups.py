@@ -73,7 +73,7 @@ def fast_constructor(cls: type[T]) -> Callable[..., T]:
 def uuid4_from_bits(bits: int) -> str:
     """Format 128 random bits as a version-4 UUID string (``str(uuid.UUID(int=bits, version=4))``)."""
     h = f"{bits:032x}"
-    variant = "89ab"[int(h[16], 16) & 3]
+    variant = "89ab"[(bits >> 60) & 3]  # the low two bits of hex digit 16 (bits 63..60)
     return f"{h[:8]}-{h[8:12]}-4{h[13:16]}-{variant}{h[17:20]}-{h[20:32]}"
 
 

@@ -127,8 +127,8 @@ def _parameter(ctx: Context, location: str, param: str) -> str:
 
 def wants_invalidation(ctx: Context) -> bool:
     """True when the client sent ``Cache-Control: max-age=0`` (§4)."""
-    value = ctx.request.headers.get("cache-control", "")
-    return "max-age=0" in value.replace(" ", "").lower()
+    value = ctx.request.headers.get("cache-control")
+    return value is not None and "max-age=0" in value.replace(" ", "").lower()
 
 
 def capacity(ctx: Context) -> int:
