@@ -49,7 +49,10 @@ def take_from(store: Any, key: str, now_ms: float, *, rate: float, burst: float)
 
     A store shared by several server processes (the live gateway's Redis store) offers
     ``take_token(key, now_ms, rate=, burst=)``, which reads, refills, takes and writes in one step;
-    otherwise this is ``take`` between a ``get`` and a ``put`` (one thread owns the store).
+    otherwise this is ``take`` between a ``get`` and a ``put`` (one thread owns the store). Such a
+    store may also offer ``take_tokens([(key, rate, burst), ...], now_ms)``: one token from each
+    bucket in order, in one step, stopping after the first that refuses (the throttle stage's
+    layers in one round trip), returning the ``Take`` of each bucket tried.
     """
     atomic = getattr(store, "take_token", None)
     if atomic is not None:

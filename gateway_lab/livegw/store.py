@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import threading
+from collections.abc import Sequence
 from functools import cache
 from typing import Any
 
@@ -19,24 +20,35 @@ from gateway_lab.engine import Clock, MemoryStore, Store, SystemClock, Take, tak
 STORE_TIMEOUT_S = 5.0
 STORE_CONNECT_TIMEOUT_S = 2.0
 
-# One token-bucket step in Redis (token_bucket.take, §3.1): read, refill, take, write, atomically,
-# so processes sharing a bucket never both spend its last token. The state stays the JSON list
-# [tokens, updated_ms] that get() reads; numbers come back as strings (Lua truncates floats).
-TAKE_TOKEN_LUA = """
-local raw = redis.call('GET', KEYS[1])
-local now, rate, burst = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])
-local before, stamp = burst, now
-if raw then
-  local state = cjson.decode(raw)
-  local elapsed = math.max(0, now - state[2]) / 1000.0
-  before = math.min(burst, state[1] + elapsed * rate)
-  stamp = math.max(now, state[2])
+# The token-bucket step in Redis (token_bucket.take, §3.1) for each bucket in KEYS, in order: read,
+# refill, take, write, atomically, so processes sharing a bucket never both spend its last token. It
+# stops after the first bucket that refuses (later ones are left untouched, §3.2's order): the
+# throttle stage's layers cost one round trip. ARGV: now, then rate and burst per key. The state
+# stays the JSON list [tokens, updated_ms] that get() reads; numbers come back as strings (Lua
+# truncates floats), three per bucket tried: admitted, before, after.
+TAKE_TOKENS_LUA = """
+local now = tonumber(ARGV[1])
+local out = {}
+for i, key in ipairs(KEYS) do
+  local rate, burst = tonumber(ARGV[2 * i]), tonumber(ARGV[2 * i + 1])
+  local raw = redis.call('GET', key)
+  local before, stamp = burst, now
+  if raw then
+    local state = cjson.decode(raw)
+    local elapsed = math.max(0, now - state[2]) / 1000.0
+    before = math.min(burst, state[1] + elapsed * rate)
+    stamp = math.max(now, state[2])
+  end
+  local admitted = before >= 1
+  local after = before
+  if admitted then after = before - 1 end
+  redis.call('SET', key, cjson.encode({after, stamp}))
+  out[#out + 1] = admitted and 1 or 0
+  out[#out + 1] = string.format('%.17g', before)
+  out[#out + 1] = string.format('%.17g', after)
+  if not admitted then break end
 end
-local admitted = before >= 1
-local after = before
-if admitted then after = before - 1 end
-redis.call('SET', KEYS[1], cjson.encode({after, stamp}))
-return {admitted and 1 or 0, string.format('%.17g', before), string.format('%.17g', after)}
+return out
 """
 
 # One usage-plan quota spend in Redis (§3.3): read the period's counter, refuse at the limit, else count
@@ -64,19 +76,32 @@ class RedisStore:
             url, socket_timeout=STORE_TIMEOUT_S, socket_connect_timeout=STORE_CONNECT_TIMEOUT_S
         )
         self._prefix = prefix
-        self._take = self._redis.register_script(TAKE_TOKEN_LUA)
+        self._take = self._redis.register_script(TAKE_TOKENS_LUA)
         self._spend = self._redis.register_script(SPEND_QUOTA_LUA)
 
     def take_token(self, key: str, now_ms: float, *, rate: float, burst: float) -> Take:
         """Take one token from a bucket in one atomic Lua step (shared by every server process)."""
-        admitted, before, after = self._take(keys=[self._prefix + key], args=[repr(now_ms), rate, burst])
-        tokens_after = float(after)
-        return Take(
-            admitted=bool(admitted),
-            tokens_before=float(before),
-            tokens_after=tokens_after,
-            state=(tokens_after, now_ms),
-        )
+        return self.take_tokens([(key, rate, burst)], now_ms)[0]
+
+    def take_tokens(self, buckets: Sequence[tuple[str, float, float]], now_ms: float) -> list[Take]:
+        """Take one token from each ``(key, rate, burst)`` bucket in order, in one atomic Lua step and
+        one round trip; stop after the first bucket that refuses. Return the takes of the buckets tried."""
+        args: list[Any] = [repr(now_ms)]
+        for _, rate, burst in buckets:
+            args += [rate, burst]
+        flat = self._take(keys=[self._prefix + key for key, _, _ in buckets], args=args)
+        takes = []
+        for i in range(0, len(flat), 3):
+            tokens_after = float(flat[i + 2])
+            takes.append(
+                Take(
+                    admitted=bool(flat[i]),
+                    tokens_before=float(flat[i + 1]),
+                    tokens_after=tokens_after,
+                    state=(tokens_after, now_ms),
+                )
+            )
+        return takes
 
     def spend_quota(self, key: str, limit: int, *, ttl_ms: float) -> tuple[bool, int]:
         """Count one request against a quota counter unless it is spent: (admitted, used), one Lua step."""

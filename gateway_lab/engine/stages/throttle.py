@@ -59,9 +59,16 @@ class ThrottleStage:
     def evaluate(self, ctx: Context) -> Step:
         layers: list[dict[str, Any]] = []
         store, now_ms = ctx.store, ctx.arrival_ms + ctx.elapsed_ms  # ctx.now_ms
+        buckets = self._buckets.get(ctx)
+        takes = None
+        several = getattr(store, "take_tokens", None) if len(buckets) > 1 else None
+        if several is not None:  # a shared store takes from every layer in one step (one round trip)
+            takes = several([(key, rate, burst) for _, key, rate, burst in buckets], now_ms)
         atomic = getattr(store, "take_token", None)  # MemoryStore's, or a shared store's atomic step
-        for level, key, rate, burst in self._buckets.get(ctx):
-            if atomic is not None:
+        for i, (level, key, rate, burst) in enumerate(buckets):
+            if takes is not None:
+                took = takes[i]  # the takes stop at the first refusal, and so does this loop
+            elif atomic is not None:
                 took = atomic(key, now_ms, rate=rate, burst=burst)
             else:
                 took = token_bucket.take_from(store, key, now_ms, rate=rate, burst=burst)
