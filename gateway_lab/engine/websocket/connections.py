@@ -18,6 +18,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from ..clock import Clock
+from ..speedups import fast_constructor
 from ..state import Store
 from .limits import CLOSE_NORMAL, WebSocketLimits, check_timeouts
 
@@ -62,6 +63,12 @@ class ManageResult:
     def headers(self) -> dict[str, str]:
         headers = {"Content-Type": "application/json"} if self.body else {}
         return {**headers, **({"x-amzn-ErrorType": self.error_type} if self.error_type else {})}
+
+
+# Connection(...), Push(...) and ManageResult(...) once per connection of a fan-out (see speedups).
+_make_connection = fast_constructor(Connection)
+_make_push = fast_constructor(Push)
+_make_result = fast_constructor(ManageResult)
 
 
 def iso_ms(epoch_ms: float) -> str:
@@ -122,15 +129,14 @@ class ConnectionRegistry:
     def _live(self, raw: dict[str, Any] | None, *, now_ms: float) -> Connection | None:
         if raw is None:
             return None
-        connection = Connection(**raw)
         if check_timeouts(
-            connected_at_ms=connection.connected_at_ms,
-            last_active_ms=connection.last_active_ms,
+            connected_at_ms=raw["connected_at_ms"],
+            last_active_ms=raw["last_active_ms"],
             now_ms=now_ms,
             limits=self.limits,
         ):
             return None
-        return connection
+        return _make_connection(**raw)
 
     def touch(self, connection_id: str, *, now_ms: float) -> Connection | None:
         """Record a client message: ``lastActiveAt`` moves and the idle timer restarts."""
@@ -184,9 +190,9 @@ class ConnectionsApi:
         connection = self._connection(connection_id)
         if connection is None:
             return _error(410, "GoneException", None)  # §9: the id no longer exists
-        push = Push(connection_id=connection_id, data=payload, channel=connection.channel)
+        push = _make_push(connection_id, payload, connection.channel)
         self.outbox.append(push)
-        return ManageResult(status=200, action=push)
+        return _make_result(200, b"", None, push)
 
     def get(self, connection_id: str) -> ManageResult:
         connection = self.registry.get(connection_id, now_ms=self.clock.now_ms())
