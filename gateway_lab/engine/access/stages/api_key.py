@@ -96,28 +96,33 @@ def _forbidden(ctx: Context, reason: Message) -> Step:
     )
 
 
+def _skip_step(why: Message | None) -> Step | None:
+    return (
+        None
+        if why is None
+        else template(STAGE, Outcome.SKIP, NO_KEY_NEEDED(), why, fact="3.3", lesson=LESSON)
+    )
+
+
 class ApiKeyStage:
     name = STAGE
 
     def __init__(self) -> None:
-        # (id(api), id(method), HTTP method, path) → (api, method, skip step or None). Whether a method
-        # needs a key is fixed by the deployment: a skip is decided and recorded once per method (the
-        # path counts only when nothing matched), then stamped per request. One per pipeline.
-        self._skips: dict[tuple[int, int, str, str], tuple[Api, Method | None, Step | None]] = {}
+        # (id(api), id(method), HTTP method) → (api, method, skip step or None). Whether a method
+        # needs a key is fixed by the deployment: a skip is decided and recorded once per method,
+        # then stamped per request. One per pipeline.
+        self._skips: dict[tuple[int, int, str], tuple[Api, Method, Step | None]] = {}
 
     def _skip(self, ctx: Context) -> Step | None:
         """Return the skip step (to stamp) when this request needs no key, or None when it needs one."""
-        api, method = ctx.api, ctx.match.method if ctx.match else None
-        key = (id(api), id(method), ctx.request.method, "" if method else ctx.request.path)
+        if ctx.match is None:  # nothing matched (a WebSocket message without a route): decided here
+            return _skip_step(_skip_reason(ctx))
+        api, method = ctx.api, ctx.match.method
+        key = (id(api), id(method), ctx.request.method)
         kept = self._skips.get(key)
         if kept is not None and kept[0] is api and kept[1] is method:
             return kept[2]
-        why = _skip_reason(ctx)
-        skip = (
-            None
-            if why is None
-            else template(STAGE, Outcome.SKIP, NO_KEY_NEEDED(), why, fact="3.3", lesson=LESSON)
-        )
+        skip = _skip_step(_skip_reason(ctx))
         if len(self._skips) > 512:  # edited and redeployed APIs leave old snapshots behind
             self._skips.clear()
         self._skips[key] = (api, method, skip)
