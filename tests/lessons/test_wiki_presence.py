@@ -71,3 +71,6 @@ async def test_only_editors_may_connect(who: str) -> None:
     socket = _socket(cookie)
     connected, code = await socket.connect()
     assert not connected and code == 4403
+    # As a server does after a refusal: the client is gone, so the consumer (still listening on its
+    # channel) stops now instead of being cancelled with the test's event loop.
+    await socket.disconnect()

@@ -70,6 +70,7 @@ async def test_consumer_unknown_api_refused() -> None:
     communicator = WebsocketCommunicator(application, "/gw/no-such-api/prod", headers=ORIGIN)
     connected, _ = await communicator.connect()
     assert not connected
+    await communicator.disconnect()  # the consumer stops as it does when a server drops the refused client
 
 
 async def test_consumer_custom_route_replies() -> None:
