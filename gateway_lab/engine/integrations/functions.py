@@ -19,10 +19,12 @@ from __future__ import annotations
 import ast
 import asyncio
 import contextvars
+import hashlib
 import importlib
 import inspect
 import re
 import threading
+import uuid
 from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
@@ -109,23 +111,88 @@ def current_invocation() -> Invocation:
     return invocation
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class LambdaContext:
-    """The context object of AWS's Python runtime, with remaining time on the engine clock."""
+REQUEST_ID_NAMESPACE = uuid.UUID("0b9d3c8e-5d7b-4f7e-8a0c-2e9b6f1d4a77")
+_NAMESPACE_BYTES = REQUEST_ID_NAMESPACE.bytes
+_LOG_STREAM = "2024/01/01/[$LATEST]00000000000000000000000000000000"
 
-    aws_request_id: str
-    function_name: str
-    invoked_function_arn: str
-    function_version: str = "$LATEST"
-    memory_limit_in_mb: int = 128
-    log_group_name: str = ""
-    log_stream_name: str = "2024/01/01/[$LATEST]00000000000000000000000000000000"
-    invocation: Invocation | None = None
+
+def invocation_request_id(name: str) -> str:
+    """``str(uuid.uuid5(REQUEST_ID_NAMESPACE, name))`` without building UUID objects: an invocation's request id,
+    the same for the same gateway request and function."""
+    bits = int.from_bytes(hashlib.sha1(_NAMESPACE_BYTES + name.encode("utf-8")).digest()[:16], "big")
+    bits = (bits & ~(0xC000 << 48) | (0x8000 << 48)) & ~(0xF000 << 64) | (5 << 76)
+    h = f"{bits:032x}"
+    return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
+
+
+class LambdaContext:
+    """The context object of AWS's Python runtime, with remaining time on the engine clock.
+
+    ``aws_request_id`` is given, or worked out on first read from ``request_id_name`` (the gateway's
+    request id and the function): most handlers never read it, and it costs a SHA-1 per invocation.
+    """
+
+    __slots__ = (
+        "_aws_request_id",
+        "_request_id_name",
+        "function_name",
+        "invoked_function_arn",
+        "function_version",
+        "memory_limit_in_mb",
+        "log_group_name",
+        "log_stream_name",
+        "invocation",
+    )
+
+    def __init__(
+        self,
+        *,
+        function_name: str,
+        invoked_function_arn: str,
+        aws_request_id: str | None = None,
+        request_id_name: str = "",
+        function_version: str = "$LATEST",
+        memory_limit_in_mb: int = 128,
+        log_group_name: str = "",
+        log_stream_name: str = _LOG_STREAM,
+        invocation: Invocation | None = None,
+    ) -> None:
+        self._aws_request_id, self._request_id_name = aws_request_id, request_id_name
+        self.function_name, self.invoked_function_arn = function_name, invoked_function_arn
+        self.function_version, self.memory_limit_in_mb = function_version, memory_limit_in_mb
+        self.log_group_name, self.log_stream_name = log_group_name, log_stream_name
+        self.invocation = invocation
+
+    @classmethod
+    def for_invocation(
+        cls, request_id_name: str, function_name: str, arn: str, log_group_name: str, invocation: Invocation
+    ) -> LambdaContext:
+        """``LambdaContext(...)`` with the defaults, positional and without ``__init__`` (once per invoke)."""
+        context = _new_object(cls)
+        context._aws_request_id, context._request_id_name = None, request_id_name
+        context.function_name, context.invoked_function_arn = function_name, arn
+        context.function_version, context.memory_limit_in_mb = "$LATEST", 128
+        context.log_group_name, context.log_stream_name = log_group_name, _LOG_STREAM
+        context.invocation = invocation
+        return context
+
+    @property
+    def aws_request_id(self) -> str:
+        value = self._aws_request_id
+        if value is None:
+            value = self._aws_request_id = invocation_request_id(self._request_id_name)
+        return value
 
     def get_remaining_time_in_millis(self) -> int:
         if self.invocation is None:
             return DEFAULT_FUNCTION_TIMEOUT_MS
         return max(0, int(self.invocation.timeout_ms - self.invocation.elapsed_ms()))
+
+    def __repr__(self) -> str:
+        return f"LambdaContext(function_name={self.function_name!r}, aws_request_id={self.aws_request_id!r})"
+
+
+_new_object = object.__new__
 
 
 class FunctionRegistry:

@@ -2,21 +2,18 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
-import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from ..speedups import fast_constructor
 from ..text import Text
-from .functions import Handler, Invocation, LambdaContext, run_handler
+from .functions import Handler, Invocation, LambdaContext, invocation_request_id, run_handler
 from .timeouts import resolve_timeout_ms
 from .types import IntegrationCall, Runtime
 from .uri import lambda_function_name, substitute_stage_variables
 
-_NAMESPACE = uuid.UUID("0b9d3c8e-5d7b-4f7e-8a0c-2e9b6f1d4a77")
 LIVE_TIMEOUT_NOTE = Text(
     "A timed-out handler thread cannot be killed; it stops at its next lab.spend() call."
 )()
@@ -51,27 +48,16 @@ def function_reference(target: Mapping[str, Any], stage_variables: Mapping[str, 
 
 
 def _context(call: IntegrationCall, name: str, invocation: Invocation) -> LambdaContext:
-    return _make_context(
-        aws_request_id=_uuid5(f"{call.request_id}/{name}"),
-        function_name=name,
-        invoked_function_arn=f"arn:aws:lambda:{call.region}:{call.account_id}:function:{name}",
-        log_group_name=f"/aws/lambda/{name}",
-        invocation=invocation,
+    return LambdaContext.for_invocation(
+        f"{call.request_id}/{name}",
+        name,
+        f"arn:aws:lambda:{call.region}:{call.account_id}:function:{name}",
+        f"/aws/lambda/{name}",
+        invocation,
     )
 
 
-_make_context = fast_constructor(LambdaContext)
-
-
-_NAMESPACE_BYTES = _NAMESPACE.bytes
-
-
-def _uuid5(name: str) -> str:
-    """``str(uuid.uuid5(_NAMESPACE, name))`` without building UUID objects (the invoke's hot path)."""
-    bits = int.from_bytes(hashlib.sha1(_NAMESPACE_BYTES + name.encode("utf-8")).digest()[:16], "big")
-    bits = (bits & ~(0xC000 << 48) | (0x8000 << 48)) & ~(0xF000 << 64) | (5 << 76)
-    h = f"{bits:032x}"
-    return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
+_uuid5 = invocation_request_id  # the context's aws_request_id, worked out when a handler reads it
 
 
 _NOT_PLAIN = object()

@@ -13,7 +13,7 @@ from collections import OrderedDict
 
 import pytest
 
-from gateway_lab.engine.integrations import lambda_invoke
+from gateway_lab.engine.integrations import functions, lambda_invoke
 from gateway_lab.engine.integrations.lambda_invoke import _marshal, _uuid5
 
 PLAIN = [
@@ -65,4 +65,14 @@ def test_deep_results_still_go_through_json() -> None:
 
 def test_aws_request_id_is_still_uuid5_of_request_and_function() -> None:
     for name in ("abc/echo", "", "中文/函数", "x" * 500):
-        assert _uuid5(name) == str(uuid.uuid5(lambda_invoke._NAMESPACE, name))
+        assert _uuid5(name) == str(uuid.uuid5(functions.REQUEST_ID_NAMESPACE, name))
+
+
+def test_aws_request_id_worked_out_when_read_is_the_same() -> None:
+    """The invocation's context computes its request id on first read: the same uuid5 as before."""
+    context = functions.LambdaContext.for_invocation("abc-123/echo", "echo", "arn", "/aws/lambda/echo", None)  # type: ignore[arg-type]
+    assert context._aws_request_id is None  # nothing worked out until a handler asks
+    assert context.aws_request_id == str(uuid.uuid5(functions.REQUEST_ID_NAMESPACE, "abc-123/echo"))
+    assert context.aws_request_id is context.aws_request_id  # then kept
+    given = functions.LambdaContext(aws_request_id="r", function_name="f", invoked_function_arn="a")
+    assert given.aws_request_id == "r" and given.log_stream_name == context.log_stream_name
