@@ -59,6 +59,8 @@ def _merged_headers(output: Mapping[str, Any], *, allow_multi: bool) -> list[tup
         multi.__class__ is not dict and not isinstance(multi, Mapping)
     ):
         raise _Malformed("headers must be objects")
+    if not multi and len(single) < 2:  # the usual answer (one header, or none): nothing to merge
+        return [(name, _header_value(value)) for name, value in single.items()]
     merged: dict[str, tuple[str, list[str]]] = {}  # lower name → (display name, values)
     for name, values in multi.items():
         if not isinstance(values, list):

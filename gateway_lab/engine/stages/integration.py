@@ -112,30 +112,31 @@ def build_call(ctx: Context) -> IntegrationCall:
     if ctx.api_key is not None:
         identity.setdefault("apiKey", ctx.api_key)
         identity.setdefault("apiKeyId", ctx.api_key_id)
-    return _make_call(
-        api_type=str(api.api_type),
-        api_id=api.id,
-        stage=ctx.stage.name,
-        account_id=ctx.account.account_id,
-        region=api.region,
-        domain_name=f"{api.id}.execute-api.{api.region}.amazonaws.com",
-        endpoint_type=str(api.endpoint_type),
-        integration=match.method.integration,
-        request=request,
-        resource_path=match.resource_path,
-        route_key=match.route_key,
-        path_parameters=match.path_parameters,
-        stage_variables=ctx.stage_variables,
-        request_id=ctx.request_id,
-        extended_request_id=ctx.extended_request_id,
-        binary_media_types=api.binary_media_types,
-        operation_name=match.method.raw.get("operationName"),
-        request_time_ms=ctx.arrival_ms + ctx.elapsed_ms,  # ctx.now_ms
-        resource_id=match.resource_id,
-        deployment_id=ctx.deployment.id,
-        authorizer=ctx.authorizer,
-        identity=identity,
-        connection=ctx.facts.get("connection"),
+    method = match.method
+    return _make_call(  # IntegrationCall's fields in order (positional: once per request)
+        str(api.api_type),
+        api.id,
+        ctx.stage.name,
+        api.region,
+        f"{api.id}.execute-api.{api.region}.amazonaws.com",
+        method.integration,
+        request,
+        ctx.account.account_id,
+        str(api.endpoint_type),
+        match.resource_path,
+        match.route_key,
+        match.path_parameters,
+        ctx.stage_variables,
+        ctx.request_id,
+        ctx.extended_request_id,
+        ctx.arrival_ms + ctx.elapsed_ms,  # request_time_ms: ctx.now_ms
+        match.resource_id,
+        ctx.deployment.id,
+        ctx.authorizer,
+        identity,
+        ctx.facts.get("connection"),
+        api.binary_media_types,
+        method.raw.get("operationName"),
     )
 
 
