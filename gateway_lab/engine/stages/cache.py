@@ -5,10 +5,10 @@ from __future__ import annotations
 from ..context import Context, GatewayError
 from ..messages import Response
 from ..model import ApiType
-from ..text import Text
+from ..text import Message, Text
 from ..trace import Outcome, StageName, Step
 from . import cache_policy as policy
-from .base import MethodMemo, record, step
+from .base import MethodMemo, record, stamp, step, template
 
 LOOKUP_MS, HIT_MS = 0.5, 1.0
 
@@ -49,6 +49,26 @@ class CacheStage:
         # Decoding a stored entry costs more than the rest of a hit: keep the last decodings per key.
         self._memo: dict[str, tuple[float, Response]] = {}
         self._plans = MethodMemo(lambda ctx: (policy.effective(ctx), policy.key_plan(ctx)))
+        self._skips: dict[int, tuple[Message, Step]] = {}  # id(reason) → (reason, its step)
+
+    def _not_used(self, why_not: Message, api_type: ApiType) -> Step:
+        """The step for a request the cache does not apply to: the same per reason (a message kept
+        by ``policy.not_applicable``), recorded once and stamped per request."""
+        kept = self._skips.get(id(why_not))
+        if kept is not None and kept[0] is why_not:
+            return kept[1]
+        if len(self._skips) > 64:
+            self._skips.clear()
+        skip = template(
+            self.name,
+            Outcome.SKIP,
+            NOT_USED(),
+            why_not,
+            fact="4",
+            lesson="api-types#comparison" if api_type != ApiType.REST else LESSON,
+        )
+        self._skips[id(why_not)] = (why_not, skip)
+        return skip
 
     def _decoded(self, key: str, entry: dict) -> Response:  # type: ignore[type-arg]
         memo = self._memo.get(key)
@@ -63,15 +83,7 @@ class CacheStage:
     def evaluate(self, ctx: Context) -> Step:
         why_not = policy.not_applicable(ctx)
         if why_not:
-            return record(
-                ctx,
-                self.name,
-                Outcome.SKIP,
-                NOT_USED(),
-                why_not,
-                fact="4",
-                lesson="api-types#comparison" if ctx.api.api_type != ApiType.REST else LESSON,
-            )
+            return stamp(ctx, self._not_used(why_not, ctx.api.api_type))
         settings, plan = self._plans.get(ctx)
         if not settings.enabled:
             return record(

@@ -32,9 +32,12 @@ NO_METHOD = Text("No method matched.")
 
 
 def not_applicable(ctx: Context) -> Message | None:
-    """Return why the cache does not apply to this request at all, or None."""
+    """Return why the cache does not apply to this request at all, or None.
+
+    The same reason is the same message object, request after request (the cache stage keeps its
+    step per reason)."""
     if ctx.api.api_type != ApiType.REST:
-        return NO_CACHE_FOR_TYPE(api_type=str(ctx.api.api_type))
+        return NO_CACHE_FOR_TYPE.cached(api_type=str(ctx.api.api_type))
     if not ctx.stage.cache_cluster_enabled:
         return NO_CLUSTER()
     if ctx.is_canary and ctx.stage.canary is not None and not ctx.stage.canary.use_stage_cache:
