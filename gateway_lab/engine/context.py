@@ -135,3 +135,38 @@ class Context:
     def now_ms(self) -> float:
         """Engine-clock epoch ms at this point of the request."""
         return self.arrival_ms + self.elapsed_ms
+
+
+_new_object = object.__new__
+
+
+def start_context(
+    request: Request,
+    deployment: Deployment,
+    stage: Stage,
+    stage_variables: Mapping[str, str],
+    is_canary: bool,
+    account: AccountSettings,
+    clock: Clock,
+    store: Store,
+    runtime: Runtime,
+    request_id: str,
+    extended_request_id: str,
+    arrival_ms: float,
+    origin_ms: float,
+    access: AccessDirectory | None,
+) -> Context:
+    """``Context(...)`` of a request that no stage has seen yet, positional (the pipeline starts one per
+    request; the dataclass's keyword ``__init__`` costs more). tests/engine/test_context.py holds it
+    equal to ``Context(...)``, field for field."""
+    ctx = _new_object(Context)
+    ctx.request, ctx.deployment, ctx.stage, ctx.stage_variables = request, deployment, stage, stage_variables
+    ctx.is_canary, ctx.account, ctx.clock, ctx.store, ctx.runtime = is_canary, account, clock, store, runtime
+    ctx.request_id, ctx.extended_request_id = request_id, extended_request_id
+    ctx.arrival_ms, ctx.origin_ms, ctx.elapsed_ms = arrival_ms, origin_ms, 0.0
+    ctx.match = ctx.principal = ctx.authorizer = ctx.api_key = ctx.api_key_id = ctx.usage_plan = None
+    ctx.authorized_for_cache_invalidation = ctx.cache_pending = ctx.error = ctx.response = None
+    ctx.identity, ctx.edge, ctx.response_headers, ctx.facts = {}, False, [], {}
+    ctx.access = access
+    ctx.api = deployment.api
+    return ctx

@@ -21,7 +21,7 @@ from typing import Any
 from .access.directory import AccessDirectory
 from .blocking import BlockingCheck
 from .clock import Clock
-from .context import AccountSettings, Context
+from .context import AccountSettings, Context, start_context
 from .integrations.types import Runtime
 from .messages import Request
 from .model import Api, ApiType, ConfigError, Deployment, FrozenDict, Stage
@@ -140,21 +140,21 @@ class Pipeline:
         extended = binascii.b2a_base64(bits(88).to_bytes(11, "big"), newline=False).decode()
         if self._short_ids:
             request_id = extended  # HTTP and WebSocket APIs have one 16-character id (§6.2, §9)
-        ctx = Context(
-            request=request,
-            deployment=deployment,
-            stage=self.stage,
-            stage_variables=variables,
-            is_canary=is_canary,
-            account=self.account,
-            clock=self.clock,
-            store=self.store,
-            runtime=self.runtime,
-            request_id=request_id,
-            extended_request_id=extended,
-            arrival_ms=arrival,
-            origin_ms=self.origin_ms,
-            access=self.access,
+        ctx = start_context(
+            request,
+            deployment,
+            self.stage,
+            variables,
+            is_canary,
+            self.account,
+            self.clock,
+            self.store,
+            self.runtime,
+            request_id,
+            extended,
+            arrival,
+            self.origin_ms,
+            self.access,
         )
         if facts:
             ctx.facts.update(facts)
