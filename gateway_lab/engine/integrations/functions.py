@@ -114,6 +114,7 @@ def current_invocation() -> Invocation:
 REQUEST_ID_NAMESPACE = uuid.UUID("0b9d3c8e-5d7b-4f7e-8a0c-2e9b6f1d4a77")
 _NAMESPACE_BYTES = REQUEST_ID_NAMESPACE.bytes
 _LOG_STREAM = "2024/01/01/[$LATEST]00000000000000000000000000000000"
+_VERSION, _MEMORY_MB = "$LATEST", 128  # the defaults of a context, given or built per invocation
 
 
 def invocation_request_id(name: str) -> str:
@@ -151,8 +152,8 @@ class LambdaContext:
         invoked_function_arn: str,
         aws_request_id: str | None = None,
         request_id_name: str = "",
-        function_version: str = "$LATEST",
-        memory_limit_in_mb: int = 128,
+        function_version: str = _VERSION,
+        memory_limit_in_mb: int = _MEMORY_MB,
         log_group_name: str = "",
         log_stream_name: str = _LOG_STREAM,
         invocation: Invocation | None = None,
@@ -171,7 +172,7 @@ class LambdaContext:
         context = _new_object(cls)
         context._aws_request_id, context._request_id_name = None, request_id_name
         context.function_name, context.invoked_function_arn = function_name, arn
-        context.function_version, context.memory_limit_in_mb = "$LATEST", 128
+        context.function_version, context.memory_limit_in_mb = _VERSION, _MEMORY_MB
         context.log_group_name, context.log_stream_name = log_group_name, _LOG_STREAM
         context.invocation = invocation
         return context

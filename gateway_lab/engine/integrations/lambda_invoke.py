@@ -9,7 +9,7 @@ from typing import Any
 
 from ..speedups import fast_constructor
 from ..text import Text
-from .functions import Handler, Invocation, LambdaContext, invocation_request_id, run_handler
+from .functions import Handler, Invocation, LambdaContext, run_handler
 from .timeouts import resolve_timeout_ms
 from .types import IntegrationCall, Runtime
 from .uri import lambda_function_name, substitute_stage_variables
@@ -55,9 +55,6 @@ def _context(call: IntegrationCall, name: str, invocation: Invocation) -> Lambda
         f"/aws/lambda/{name}",
         invocation,
     )
-
-
-_uuid5 = invocation_request_id  # the context's aws_request_id, worked out when a handler reads it
 
 
 _NOT_PLAIN = object()

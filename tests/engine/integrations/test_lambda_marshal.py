@@ -14,7 +14,8 @@ from collections import OrderedDict
 import pytest
 
 from gateway_lab.engine.integrations import functions, lambda_invoke
-from gateway_lab.engine.integrations.lambda_invoke import _marshal, _uuid5
+from gateway_lab.engine.integrations.functions import invocation_request_id
+from gateway_lab.engine.integrations.lambda_invoke import _marshal
 
 PLAIN = [
     {"statusCode": 200, "headers": {"Content-Type": "application/json"}, "body": '{"a": "é\\n"}'},
@@ -65,7 +66,7 @@ def test_deep_results_still_go_through_json() -> None:
 
 def test_aws_request_id_is_still_uuid5_of_request_and_function() -> None:
     for name in ("abc/echo", "", "中文/函数", "x" * 500):
-        assert _uuid5(name) == str(uuid.uuid5(functions.REQUEST_ID_NAMESPACE, name))
+        assert invocation_request_id(name) == str(uuid.uuid5(functions.REQUEST_ID_NAMESPACE, name))
 
 
 def test_aws_request_id_worked_out_when_read_is_the_same() -> None:
