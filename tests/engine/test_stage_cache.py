@@ -55,6 +55,35 @@ def test_cache_only_get_by_default() -> None:
     assert _outcome(send(make_pipeline(_api(), CACHED), "POST", "/pets/1")) == "skip"
 
 
+def test_cache_off_step_names_the_setting_that_turned_it_off() -> None:
+    """§4 (GET only by default; per-method overrides over */*): the skip says which setting decided.
+
+    A GET is off because of the stage-wide ``*/*`` setting or its own override, never because it
+    "needs a per-method override" as a POST does.
+    """
+    stage_off = {**CACHED, "methodSettings": {"*/*": {"cachingEnabled": False}}}
+    method_off = {**CACHED, "methodSettings": {"/pets/{id}/GET": {"cachingEnabled": False}}}
+    by_stage = send(make_pipeline(_api(), stage_off), "GET", "/pets/1").step(StageName.CACHE)
+    by_method = send(make_pipeline(_api(), method_off), "GET", "/pets/1").step(StageName.CACHE)
+    post = send(make_pipeline(_api(), CACHED), "POST", "/pets/1").step(StageName.CACHE)
+    assert [str(s.outcome) for s in (by_stage, by_method, post)] == ["skip"] * 3
+    assert "stage-wide setting (*/*)" in by_stage.reason
+    assert "own setting (/pets/{id}/GET)" in by_method.reason
+    assert post.reason == "Only GET methods cache by default; POST needs a per-method override."
+    assert "per-method override" not in by_stage.reason + by_method.reason
+
+
+def test_cache_method_override_turns_on_what_the_stage_default_turns_off() -> None:
+    """§4: a method's own ``cachingEnabled`` wins over the stage-wide ``*/*`` setting."""
+    stage = {
+        **CACHED,
+        "methodSettings": {"*/*": {"cachingEnabled": False}, "/pets/{id}/GET": {"cachingEnabled": True}},
+    }
+    pipeline = make_pipeline(_api(), stage)
+    send(pipeline, "GET", "/pets/1")
+    assert _outcome(send(pipeline, "GET", "/pets/1", at_ms=1000)) == "hit"
+
+
 def test_cache_method_override_enables_post() -> None:
     """§4: a per-method override can cache other methods."""
     stage = {**CACHED, "methodSettings": {"/pets/{id}/POST": {"cachingEnabled": True}}}

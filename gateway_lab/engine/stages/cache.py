@@ -15,6 +15,10 @@ LOOKUP_MS, HIT_MS = 0.5, 1.0
 NOT_USED = Text("Cache not used")
 OFF_FOR_METHOD = Text("Caching off for this method")
 OFF_FOR_METHOD_WHY = Text("Only GET methods cache by default; {method} needs a per-method override.")
+OFF_BY_METHOD_WHY = Text("This method's own setting ({setting}) turns caching off.")
+OFF_BY_STAGE_WHY = Text(
+    "The stage-wide setting (*/*) turns caching off, and this method has no setting of its own that turns it on."
+)
 TTL_0 = Text("TTL 0")
 TTL_0_WHY = Text("A TTL of 0 seconds disables caching.")
 MISS = Text("Cache miss")
@@ -91,7 +95,7 @@ class CacheStage:
                 self.name,
                 Outcome.SKIP,
                 OFF_FOR_METHOD(),
-                OFF_FOR_METHOD_WHY(method=ctx.request.method),
+                _why_off(ctx, settings),
                 fact="4",
                 lesson=LESSON,
             )
@@ -192,3 +196,13 @@ class CacheStage:
             if settings.unauthorized_strategy == "SUCCEED_WITH_RESPONSE_HEADER"
             else None,
         )
+
+
+def _why_off(ctx: Context, settings: policy.Effective) -> Message:
+    """Name the setting that turned the cache off for this method (§4: GET only unless overridden)."""
+    if settings.decided_by == "method":
+        assert ctx.match is not None
+        return OFF_BY_METHOD_WHY(setting=ctx.match.settings_key)
+    if settings.decided_by == "stage":
+        return OFF_BY_STAGE_WHY()
+    return OFF_FOR_METHOD_WHY(method=ctx.request.method)

@@ -20,6 +20,9 @@ _GB = 1024**3
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Effective:
     enabled: bool
+    # Which setting decided ``enabled``: "method" (the method's own), "stage" (``*/*``) or "default"
+    # (none: GET only), so the step can say why the cache is off.
+    decided_by: str
     ttl_s: int
     require_authorization: bool
     unauthorized_strategy: str
@@ -62,13 +65,15 @@ def effective(ctx: Context) -> Effective:
         return default
 
     # Stage-wide settings enable caching for GET only; other methods need their own override (§4).
-    enabled = (
-        own.caching_enabled
-        if own is not None and own.caching_enabled is not None
-        else (is_get and (stage_default is None or stage_default.caching_enabled is not False))
-    )
+    if own is not None and own.caching_enabled is not None:
+        enabled, decided_by = own.caching_enabled, "method"
+    elif stage_default is not None and stage_default.caching_enabled is False:
+        enabled, decided_by = False, "stage"
+    else:
+        enabled, decided_by = is_get, "default"
     return Effective(
         enabled=bool(enabled),
+        decided_by=decided_by,
         ttl_s=int(pick("cache_ttl_s", DEFAULT_TTL_S)),  # type: ignore[call-overload]
         require_authorization=bool(pick("require_authorization", True)),
         unauthorized_strategy=str(pick("unauthorized_strategy", "SUCCEED_WITH_RESPONSE_HEADER")),
