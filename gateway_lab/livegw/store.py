@@ -15,7 +15,7 @@ from typing import Any
 
 from django.conf import settings
 
-from gateway_lab.engine import Clock, MemoryStore, Store, SystemClock, Take, take
+from gateway_lab.engine import Clock, MemoryStore, Store, SystemClock, Take
 
 STORE_TIMEOUT_S = 5.0
 STORE_CONNECT_TIMEOUT_S = 2.0
@@ -160,9 +160,21 @@ class LockedMemoryStore:
     def take_token(self, key: str, now_ms: float, *, rate: float, burst: float) -> Take:
         """Read, refill, take and write a bucket under the lock (threads of one process share it)."""
         with self._lock:
-            took = take(self._store.get(key), now_ms, rate=rate, burst=burst)
-            self._store.put(key, list(took.state))
-        return took
+            return self._store.take_token(key, now_ms, rate=rate, burst=burst)
+
+    def take_tokens(self, buckets: Sequence[tuple[str, float, float]], now_ms: float) -> list[Take]:
+        """Take one token from each ``(key, rate, burst)`` bucket in order under one lock, stopping after
+        the first that refuses (``RedisStore.take_tokens``'s contract): a concurrent request never sees
+        the method's bucket taken and the account's not yet. Return the takes of the buckets tried."""
+        takes = []
+        with self._lock:
+            take_token = self._store.take_token
+            for key, rate, burst in buckets:
+                took = take_token(key, now_ms, rate=rate, burst=burst)
+                takes.append(took)
+                if not took.admitted:
+                    break
+        return takes
 
     def spend_quota(self, key: str, limit: int, *, ttl_ms: float) -> tuple[bool, int]:
         """Count one request against a quota counter unless it is spent, under the lock: (admitted, used)."""
