@@ -11,6 +11,7 @@ import threading
 
 from gateway_lab.engine import MemoryStore, SystemClock, VirtualClock
 from gateway_lab.livegw.store import LockedMemoryStore
+from tests.livegw.engine_takes import engine_takes
 
 BUCKETS = [("bucket:method", 2.0, 3), ("bucket:account", 1.0, 5)]
 
@@ -21,12 +22,7 @@ def test_take_tokens_matches_the_engine_bucket_by_bucket_and_stops_at_a_refusal_
     locked, memory = LockedMemoryStore(VirtualClock()), MemoryStore(VirtualClock())
     for at in (0.0, 1.0, 2.0, 3.0, 4.0, 800.0, 801.0, 802.0, 5_000.0, 5_001.0, 5_002.0, 5_003.0):
         got = locked.take_tokens(BUCKETS, at)
-        expected = []
-        for key, rate, burst in BUCKETS:
-            took = memory.take_token(key, at, rate=rate, burst=burst)
-            expected.append(took)
-            if not took.admitted:
-                break
+        expected = engine_takes(memory, BUCKETS, at)
         assert got == expected, at
         assert [locked.get(key) for key, _, _ in BUCKETS] == [memory.get(key) for key, _, _ in BUCKETS]
     assert len(got) == 1 and not got[0].admitted  # the last arrivals were refused at the method bucket

@@ -17,6 +17,7 @@ import redis
 from gateway_lab.engine import MemoryStore, Request, VirtualClock, build_pipeline
 from gateway_lab.engine.integrations import IntegrationRuntime
 from gateway_lab.livegw.store import TAKE_TOKENS_LUA, RedisStore
+from tests.livegw.engine_takes import engine_takes
 
 pytestmark = [pytest.mark.redis]
 
@@ -70,12 +71,7 @@ def test_take_tokens_matches_the_engine_bucket_by_bucket_and_stops_at_a_refusal_
     buckets = [("bucket:first", 2.0, 3), ("bucket:second", 1.0, 5)]
     for at in (0.0, 1.0, 2.0, 3.0, 4.0, 800.0, 801.0, 802.0, 5_000.0):
         got = redis_store.take_tokens(buckets, at)
-        expected = []
-        for key, rate, burst in buckets:
-            took = memory.take_token(key, at, rate=rate, burst=burst)
-            expected.append(took)
-            if not took.admitted:
-                break
+        expected = engine_takes(memory, buckets, at)
         assert [_facts(t) for t in got] == [_facts(t) for t in expected], at
     # Drain the first bucket at one instant: once it refuses, the second is left as it was.
     while True:
