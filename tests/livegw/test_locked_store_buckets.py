@@ -1,8 +1,7 @@
 """The single-process live gateway's store (``LockedMemoryStore``): the throttle's layers in one step.
 
 Its ``take_tokens`` has ``RedisStore.take_tokens``'s contract (§3.1, §3.2): one token from each bucket
-in order, stopping after the first refusal, all under one lock, so threads sharing the process see
-both layers move together.
+in order, stopping after the first refusal, all under one lock (as Redis runs the layers in one script).
 """
 
 from __future__ import annotations
@@ -28,9 +27,10 @@ def test_take_tokens_matches_the_engine_bucket_by_bucket_and_stops_at_a_refusal_
     assert len(got) == 1 and not got[0].admitted  # the last arrivals were refused at the method bucket
 
 
-def test_threads_move_both_layers_together_3_2() -> None:
+def test_threads_sharing_the_store_lose_no_take_3_2() -> None:
     """§3.2: 8 threads × 50 requests at one instant: exactly the method bucket's burst is admitted, and
-    the account bucket lost exactly one token per admitted request (none for a refused one)."""
+    the account bucket lost exactly one token per admitted request (none for a refused one): no take is
+    lost or doubled between threads."""
     store = LockedMemoryStore(SystemClock())
     buckets = [("bucket:m", 0.0, 40), ("bucket:a", 0.0, 100)]
     admitted: list[float] = []
