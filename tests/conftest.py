@@ -6,6 +6,7 @@ the test thread, which would break pytest-asyncio tests that came after it (TOOL
 
 from __future__ import annotations
 
+import inspect
 import os
 import shutil
 import socket
@@ -13,7 +14,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -115,6 +116,64 @@ class AsgiServer:
             self.process.kill()
             self.process.wait(timeout=10)
         self._log.close()
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup: None) -> Iterator[None]:
+    """pytest-django's test databases, and before they are dropped, the connection that async tests
+    left open in asgiref's one sync thread closed: on PostgreSQL an open session stops the drop
+    (``database "test_…" is being accessed by other users``)."""
+    yield
+    from asgiref.sync import SyncToAsync
+    from django.db import connections
+
+    SyncToAsync.single_thread_executor.submit(connections.close_all).result()
+
+
+# Every ASGI communicator the tests create, in order (see _communicators_finished).
+_communicators: list[Any] = []
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _track_communicators() -> Iterator[None]:
+    from asgiref.testing import ApplicationCommunicator
+
+    original = ApplicationCommunicator.__init__
+
+    def tracked(self: Any, *args: Any, **kwargs: Any) -> None:
+        original(self, *args, **kwargs)
+        _communicators.append(self)
+
+    ApplicationCommunicator.__init__ = tracked  # type: ignore[method-assign]
+    yield
+    ApplicationCommunicator.__init__ = original  # type: ignore[method-assign]
+
+
+@pytest.fixture(autouse=True)
+def _communicators_finished(request: pytest.FixtureRequest) -> None:
+    """An async test ends with every application it started finished (see the fixture below)."""
+    if inspect.iscoroutinefunction(request.function):
+        request.getfixturevalue("_disconnect_leftover_communicators")
+
+
+@pytest.fixture
+async def _disconnect_leftover_communicators() -> AsyncIterator[None]:
+    """Disconnect, as a client that went away would, the consumers a test left running (a socket the
+    server closed, with no client disconnect after it). Left to the event loop's shutdown, they are
+    cancelled instead, and a consumer cancelled inside the Redis channel layer's receive can hang
+    the teardown until pytest-timeout fails it."""
+    first = len(_communicators)
+    yield
+    leftover = _communicators[first:]
+    del _communicators[first:]
+    for communicator in leftover:
+        future = communicator._future  # None when the application was never started
+        if future is None or future.done():
+            continue
+        kind = communicator.scope["type"]
+        if kind in ("websocket", "http"):
+            await communicator.send_input({"type": f"{kind}.disconnect", "code": 1001})
+        await communicator.wait(timeout=2)
 
 
 @pytest.fixture(scope="session")
