@@ -100,7 +100,8 @@ def test_the_throttle_stage_takes_both_layers_in_one_redis_round_trip_3_2(redis_
     store = _store(redis_url)
     # The script is loaded once per server (redis-py's first EVALSHA on a fresh server meets NOSCRIPT,
     # loads it and retries); load it now so that the count below does not depend on test order.
-    redis.Redis.from_url(redis_url).script_load(TAKE_TOKENS_LUA)
+    with redis.Redis.from_url(redis_url) as loader:
+        loader.script_load(TAKE_TOKENS_LUA)
     sent: list[str] = []
     connection = store._redis
     execute = connection.execute_command
